@@ -1,0 +1,100 @@
+//! # minimio: a minimal event queue
+//!
+//! A runtime that talks to the network must not block its one thread on a
+//! socket that has nothing to say yet. Instead it asks the operating system:
+//! "wake me when one of these sockets is ready". On Linux that service is
+//! called epoll; macOS has kqueue and Windows has IOCP. minimio wraps it in
+//! the few calls a runtime needs, and nothing more:
+//!
+//! - [`Poll`] owns the queue; [`Poll::poll`] blocks until events arrive or a
+//!   timeout passes.
+//! - [`Registrator`] adds sockets to the queue, from any thread, and can
+//!   close the loop, which wakes a blocked `poll` for good.
+//! - [`TcpStream`] is a non-blocking TCP connection; each [`Event`] carries
+//!   the [`Token`] it was registered with, so the caller knows which one is
+//!   ready.
+//!
+//! On Linux minimio drives epoll itself (`src/sys/epoll.rs`). Elsewhere, or
+//! on Linux with the `portable` feature, it uses the
+//! [`polling`](https://docs.rs/polling) crate. Both behave the same way, and
+//! the same tests run against both.
+//!
+//! ## One event per registration
+//!
+//! A registration is *one-shot*: it reports the socket once, then stays
+//! quiet until the caller registers it again. The pattern is always the
+//! same: read until the socket says [`WouldBlock`](std::io::ErrorKind::WouldBlock)
+//! ("nothing more for now"), then register again to hear about the next
+//! bytes. If the bytes are already there when you register, the next `poll`
+//! reports them at once, so nothing is ever missed.
+//!
+//! ```
+//! use std::io::{ErrorKind, Read, Write};
+//! use std::net::TcpListener;
+//! use minimio::{Events, Interests, Poll, TcpStream};
+//!
+//! # fn main() -> std::io::Result<()> {
+//! // A peer on loopback that will send us two messages.
+//! let listener = TcpListener::bind("127.0.0.1:0")?;
+//! let mut stream = TcpStream::connect(listener.local_addr()?)?;
+//! let (mut peer, _) = listener.accept()?;
+//!
+//! let mut poll = Poll::new()?;
+//! let registrator = poll.registrator();
+//! let mut events = Events::with_capacity(16);
+//! let mut received = Vec::new();
+//! let mut buffer = [0; 64];
+//!
+//! registrator.register(&stream, 7, Interests::READABLE)?;
+//! for message in ["hello, ", "world"] {
+//!     peer.write_all(message.as_bytes())?;
+//!
+//!     // Wait (at most 5 s) until the socket is readable.
+//!     poll.poll(&mut events, Some(5_000))?;
+//!     assert_eq!(events[0].id(), 7);
+//!
+//!     // Read everything there is, until the socket would block.
+//!     loop {
+//!         match stream.read(&mut buffer) {
+//!             Ok(0) => break, // the peer closed the connection
+//!             Ok(n) => received.extend_from_slice(&buffer[..n]),
+//!             Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+//!             Err(e) => return Err(e),
+//!         }
+//!     }
+//!
+//!     // Re-arm: ask for the next event on this socket.
+//!     registrator.register(&stream, 7, Interests::READABLE)?;
+//! }
+//! assert_eq!(received, b"hello, world");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Closing the loop
+//!
+//! A thread blocked in [`Poll::poll`] with no timeout sleeps until an event
+//! arrives. To stop it, another thread calls [`Registrator::close_loop`]:
+//! the blocked `poll`, and every later one, returns an error of kind
+//! [`Interrupted`](std::io::ErrorKind::Interrupted).
+
+#![warn(missing_docs)]
+
+mod interests;
+mod poll;
+mod sys;
+mod tcp;
+
+pub use interests::Interests;
+pub use poll::{Poll, Registrator};
+pub use sys::Event;
+pub use tcp::TcpStream;
+
+/// The number a caller gives a socket when registering it, and gets back in
+/// each [`Event`] for that socket. `usize::MAX` is reserved for minimio's
+/// own use.
+pub type Token = usize;
+
+/// The buffer [`Poll::poll`] fills with events: at most its capacity per
+/// call, so create it with `Events::with_capacity(n)`.
+pub type Events = Vec<Event>;

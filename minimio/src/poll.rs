@@ -1,0 +1,152 @@
+//! The two handles on one event queue: `Poll`, which waits on it, and
+//! `Registrator`, which adds sockets to it and can close it.
+//!
+//! Both share the backend's queue (`sys::Selector`) and a `closed` flag.
+//! What is the same on every backend lives here: the closed flag, the
+//! reserved token, and waiting out the whole timeout.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::{Events, Interests, TcpStream, Token, sys};
+
+/// Room for events when the caller's buffer has none.
+const DEFAULT_CAPACITY: usize = 64;
+
+/// What `Poll` and its `Registrator`s share.
+struct Queue {
+    selector: sys::Selector,
+    closed: AtomicBool,
+}
+
+impl Queue {
+    fn check_open(&self) -> io::Result<()> {
+        if self.closed.load(Ordering::SeqCst) {
+            Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "the event loop has been closed",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The event queue. One thread owns it and waits on it with [`Poll::poll`].
+pub struct Poll {
+    queue: Arc<Queue>,
+}
+
+/// Registers sockets with a [`Poll`], and closes it.
+///
+/// It can be sent to another thread, so that one thread waits in
+/// [`Poll::poll`] while another registers new sockets.
+pub struct Registrator {
+    queue: Arc<Queue>,
+}
+
+// ANCHOR: poll
+impl Poll {
+    /// Creates a new, empty event queue.
+    pub fn new() -> io::Result<Poll> {
+        let queue = Queue {
+            selector: sys::Selector::new()?,
+            closed: AtomicBool::new(false),
+        };
+        Ok(Poll {
+            queue: Arc::new(queue),
+        })
+    }
+
+    /// Returns a handle that registers sockets with this queue.
+    pub fn registrator(&self) -> Registrator {
+        Registrator {
+            queue: Arc::clone(&self.queue),
+        }
+    }
+
+    /// Blocks until at least one registered socket is ready, or until
+    /// `timeout_ms` milliseconds have passed (`None`: no time limit).
+    ///
+    /// Fills `events` (up to its capacity; room for 64 if it has none) and
+    /// returns how many there are; 0 means the timeout passed. A signal that interrupts the wait does not
+    /// cut it short: the wait goes on for the time that remains.
+    ///
+    /// After [`Registrator::close_loop`] it returns an error of kind
+    /// [`Interrupted`](io::ErrorKind::Interrupted), at once and every time.
+    pub fn poll(&mut self, events: &mut Events, timeout_ms: Option<i32>) -> io::Result<usize> {
+        let deadline = deadline_after(timeout_ms)?;
+        events.clear();
+        if events.capacity() == 0 {
+            events.reserve(DEFAULT_CAPACITY);
+        }
+        loop {
+            self.queue.check_open()?;
+            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match self.queue.selector.select(events, remaining) {
+                Ok(()) => {}
+                // A signal woke us up: not an event, so wait again below.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            self.queue.check_open()?;
+
+            if !events.is_empty() {
+                return Ok(events.len());
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(0);
+            }
+        }
+    }
+}
+
+/// When a wait of `timeout_ms` that starts now must end.
+fn deadline_after(timeout_ms: Option<i32>) -> io::Result<Option<Instant>> {
+    let Some(ms) = timeout_ms else {
+        return Ok(None);
+    };
+    let ms = u64::try_from(ms).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("a poll timeout cannot be negative, got {ms} ms"),
+        )
+    })?;
+    Ok(Some(Instant::now() + Duration::from_millis(ms)))
+}
+// ANCHOR_END: poll
+
+// ANCHOR: registrator
+impl Registrator {
+    /// Asks the queue to report `stream` once, with `token`, when it is
+    /// ready in the way `interests` says.
+    ///
+    /// Registering a stream again re-arms it: after its event has been
+    /// reported, that is how the caller asks for the next one.
+    pub fn register(
+        &self,
+        stream: &TcpStream,
+        token: Token,
+        interests: Interests,
+    ) -> io::Result<()> {
+        self.queue.check_open()?;
+        if token == Token::MAX {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the token usize::MAX is reserved by minimio",
+            ));
+        }
+        self.queue.selector.register(stream, token, interests)
+    }
+
+    /// Closes the queue: a thread blocked in [`Poll::poll`] wakes up, and it
+    /// and every later call return an error of kind
+    /// [`Interrupted`](io::ErrorKind::Interrupted). So does `register`.
+    pub fn close_loop(&self) -> io::Result<()> {
+        self.queue.closed.store(true, Ordering::SeqCst);
+        self.queue.selector.wake()
+    }
+}
+// ANCHOR_END: registrator

@@ -1,0 +1,227 @@
+//! The Linux backend: minimio talking to epoll itself.
+//!
+//! epoll is three system calls:
+//!
+//! - `epoll_create1` makes a new queue and returns its file descriptor;
+//! - `epoll_ctl` adds a socket to the queue's *interest list* (or changes
+//!   what we want to hear about it);
+//! - `epoll_wait` blocks until sockets on the interest list are ready, and
+//!   copies their `epoll_event`s into our buffer.
+//!
+//! `libc` gives us the declarations of these calls, their constants and the
+//! `epoll_event` struct; everything else is here.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+use crate::{Events, Interests, TcpStream, Token};
+
+// ANCHOR: event
+/// One ready socket, as [`Poll::poll`](crate::Poll::poll) reports it.
+///
+/// It is the kernel's own `epoll_event`, so `epoll_wait` can write straight
+/// into our [`Events`] buffer.
+#[derive(Clone, Copy)]
+#[repr(transparent)]
+pub struct Event(libc::epoll_event);
+
+impl Event {
+    /// The token the socket was registered with.
+    pub fn id(&self) -> Token {
+        // The struct may be packed (see below): copy the field out rather
+        // than take a reference to it.
+        let data = self.0.u64;
+        data as Token
+    }
+}
+// ANCHOR_END: event
+
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Event").field("id", &self.id()).finish()
+    }
+}
+
+// ANCHOR: layout
+// `epoll_event` is a 32-bit flags field followed by 64 bits of user data
+// (our token). On x86 and x86-64 the kernel packs it: 12 bytes, the data at
+// offset 4. Every other architecture aligns the data to 8 bytes: 16 bytes,
+// the data at offset 8. libc declares it right for each target; these checks
+// stop the build if that ever changes.
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+const _: () = {
+    assert!(size_of::<libc::epoll_event>() == 12);
+    assert!(std::mem::offset_of!(libc::epoll_event, u64) == 4);
+};
+#[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+const _: () = {
+    assert!(size_of::<libc::epoll_event>() == 16);
+    assert!(std::mem::offset_of!(libc::epoll_event, u64) == 8);
+};
+// ANCHOR_END: layout
+
+/// The data that marks the waker's event. `Registrator::register` refuses
+/// this token, so no socket can have it.
+const WAKER_TOKEN: u64 = Token::MAX as u64;
+
+// ANCHOR: selector
+/// An epoll queue, plus an eventfd that `close_loop` uses to wake it.
+pub(crate) struct Selector {
+    epoll: OwnedFd,
+    waker: OwnedFd,
+}
+
+impl Selector {
+    pub(crate) fn new() -> io::Result<Selector> {
+        // CLOEXEC: a child process started with `exec` does not inherit it.
+        let epoll = new_fd(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
+        // An eventfd is a counter the kernel treats like a file: it is
+        // readable while the counter is above zero.
+        let waker = new_fd(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })?;
+        let selector = Selector { epoll, waker };
+        // The waker stays on the interest list for good (no EPOLLONESHOT):
+        // once woken, every later wait returns at once too.
+        let mut event = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: WAKER_TOKEN,
+        };
+        selector.ctl(libc::EPOLL_CTL_ADD, selector.waker.as_raw_fd(), &mut event)?;
+        Ok(selector)
+    }
+    // ANCHOR_END: selector
+
+    // ANCHOR: register
+    pub(crate) fn register(
+        &self,
+        stream: &TcpStream,
+        token: Token,
+        interests: Interests,
+    ) -> io::Result<()> {
+        let mut event = libc::epoll_event {
+            events: epoll_flags(interests),
+            u64: token as u64,
+        };
+        let fd = stream.inner.as_raw_fd();
+        match self.ctl(libc::EPOLL_CTL_ADD, fd, &mut event) {
+            // Already on the interest list: this is a re-arm, so modify it.
+            Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
+                self.ctl(libc::EPOLL_CTL_MOD, fd, &mut event)
+            }
+            result => result,
+        }
+    }
+
+    fn ctl(&self, op: libc::c_int, fd: RawFd, event: &mut libc::epoll_event) -> io::Result<()> {
+        let result = unsafe { libc::epoll_ctl(self.epoll.as_raw_fd(), op, fd, event) };
+        check(result).map(drop)
+    }
+    // ANCHOR_END: register
+
+    // ANCHOR: select
+    /// Waits once. A signal arriving meanwhile ends the wait early with an
+    /// error of kind `Interrupted` (EINTR); `Poll::poll` then waits again.
+    pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
+        let capacity = i32::try_from(events.capacity()).unwrap_or(i32::MAX);
+        let timeout_ms = match timeout {
+            None => -1, // no time limit
+            Some(timeout) => milliseconds_rounded_up(timeout),
+        };
+        events.clear();
+        let ready = check(unsafe {
+            libc::epoll_wait(
+                self.epoll.as_raw_fd(),
+                events.as_mut_ptr().cast::<libc::epoll_event>(),
+                capacity,
+                timeout_ms,
+            )
+        })?;
+        // SAFETY: the kernel wrote `ready` events (at most `capacity`) at
+        // the start of the buffer, and `Event` has the layout of `epoll_event`.
+        unsafe { events.set_len(ready as usize) };
+        // The waker's event only tells `Poll::poll` to look at the closed flag.
+        events.retain(|event| event.id() as u64 != WAKER_TOKEN);
+        Ok(())
+    }
+    // ANCHOR_END: select
+
+    // ANCHOR: wake
+    /// Makes the waker readable, which ends any wait, now or later.
+    pub(crate) fn wake(&self) -> io::Result<()> {
+        let one: u64 = 1;
+        let written = unsafe {
+            libc::write(
+                self.waker.as_raw_fd(),
+                (&raw const one).cast::<libc::c_void>(),
+                size_of::<u64>(),
+            )
+        };
+        check(written as libc::c_int).map(drop)
+    }
+    // ANCHOR_END: wake
+}
+
+/// epoll forgets a socket by itself when the socket is closed, so a
+/// `TcpStream` needs to remember nothing.
+pub(crate) type Registration = ();
+
+// ANCHOR: flags
+/// The flags for one registration. EPOLLONESHOT makes epoll report the
+/// socket once, then leave it on the list, disarmed, until it is modified.
+fn epoll_flags(interests: Interests) -> u32 {
+    let mut flags = libc::EPOLLONESHOT;
+    if interests.is_readable() {
+        flags |= libc::EPOLLIN;
+    }
+    if interests.is_writable() {
+        flags |= libc::EPOLLOUT;
+    }
+    flags as u32
+}
+
+/// epoll counts in whole milliseconds. Rounding down would wake us before
+/// the deadline, so round up.
+fn milliseconds_rounded_up(timeout: Duration) -> i32 {
+    let ms = timeout.as_nanos().div_ceil(1_000_000);
+    i32::try_from(ms).unwrap_or(i32::MAX)
+}
+// ANCHOR_END: flags
+
+/// System calls report failure by returning -1 and setting `errno`.
+fn check(result: libc::c_int) -> io::Result<libc::c_int> {
+    if result == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(result)
+    }
+}
+
+/// Takes ownership of a new file descriptor, so it is closed on drop.
+fn new_fd(result: libc::c_int) -> io::Result<OwnedFd> {
+    let fd = check(result)?;
+    // SAFETY: the call just returned this descriptor, and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_round_up_to_whole_milliseconds() {
+        assert_eq!(milliseconds_rounded_up(Duration::ZERO), 0);
+        assert_eq!(milliseconds_rounded_up(Duration::from_nanos(1)), 1);
+        assert_eq!(milliseconds_rounded_up(Duration::from_micros(1_500)), 2);
+        assert_eq!(milliseconds_rounded_up(Duration::from_millis(7)), 7);
+        assert_eq!(
+            milliseconds_rounded_up(Duration::from_secs(u64::MAX)),
+            i32::MAX
+        );
+    }
+
+    #[test]
+    fn event_has_the_kernels_layout() {
+        assert_eq!(size_of::<Event>(), size_of::<libc::epoll_event>());
+        assert_eq!(align_of::<Event>(), align_of::<libc::epoll_event>());
+    }
+}

@@ -1,0 +1,111 @@
+//! The portable backend, built on the `polling` crate (kqueue on macOS,
+//! IOCP on Windows, epoll on Linux). It is used wherever minimio has no
+//! backend of its own, and on Linux with the `portable` feature, so that the
+//! same tests can check it here.
+
+use std::io;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+
+use polling::Poller;
+
+use crate::{Events, Interests, TcpStream, Token};
+
+/// One ready socket, as [`Poll::poll`](crate::Poll::poll) reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    id: Token,
+}
+
+impl Event {
+    /// The token the socket was registered with.
+    pub fn id(&self) -> Token {
+        self.id
+    }
+}
+
+/// A `polling::Poller`, and the buffer it reports events into.
+pub(crate) struct Selector {
+    poller: Arc<Poller>,
+    reported: Mutex<polling::Events>,
+}
+
+/// The poller a stream was added to, if any. `polling` requires a socket to
+/// be deleted from its poller before the socket is closed, so the stream
+/// remembers where it was added, and its `Drop` deletes it.
+pub(crate) type Registration = Mutex<Option<Weak<Poller>>>;
+
+impl Selector {
+    pub(crate) fn new() -> io::Result<Selector> {
+        Ok(Selector {
+            poller: Arc::new(Poller::new()?),
+            reported: Mutex::new(polling::Events::new()),
+        })
+    }
+
+    pub(crate) fn register(
+        &self,
+        stream: &TcpStream,
+        token: Token,
+        interests: Interests,
+    ) -> io::Result<()> {
+        // `polling` registrations are one-shot, like ours.
+        let event = polling::Event::new(token, interests.is_readable(), interests.is_writable());
+        let mut added_to = lock(&stream.registration);
+        match added_to.as_ref().and_then(Weak::upgrade) {
+            Some(poller) if Arc::ptr_eq(&poller, &self.poller) => {
+                self.poller.modify(&stream.inner, event)
+            }
+            earlier => {
+                if let Some(other_poller) = earlier {
+                    other_poller.delete(&stream.inner)?;
+                }
+                // SAFETY: `TcpStream`'s `Drop` deletes the socket from this
+                // poller before the socket is closed.
+                unsafe { self.poller.add(&stream.inner, event)? };
+                *added_to = Some(Arc::downgrade(&self.poller));
+                Ok(())
+            }
+        }
+    }
+
+    /// Waits once, and copies what `polling` reports into `events`.
+    pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
+        // Ask `polling` for no more events than `events` has room for: an
+        // event reported and then dropped would be lost for good.
+        let room = NonZeroUsize::new(events.capacity()).expect("Poll::poll makes room");
+        let mut reported = lock(&self.reported);
+        if reported.capacity() != room {
+            *reported = polling::Events::with_capacity(room);
+        }
+        reported.clear();
+        self.poller.wait(&mut reported, timeout)?;
+        events.clear();
+        events.extend(reported.iter().map(|e| Event { id: e.key }));
+        Ok(())
+    }
+
+    pub(crate) fn wake(&self) -> io::Result<()> {
+        self.poller.notify()
+    }
+}
+
+impl Drop for TcpStream {
+    fn drop(&mut self) {
+        let added_to = self
+            .registration
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(poller) = added_to.take().and_then(|weak| weak.upgrade()) {
+            // Nothing useful can be done with an error while dropping.
+            let _ = poller.delete(&self.inner);
+        }
+    }
+}
+
+/// Takes a lock even if a thread panicked while holding it: the data here
+/// (a buffer, a pointer to a poller) cannot be left half-changed.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
