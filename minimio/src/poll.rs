@@ -15,6 +15,7 @@ use crate::{Events, Interests, TcpStream, Token, sys};
 /// Room for events when the caller's buffer has none.
 const DEFAULT_CAPACITY: usize = 64;
 
+// ANCHOR: queue
 /// What `Poll` and its `Registrator`s share.
 struct Queue {
     selector: sys::Selector,
@@ -33,6 +34,7 @@ impl Queue {
         }
     }
 }
+// ANCHOR_END: queue
 
 /// The event queue. One thread owns it and waits on it with [`Poll::poll`].
 pub struct Poll {
@@ -71,8 +73,9 @@ impl Poll {
     /// `timeout_ms` milliseconds have passed (`None`: no time limit).
     ///
     /// Fills `events` (up to its capacity; room for 64 if it has none) and
-    /// returns how many there are; 0 means the timeout passed. A signal that interrupts the wait does not
-    /// cut it short: the wait goes on for the time that remains.
+    /// returns how many there are; 0 means the timeout passed. A signal
+    /// that interrupts the wait does not cut it short: the wait goes on for
+    /// the time that remains.
     ///
     /// After [`Registrator::close_loop`] it returns an error of kind
     /// [`Interrupted`](io::ErrorKind::Interrupted), at once and every time.

@@ -20,6 +20,7 @@ pub struct TcpStream {
     pub(crate) registration: sys::Registration,
 }
 
+// ANCHOR: connect
 impl TcpStream {
     /// Connects to `addr`, then switches the stream to non-blocking mode.
     ///
@@ -34,6 +35,7 @@ impl TcpStream {
         })
     }
 }
+// ANCHOR_END: connect
 
 impl Read for TcpStream {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {

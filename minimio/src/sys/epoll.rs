@@ -45,10 +45,11 @@ impl std::fmt::Debug for Event {
 
 // ANCHOR: layout
 // `epoll_event` is a 32-bit flags field followed by 64 bits of user data
-// (our token). On x86 and x86-64 the kernel packs it: 12 bytes, the data at
-// offset 4. Every other architecture aligns the data to 8 bytes: 16 bytes,
-// the data at offset 8. libc declares it right for each target; these checks
-// stop the build if that ever changes.
+// (our token). On x86-64 the kernel declares it packed, and on 32-bit x86 a
+// 64-bit field needs only 4-byte alignment: 12 bytes, the data at offset 4.
+// Every other architecture aligns the data to 8 bytes: 16 bytes, the data
+// at offset 8. libc declares it right for each target; these checks stop
+// the build if that ever changes.
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 const _: () = {
     assert!(size_of::<libc::epoll_event>() == 12);
@@ -61,11 +62,11 @@ const _: () = {
 };
 // ANCHOR_END: layout
 
+// ANCHOR: selector
 /// The data that marks the waker's event. `Registrator::register` refuses
 /// this token, so no socket can have it.
 const WAKER_TOKEN: u64 = Token::MAX as u64;
 
-// ANCHOR: selector
 /// An epoll queue, plus an eventfd that `close_loop` uses to wake it.
 pub(crate) struct Selector {
     epoll: OwnedFd,
@@ -89,9 +90,11 @@ impl Selector {
         selector.ctl(libc::EPOLL_CTL_ADD, selector.waker.as_raw_fd(), &mut event)?;
         Ok(selector)
     }
-    // ANCHOR_END: selector
+}
+// ANCHOR_END: selector
 
-    // ANCHOR: register
+// ANCHOR: register
+impl Selector {
     pub(crate) fn register(
         &self,
         stream: &TcpStream,
@@ -116,9 +119,11 @@ impl Selector {
         let result = unsafe { libc::epoll_ctl(self.epoll.as_raw_fd(), op, fd, event) };
         check(result).map(drop)
     }
-    // ANCHOR_END: register
+}
+// ANCHOR_END: register
 
-    // ANCHOR: select
+// ANCHOR: select
+impl Selector {
     /// Waits once. A signal arriving meanwhile ends the wait early with an
     /// error of kind `Interrupted` (EINTR); `Poll::poll` then waits again.
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
@@ -143,9 +148,11 @@ impl Selector {
         events.retain(|event| event.id() as u64 != WAKER_TOKEN);
         Ok(())
     }
-    // ANCHOR_END: select
+}
+// ANCHOR_END: select
 
-    // ANCHOR: wake
+// ANCHOR: wake
+impl Selector {
     /// Makes the waker readable, which ends any wait, now or later.
     pub(crate) fn wake(&self) -> io::Result<()> {
         let one: u64 = 1;
@@ -158,8 +165,8 @@ impl Selector {
         };
         check(written as libc::c_int).map(drop)
     }
-    // ANCHOR_END: wake
 }
+// ANCHOR_END: wake
 
 /// epoll forgets a socket by itself when the socket is closed, so a
 /// `TcpStream` needs to remember nothing.
@@ -178,15 +185,18 @@ fn epoll_flags(interests: Interests) -> u32 {
     }
     flags as u32
 }
+// ANCHOR_END: flags
 
+// ANCHOR: timeout
 /// epoll counts in whole milliseconds. Rounding down would wake us before
 /// the deadline, so round up.
 fn milliseconds_rounded_up(timeout: Duration) -> i32 {
     let ms = timeout.as_nanos().div_ceil(1_000_000);
     i32::try_from(ms).unwrap_or(i32::MAX)
 }
-// ANCHOR_END: flags
+// ANCHOR_END: timeout
 
+// ANCHOR: syscalls
 /// System calls report failure by returning -1 and setting `errno`.
 fn check(result: libc::c_int) -> io::Result<libc::c_int> {
     if result == -1 {
@@ -202,6 +212,7 @@ fn new_fd(result: libc::c_int) -> io::Result<OwnedFd> {
     // SAFETY: the call just returned this descriptor, and nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
+// ANCHOR_END: syscalls
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 //! three things: `Selector` (the queue), `Event` (what it reports) and
 //! `Registration` (what a `TcpStream` must remember about being registered).
 
+// ANCHOR: backends
 #[cfg(all(target_os = "linux", not(feature = "portable")))]
 mod epoll;
 #[cfg(all(target_os = "linux", not(feature = "portable")))]
@@ -15,3 +16,4 @@ mod portable;
 pub use portable::Event;
 #[cfg(any(not(target_os = "linux"), feature = "portable"))]
 pub(crate) use portable::{Registration, Selector};
+// ANCHOR_END: backends

@@ -31,10 +31,25 @@ pub(crate) struct Selector {
     reported: Mutex<polling::Events>,
 }
 
+// ANCHOR: registration
 /// The poller a stream was added to, if any. `polling` requires a socket to
 /// be deleted from its poller before the socket is closed, so the stream
 /// remembers where it was added, and its `Drop` deletes it.
 pub(crate) type Registration = Mutex<Option<Weak<Poller>>>;
+
+impl Drop for TcpStream {
+    fn drop(&mut self) {
+        let added_to = self
+            .registration
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(poller) = added_to.take().and_then(|weak| weak.upgrade()) {
+            // Nothing useful can be done with an error while dropping.
+            let _ = poller.delete(&self.inner);
+        }
+    }
+}
+// ANCHOR_END: registration
 
 impl Selector {
     pub(crate) fn new() -> io::Result<Selector> {
@@ -43,7 +58,10 @@ impl Selector {
             reported: Mutex::new(polling::Events::new()),
         })
     }
+}
 
+// ANCHOR: portable_register
+impl Selector {
     pub(crate) fn register(
         &self,
         stream: &TcpStream,
@@ -69,7 +87,10 @@ impl Selector {
             }
         }
     }
+}
+// ANCHOR_END: portable_register
 
+impl Selector {
     /// Waits once, and copies what `polling` reports into `events`.
     pub(crate) fn select(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
         // Ask `polling` for no more events than `events` has room for: an
@@ -88,19 +109,6 @@ impl Selector {
 
     pub(crate) fn wake(&self) -> io::Result<()> {
         self.poller.notify()
-    }
-}
-
-impl Drop for TcpStream {
-    fn drop(&mut self) {
-        let added_to = self
-            .registration
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(poller) = added_to.take().and_then(|weak| weak.upgrade()) {
-            // Nothing useful can be done with an error while dropping.
-            let _ = poller.delete(&self.inner);
-        }
     }
 }
 
