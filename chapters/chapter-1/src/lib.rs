@@ -1,0 +1,30 @@
+//! Stage 1: the runtime's types.
+//!
+//! Before any thread is started, this stage sets out the vocabulary the
+//! runtime is built from: the values a callback receives ([`Js`]), the
+//! work a pool thread will do ([`Task`]), the news that comes back to the
+//! main thread ([`PollEvent`]), and the [`Runtime`] that keeps every
+//! callback until its event arrives.
+
+mod runtime;
+mod types;
+
+pub use runtime::{Callback, Runtime};
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    let thread = std::thread::current();
+    println!("[{}] {message}", thread.name().unwrap_or("unnamed"));
+}
+// ANCHOR_END: log
