@@ -1,0 +1,36 @@
+//! Stage 4: timers.
+//!
+//! Stage 3 added sockets. This stage adds `set_timeout`: the runtime keeps
+//! every timer in a set ordered by deadline, and before the main thread
+//! goes to sleep it tells the epoll thread when the next one is due. The
+//! epoll thread wakes the main thread at that moment with a
+//! [`PollEvent::Timeout`], and the timer phase runs every timer that is
+//! due. When a new timer is due sooner than the epoll thread expects, the
+//! main thread rings its doorbell so that it looks again.
+
+mod epoll;
+mod runtime;
+mod thread_pool;
+mod timers;
+mod types;
+
+pub use runtime::{Callback, Runtime};
+pub use thread_pool::{NodeThread, POOL_SIZE};
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    let thread = std::thread::current();
+    println!("[{}] {message}", thread.name().unwrap_or("unnamed"));
+}
+// ANCHOR_END: log
