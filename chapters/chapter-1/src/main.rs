@@ -12,16 +12,10 @@ fn main() {
 
     // The program asks for two pieces of work, each with a callback.
     let read_callback = runtime.add_callback(|value: Js| {
-        log!(
-            "callback: the file says {:?}",
-            value.into_string().unwrap_or_default()
-        );
+        log!("callback: the file read gave {value:?}");
     });
     let count_callback = runtime.add_callback(|value: Js| {
-        log!(
-            "callback: the count is {}",
-            value.into_int().unwrap_or_default()
-        );
+        log!("callback: the count gave {value:?}");
     });
     log!("registered callbacks {read_callback} and {count_callback}");
     log!("pending events: {}", runtime.pending_events());
@@ -49,7 +43,7 @@ fn main() {
             task.kind,
             task.callback_id
         );
-        let value = (task.task)();
+        let value = (task.work)();
         runtime.handle_event(PollEvent::Threadpool((0, task.callback_id, value)));
     }
     log!("pending events: {}", runtime.pending_events());

@@ -27,19 +27,13 @@ fn main() {
             Err(error) => Js::Error(error.to_string()),
         };
         runtime.register_pool_task(ThreadPoolTaskKind::FileRead, read_file, move |value| {
-            log!(
-                "callback: the {reader} read says {:?}",
-                value.into_string().unwrap_or_default()
-            );
+            log!("callback: the {reader} read gave {value:?}");
         });
     }
     for n in [30, 25, 28, 20] {
         let compute = move || Js::Int(fibonacci(n));
         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, compute, move |value| {
-            log!(
-                "callback: fibonacci({n}) = {}",
-                value.into_int().unwrap_or_default()
-            );
+            log!("callback: fibonacci({n}) gave {value:?}");
         });
     }
 

@@ -78,6 +78,7 @@ impl Runtime {
         self.pending_events
     }
 
+    // ANCHOR: handle_event
     /// An event has arrived: its callback is ready to run.
     pub fn handle_event(&mut self, event: PollEvent) {
         match event {
@@ -90,6 +91,7 @@ impl Runtime {
             PollEvent::Timeout => {}
         }
     }
+    // ANCHOR_END: handle_event
 
     fn callback_ready(&mut self, callback_id: usize, value: Js) {
         self.callbacks_to_run.push_back((callback_id, value));

@@ -53,10 +53,7 @@ fn main() -> io::Result<()> {
         Err(error) => Js::Error(error.to_string()),
     };
     runtime.register_pool_task(ThreadPoolTaskKind::FileRead, read_file, |value| {
-        log!(
-            "callback: the file says {:?}",
-            value.into_string().unwrap_or_default()
-        );
+        log!("callback: the file read gave {value:?}");
     });
 
     while runtime.pending_events() > 0 {

@@ -48,7 +48,7 @@ fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
             break;
         }
         log!("received a task of type: {}", task.kind);
-        let value = (task.task)();
+        let value = (task.work)();
         log!("finished running a task of type: {}", task.kind);
         let event = PollEvent::Threadpool((thread_id, task.callback_id, value));
         if events.send(event).is_err() {

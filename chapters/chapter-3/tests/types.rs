@@ -1,4 +1,4 @@
-//! Stage 1: the values callbacks receive, and the tasks that produce them.
+//! The values callbacks receive, and the tasks that produce them.
 
 use chapter_3::{Js, Task, ThreadPoolTaskKind};
 
@@ -25,7 +25,7 @@ fn a_task_carries_its_work_and_the_callback_it_answers() {
     let task = Task::new(ThreadPoolTaskKind::Encrypt, 7, || Js::Int(1 + 1));
     assert_eq!(task.kind, ThreadPoolTaskKind::Encrypt);
     assert_eq!(task.callback_id, 7);
-    assert_eq!((task.task)(), Js::Int(2));
+    assert_eq!((task.work)(), Js::Int(2));
 }
 
 #[test]
@@ -46,6 +46,6 @@ fn the_work_of_a_task_can_be_sent_to_another_thread() {
     let task = Task::new(ThreadPoolTaskKind::FileRead, 1, || {
         Js::String("done".into())
     });
-    let value = std::thread::spawn(move || (task.task)()).join().unwrap();
+    let value = std::thread::spawn(move || (task.work)()).join().unwrap();
     assert_eq!(value, Js::String("done".into()));
 }

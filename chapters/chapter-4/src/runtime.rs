@@ -111,6 +111,7 @@ impl Runtime {
         self.pending_events
     }
 
+    // ANCHOR: handle_event
     /// An event has arrived: its callback is ready to run.
     pub fn handle_event(&mut self, event: PollEvent) {
         match event {
@@ -123,6 +124,7 @@ impl Runtime {
             PollEvent::Timeout => {}
         }
     }
+    // ANCHOR_END: handle_event
 
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
         self.callbacks_to_run.push_back((callback_id, value));

@@ -60,7 +60,7 @@ impl fmt::Display for ThreadPoolTaskKind {
 /// The work is `Send` because a pool thread runs it. Its result comes
 /// back to the main thread, which runs the callback `callback_id`.
 pub struct Task {
-    pub task: Box<dyn FnOnce() -> Js + Send + 'static>,
+    pub work: Box<dyn FnOnce() -> Js + Send + 'static>,
     pub callback_id: usize,
     pub kind: ThreadPoolTaskKind,
 }
@@ -73,7 +73,7 @@ impl Task {
         work: impl FnOnce() -> Js + Send + 'static,
     ) -> Task {
         Task {
-            task: Box::new(work),
+            work: Box::new(work),
             callback_id,
             kind,
         }

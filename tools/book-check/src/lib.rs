@@ -6,6 +6,11 @@
 //! A reader would then see a page that no longer matches the code. This
 //! crate finds such includes, and `tests/book.rs` fails the test run when
 //! there are any.
+//!
+//! The book also shows what each stage prints. [`outputs`] finds those
+//! blocks, and `tests/outputs.rs` runs each stage and compares.
+
+pub mod outputs;
 
 use std::fs;
 use std::path::{Path, PathBuf};

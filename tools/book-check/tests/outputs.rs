@@ -1,0 +1,100 @@
+//! The output each page shows is what that stage's run prints: this runs
+//! every stage a page shows the output of, and compares (see
+//! `book_check::outputs` for what may differ between runs).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use book_check::markdown_pages;
+use book_check::outputs::{ShownOutput, compare, find_outputs};
+
+/// Far more than any stage needs (the slowest runs for about 4 s); only a
+/// run that hangs reaches it.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `cargo run -q -p <package>` and returns what it printed, or why it
+/// failed.
+fn run(package: &str) -> Result<String, String> {
+    let mut child = Command::new(env!("CARGO"))
+        .args(["run", "-q", "-p", package])
+        .current_dir(workspace())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = thread::spawn(move || {
+        let mut printed = String::new();
+        stdout.read_to_string(&mut printed).map(|_| printed)
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            return Err(format!(
+                "`cargo run -p {package}` did not finish within {DEADLINE:?}"
+            ));
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let printed = reader
+        .join()
+        .expect("reader thread")
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        let mut errors = String::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = stderr.read_to_string(&mut errors);
+        }
+        return Err(format!(
+            "`cargo run -p {package}` failed ({status}):\n{errors}"
+        ));
+    }
+    Ok(printed)
+}
+
+#[test]
+fn every_output_shown_in_the_book_is_what_its_stage_prints() {
+    let src = workspace().join("book/src");
+    let mut shown: Vec<ShownOutput> = Vec::new();
+    for page in markdown_pages(&src) {
+        let markdown = fs::read_to_string(&page).unwrap();
+        shown.extend(find_outputs(&page, &markdown).unwrap_or_else(|e| panic!("{e}")));
+    }
+
+    let mut printed: BTreeMap<String, Result<String, String>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for output in &shown {
+        let run = printed
+            .entry(output.package.clone())
+            .or_insert_with(|| run(&output.package));
+        let place = format!(
+            "{}:{} ({})",
+            output.page.display(),
+            output.line,
+            output.package
+        );
+        match run {
+            Err(error) => problems.push(format!("{place}: {error}")),
+            Ok(printed) => {
+                if let Some(report) = compare(&output.text, printed) {
+                    problems.push(format!("{place}: the page differs from a run:\n{report}"));
+                }
+            }
+        }
+    }
+
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
