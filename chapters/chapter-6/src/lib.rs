@@ -1,0 +1,49 @@
+//! Stage 6: the modules.
+//!
+//! The runtime is complete; this stage gives programs the friendly API
+//! that Node gives JavaScript. [`Fs::read`] reads a file and
+//! [`Crypto::encrypt`] does CPU-heavy work, both on the pool; [`Http::get`]
+//! fetches a URL through the epoll thread. With [`set_timeout`], that is
+//! everything the classic demo program in `main.rs` needs:
+//!
+//! ```no_run
+//! use chapter_6::{Fs, Runtime, set_timeout};
+//!
+//! Runtime::new().run(|| {
+//!     Fs::read("hello.txt", |text| println!("{text:?}"));
+//!     set_timeout(100, |_| println!("100 ms later"));
+//! });
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod epoll;
+mod event_loop;
+mod modules;
+mod runtime;
+mod thread_pool;
+mod timers;
+mod types;
+
+pub use event_loop::{register_io, register_pool_task, set_timeout};
+pub use modules::{Crypto, Fs, Http};
+pub use runtime::{Callback, Runtime};
+pub use thread_pool::{NodeThread, POOL_SIZE};
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    let thread = std::thread::current();
+    println!("[{}] {message}", thread.name().unwrap_or("unnamed"));
+}
+// ANCHOR_END: log
