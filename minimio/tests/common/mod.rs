@@ -4,24 +4,9 @@
 #![allow(dead_code)]
 
 use std::net::TcpListener;
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
 
-/// Runs `test` on its own thread and fails if it takes longer than
-/// `seconds`, so a poll that never returns fails the test instead of
-/// hanging the whole run.
-pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || done.send(test()));
-    match result.recv_timeout(Duration::from_secs(seconds)) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("the test did not finish within {seconds} s")
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the test panicked"),
-    }
-}
+/// Runs a test under a time limit: a hang fails instead of stalling the run.
+pub use deadline::within;
 
 /// A minimio stream connected to a plain blocking stream, both on loopback.
 pub fn connected_pair() -> (minimio::TcpStream, std::net::TcpStream) {

@@ -3,25 +3,10 @@
 // Each test file uses only some of them.
 #![allow(dead_code)]
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
 use chapter_4::Runtime;
 
-/// Runs `test` on a thread of its own and fails if it takes longer than
-/// `seconds`, so a loop that never ends fails instead of hanging the run.
-pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel();
-    thread::spawn(move || done.send(test()));
-    match result.recv_timeout(Duration::from_secs(seconds)) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("the test did not finish within {seconds} s")
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the test panicked"),
-    }
-}
+/// Runs a test under a time limit: a hang fails instead of stalling the run.
+pub use deadline::within;
 
 /// Drives the runtime the way this stage's `main.rs` does, until nothing
 /// is pending.
