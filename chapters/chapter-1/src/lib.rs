@@ -6,6 +6,8 @@
 //! main thread ([`PollEvent`]), and the [`Runtime`] that keeps every
 //! callback until its event arrives.
 
+#![forbid(unsafe_code)]
+
 mod runtime;
 mod types;
 

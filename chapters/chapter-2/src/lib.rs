@@ -6,6 +6,8 @@
 //! [`PollEvent`]s over one shared channel, and the main thread runs each
 //! result's callback. When every worker is busy, tasks wait their turn.
 
+#![forbid(unsafe_code)]
+
 mod runtime;
 mod thread_pool;
 mod types;

@@ -8,6 +8,8 @@
 //! thread then reads what has arrived, and once the peer has closed the
 //! connection, hands the whole response to the socket's callback.
 
+#![forbid(unsafe_code)]
+
 mod epoll;
 mod runtime;
 mod thread_pool;

@@ -8,6 +8,8 @@
 //! due. When a new timer is due sooner than the epoll thread expects, the
 //! main thread rings its doorbell so that it looks again.
 
+#![forbid(unsafe_code)]
+
 mod epoll;
 mod runtime;
 mod thread_pool;
