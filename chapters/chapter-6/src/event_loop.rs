@@ -21,9 +21,10 @@ thread_local! {
 /// second `&mut Runtime`.
 pub(crate) fn with_runtime<T>(f: impl FnOnce(&mut Runtime) -> T) -> T {
     RUNTIME.with_borrow_mut(|runtime| {
-        let runtime = runtime
-            .as_mut()
-            .expect("no runtime is running on this thread: call this inside Runtime::run");
+        let runtime = runtime.as_mut().expect(
+            "no runtime is running on this thread: call this from the program given to \
+             Runtime::run or from a callback, not from a pool task's work",
+        );
         f(runtime)
     })
 }
@@ -65,7 +66,9 @@ impl Runtime {
         event_loop();
     }
 }
+// ANCHOR_END: run
 
+// ANCHOR: installed
 /// Keeps the runtime in `RUNTIME` while `run` runs. Dropping it takes the
 /// runtime out and drops it, which stops and joins its threads; that
 /// happens even if a callback panics.
@@ -73,13 +76,13 @@ struct Installed;
 
 impl Installed {
     fn new(runtime: Runtime) -> Installed {
-        RUNTIME.with_borrow_mut(|slot| {
-            assert!(
-                slot.is_none(),
-                "a runtime is already running on this thread"
-            );
-            *slot = Some(runtime);
-        });
+        let already_running = RUNTIME.with_borrow(Option::is_some);
+        // If this fails, `runtime` is dropped while nothing is borrowed.
+        assert!(
+            !already_running,
+            "a runtime is already running on this thread"
+        );
+        RUNTIME.set(Some(runtime));
         Installed
     }
 }
@@ -91,7 +94,7 @@ impl Drop for Installed {
         drop(runtime);
     }
 }
-// ANCHOR_END: run
+// ANCHOR_END: installed
 
 // ANCHOR: event_loop
 /// Tick after tick, through the phases, until nothing is pending.
@@ -103,7 +106,7 @@ fn event_loop() {
 
         // Timers: the callbacks of every timer that is due.
         with_runtime(Runtime::process_expired_timers);
-        run_callbacks();
+        run_ready_callbacks();
 
         if with_runtime(|runtime| runtime.pending_events()) == 0 {
             log!("nothing is pending: the loop ends");
@@ -112,13 +115,13 @@ fn event_loop() {
 
         // Poll: sleep until events arrive, then run their callbacks.
         with_runtime(Runtime::wait_for_events);
-        run_callbacks();
+        run_ready_callbacks();
     }
 }
 
 /// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
-fn run_callbacks() {
+fn run_ready_callbacks() {
     while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
         callback(value);
     }

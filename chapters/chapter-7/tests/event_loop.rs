@@ -233,7 +233,7 @@ fn set_timeout_outside_run_panics_with_a_clear_message() {
 }
 
 #[test]
-fn run_inside_run_is_refused_and_the_outer_runtime_still_shuts_down() {
+fn run_inside_run_is_refused_and_the_thread_can_run_a_runtime_afterwards() {
     within(10, || {
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             Runtime::new().run(|| Runtime::new().run(|| {}));

@@ -8,8 +8,8 @@ use chapter_5::Runtime;
 /// Runs a test under a time limit: a hang fails instead of stalling the run.
 pub use deadline::within;
 
-/// Drives the runtime the way this stage's `main.rs` does, until nothing
-/// is pending.
+/// Drives the runtime by hand, the way the `main.rs` of stages 2 to 4 does,
+/// until nothing is pending.
 pub fn run_until_done(runtime: &mut Runtime) {
     while tick(runtime) {}
 }
