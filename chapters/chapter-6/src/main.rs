@@ -8,6 +8,7 @@
 use chapter_6::{Crypto, Fs, Http, Js, Runtime, log, set_timeout};
 use slow_server::SlowServer;
 
+// ANCHOR: helpers
 /// The file the program reads; it sits next to this crate's Cargo.toml.
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
 
@@ -18,6 +19,15 @@ fn length_of(result: &Js) -> String {
         other => format!("no text: {other:?}"),
     }
 }
+
+/// How a callback describes a response: its status line, or the error.
+fn status_of(result: Js) -> String {
+    match result {
+        Js::String(response) => response.lines().next().unwrap_or_default().to_string(),
+        other => format!("no response: {other:?}"),
+    }
+}
+// ANCHOR_END: helpers
 
 // ANCHOR: javascript
 /// The program, written the way it would be for Node.
@@ -55,10 +65,7 @@ fn javascript(slow_server_url: String) {
 
     log!("Registering a GET that the server answers after 2000 ms");
     Http::http_get_slow(&slow_server_url, 2000, |result| {
-        let status = result
-            .into_string()
-            .and_then(|r| r.lines().next().map(String::from));
-        log!("The slow GET answered: {status:?}");
+        log!("The slow GET answered: {}", status_of(result));
     });
     log!("The program is done; the loop takes over");
 }

@@ -60,18 +60,20 @@ fn fibonacci(n: usize) -> usize {
 /// Whether `fib(n)` fits in a `usize`: counts up to it, quickly, and
 /// checks every addition.
 fn fibonacci_fits(n: usize) -> bool {
-    let (mut current, mut next) = (0_usize, 1_usize);
-    for _ in 0..n {
-        let Some(after) = current.checked_add(next) else {
+    // `previous` and `latest` are fib(k - 1) and fib(k), from k = 1 up to n.
+    let (mut previous, mut latest) = (0_usize, 1_usize);
+    for _ in 1..n {
+        let Some(next) = previous.checked_add(latest) else {
             return false;
         };
-        (current, next) = (next, after);
+        (previous, latest) = (latest, next);
     }
     true
 }
 // ANCHOR_END: crypto
 
 // ANCHOR: http
+// ANCHOR: http_get
 /// HTTP requests, waited for by the epoll thread.
 pub struct Http;
 
@@ -104,6 +106,9 @@ impl Http {
     }
 }
 
+// ANCHOR_END: http_get
+
+// ANCHOR: send_request
 /// Connects and sends the request. The answer is left for the runtime to
 /// read, once the epoll thread says it has arrived.
 fn send_request(url: &Url) -> Result<TcpStream, String> {
@@ -120,6 +125,9 @@ fn send_request(url: &Url) -> Result<TcpStream, String> {
     Ok(stream)
 }
 
+// ANCHOR_END: send_request
+
+// ANCHOR: fail_later
 /// Hands `message` to `callback` as a `Js::Error`, from the loop's next
 /// pending phase: a callback never runs inside the call that asked for it.
 fn fail_later(callback: impl FnOnce(Js) + 'static, message: String) {
@@ -128,6 +136,7 @@ fn fail_later(callback: impl FnOnce(Js) + 'static, message: String) {
         runtime.callback_ready_next_tick(callback_id, Js::Error(message));
     });
 }
+// ANCHOR_END: fail_later
 // ANCHOR_END: http
 
 // ANCHOR: url
@@ -151,20 +160,17 @@ impl Url {
             Some(slash) => rest.split_at(slash),
             None => (rest, "/"),
         };
-        let (host, port) = match host_and_port.rsplit_once(':') {
-            Some((host, port)) => {
-                let port = port
-                    .parse()
-                    .map_err(|_| malformed("the port is not a number"))?;
-                (host, port)
-            }
-            None => (host_and_port, 80),
-        };
-        // An IPv6 address is written in brackets: http://[::1]:8080/
-        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let (host, port) = split_host_and_port(host_and_port)
+            .ok_or_else(|| malformed("write the host as host, host:port or [IPv6]:port"))?;
         if host.is_empty() {
             return Err(malformed("there is no host"));
         }
+        let port = match port {
+            "" => 80,
+            port => port
+                .parse()
+                .map_err(|_| malformed("the port is not a number"))?,
+        };
         Ok(Url {
             host: host.to_string(),
             port,
@@ -178,6 +184,25 @@ impl Url {
         } else {
             format!("{}:{}", self.host, self.port)
         }
+    }
+}
+
+/// Splits `host:port` into its two parts; the port may be missing. An IPv6
+/// host has colons of its own, so it is written in brackets: `[::1]:8080`.
+fn split_host_and_port(text: &str) -> Option<(&str, &str)> {
+    if let Some(bracketed) = text.strip_prefix('[') {
+        let (host, rest) = bracketed.split_once(']')?;
+        let port = if rest.is_empty() {
+            ""
+        } else {
+            rest.strip_prefix(':')?
+        };
+        return Some((host, port));
+    }
+    match text.split_once(':') {
+        Some((host, port)) if !port.contains(':') => Some((host, port)),
+        Some(_) => None, // an IPv6 address without its brackets
+        None => Some((text, "")),
     }
 }
 // ANCHOR_END: url
@@ -221,6 +246,10 @@ mod tests {
             ("http://:80/", "no host"),
             ("http://127.0.0.1:eighty/", "not a number"),
             ("http://127.0.0.1:70000/", "not a number"),
+            ("http://::1/", "[IPv6]:port"),
+            ("http://[::1/", "[IPv6]:port"),
+            ("http://[::1]x/", "[IPv6]:port"),
+            ("http://[::1]:x/", "not a number"),
         ] {
             let error = Url::parse(url).unwrap_err();
             assert!(error.contains(reason), "{url}: {error}");
@@ -230,7 +259,14 @@ mod tests {
     #[test]
     fn fibonacci_numbers_are_right_and_too_large_ones_are_caught() {
         assert_eq!([0, 1, 2, 10, 20].map(fibonacci), [0, 1, 1, 55, 6765]);
-        assert!(fibonacci_fits(40));
+        assert!(fibonacci_fits(0) && fibonacci_fits(1) && fibonacci_fits(40));
         assert!(!fibonacci_fits(200));
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_largest_fibonacci_number_that_fits_in_64_bits_is_fib_93() {
+        assert!(fibonacci_fits(93)); // 12,200,160,415,121,876,738
+        assert!(!fibonacci_fits(94));
     }
 }

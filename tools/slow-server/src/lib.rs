@@ -115,6 +115,7 @@ fn read_request_head(connection: &mut TcpStream) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&head).into_owned())
 }
 
+// ANCHOR: respond
 /// The whole response to a request, waiting first if the path asks for it.
 pub fn respond_to(request: &str) -> String {
     let request_line = request.lines().next().unwrap_or("");
@@ -156,6 +157,7 @@ fn parse_delay(path: &str) -> Option<(Duration, &str)> {
     };
     Some((Duration::from_millis(milliseconds), path))
 }
+// ANCHOR_END: respond
 
 fn response(status: &str, body: &str) -> String {
     format!(
