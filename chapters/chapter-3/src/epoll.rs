@@ -51,7 +51,7 @@ fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
 
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
-pub struct Reading {
+pub(crate) struct Reading {
     stream: TcpStream,
     received: Vec<u8>,
 }
@@ -87,7 +87,6 @@ impl Runtime {
             .register(&stream, callback_id, Interests::READABLE)
         {
             Ok(()) => {
-                self.epoll_pending_events += 1;
                 let reading = Reading {
                     stream,
                     received: Vec::new(),
@@ -99,6 +98,12 @@ impl Runtime {
                 self.callback_ready(callback_id, Js::Error(message));
             }
         }
+    }
+
+    /// How many sockets are still being read: the epoll events the program
+    /// still waits for.
+    pub fn epoll_pending_events(&self) -> usize {
+        self.epoll_streams.len()
     }
 }
 // ANCHOR_END: register_io
@@ -114,16 +119,17 @@ impl Runtime {
         match reading.read_available() {
             Ok(true) => {
                 let response = String::from_utf8_lossy(&reading.received).into_owned();
-                self.socket_finished(callback_id, Js::String(response));
+                self.callback_ready(callback_id, Js::String(response));
             }
             Ok(false) => self.wait_for_more(callback_id, reading),
             Err(error) => {
                 let message = format!("cannot read the response: {error}");
-                self.socket_finished(callback_id, Js::Error(message));
+                self.callback_ready(callback_id, Js::Error(message));
             }
         }
     }
 
+    // ANCHOR: wait_for_more
     /// Not all there yet. Each registration reports the socket once, so
     /// register it again to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
@@ -136,14 +142,10 @@ impl Runtime {
             }
             Err(error) => {
                 let message = format!("cannot wait for the socket: {error}");
-                self.socket_finished(callback_id, Js::Error(message));
+                self.callback_ready(callback_id, Js::Error(message));
             }
         }
     }
-
-    fn socket_finished(&mut self, callback_id: usize, value: Js) {
-        self.epoll_pending_events -= 1;
-        self.callback_ready(callback_id, value);
-    }
+    // ANCHOR_END: wait_for_more
 }
 // ANCHOR_END: socket_is_ready

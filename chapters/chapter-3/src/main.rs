@@ -12,6 +12,7 @@ use chapter_3::{Js, Runtime, ThreadPoolTaskKind, log};
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
+// ANCHOR: send_get
 /// Connects to `address` and sends a GET for `path`; the answer is left
 /// for the runtime to read.
 fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
@@ -22,6 +23,7 @@ fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
     )?;
     Ok(stream)
 }
+// ANCHOR_END: send_get
 
 /// What a callback prints about a response: its status line and size.
 fn describe(response: Js) -> String {

@@ -41,8 +41,6 @@ pub struct Runtime {
     pub(crate) epoll_registrator: Registrator,
     /// The epoll thread, to join when the runtime shuts down.
     pub(crate) epoll_thread: Option<JoinHandle<()>>,
-    /// How many sockets are still being read.
-    pub(crate) epoll_pending_events: usize,
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) epoll_streams: HashMap<usize, Reading>,
 }
@@ -71,7 +69,6 @@ impl Runtime {
             event_receiver,
             epoll_registrator,
             epoll_thread: Some(epoll_thread),
-            epoll_pending_events: 0,
             epoll_streams: HashMap::new(),
         }
     }

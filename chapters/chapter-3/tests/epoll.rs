@@ -48,8 +48,10 @@ fn a_large_response_is_read_whole() {
         let mut runtime = Runtime::new();
         let results = Results::default();
         get(&mut runtime, &server, "/bytes/3000000", &results);
+        assert_eq!(runtime.epoll_pending_events(), 1);
 
         run_until_done(&mut runtime);
+        assert_eq!(runtime.epoll_pending_events(), 0);
 
         let results = results.borrow();
         assert_eq!(results.len(), 1);

@@ -1,17 +1,19 @@
 //! Stage 4 at work: timers, and a slow socket at the same time.
 //!
-//! The program sets four timers and sends a GET that the slow server on
-//! 127.0.0.1 answers after 1000 ms. While the epoll thread waits for that
-//! socket, it also wakes the main thread for each timer, on time.
+//! The program sets four timers, two of them with the very same deadline,
+//! and sends a GET that the slow server on 127.0.0.1 answers after 1000 ms.
+//! While the epoll thread waits for that socket, it also wakes the main
+//! thread for each timer, on time.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chapter_4::{Runtime, log};
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
+// ANCHOR: send_get
 /// Connects to `address` and sends a GET for `path`; the answer is left
 /// for the runtime to read.
 fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
@@ -22,6 +24,7 @@ fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
     )?;
     Ok(stream)
 }
+// ANCHOR_END: send_get
 
 // ANCHOR: main
 fn main() -> io::Result<()> {
@@ -36,10 +39,21 @@ fn main() -> io::Result<()> {
             start.elapsed().as_millis()
         );
     });
-    for (name, ms) in [("C", 500), ("A", 0), ("B1", 200), ("B2", 200)] {
+    for (name, ms) in [("C", 500), ("A", 0)] {
         runtime.set_timeout(ms, move |_| {
             log!(
                 "timer {name} ({ms} ms) fired after {} ms",
+                start.elapsed().as_millis()
+            );
+        });
+    }
+    // Two timers with one and the same deadline: they fire in the order
+    // they were set.
+    let deadline = start + Duration::from_millis(200);
+    for name in ["B1", "B2"] {
+        runtime.set_timeout_at(deadline, move |_| {
+            log!(
+                "timer {name} (200 ms) fired after {} ms",
                 start.elapsed().as_millis()
             );
         });

@@ -63,6 +63,8 @@ fn wait_for_sockets(
             }
             // `close_loop` was called: the runtime is shutting down.
             Err(error) if error.kind() == ErrorKind::Interrupted => return,
+            // Only a broken queue fails otherwise, which our own code
+            // never makes: say so, and stop.
             Err(error) => {
                 log!("cannot wait for sockets any more: {error}");
                 return;
@@ -84,7 +86,7 @@ fn forget_deadline(epoll_timeout: &Mutex<Option<Instant>>, passed: Option<Instan
 
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
-pub struct Reading {
+pub(crate) struct Reading {
     stream: TcpStream,
     received: Vec<u8>,
 }
@@ -120,7 +122,6 @@ impl Runtime {
             .register(&stream, callback_id, Interests::READABLE)
         {
             Ok(()) => {
-                self.epoll_pending_events += 1;
                 let reading = Reading {
                     stream,
                     received: Vec::new(),
@@ -132,6 +133,12 @@ impl Runtime {
                 self.callback_ready(callback_id, Js::Error(message));
             }
         }
+    }
+
+    /// How many sockets are still being read: the epoll events the program
+    /// still waits for.
+    pub fn epoll_pending_events(&self) -> usize {
+        self.epoll_streams.len()
     }
 }
 // ANCHOR_END: register_io
@@ -147,16 +154,17 @@ impl Runtime {
         match reading.read_available() {
             Ok(true) => {
                 let response = String::from_utf8_lossy(&reading.received).into_owned();
-                self.socket_finished(callback_id, Js::String(response));
+                self.callback_ready(callback_id, Js::String(response));
             }
             Ok(false) => self.wait_for_more(callback_id, reading),
             Err(error) => {
                 let message = format!("cannot read the response: {error}");
-                self.socket_finished(callback_id, Js::Error(message));
+                self.callback_ready(callback_id, Js::Error(message));
             }
         }
     }
 
+    // ANCHOR: wait_for_more
     /// Not all there yet. Each registration reports the socket once, so
     /// register it again to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
@@ -169,14 +177,33 @@ impl Runtime {
             }
             Err(error) => {
                 let message = format!("cannot wait for the socket: {error}");
-                self.socket_finished(callback_id, Js::Error(message));
+                self.callback_ready(callback_id, Js::Error(message));
             }
         }
     }
-
-    fn socket_finished(&mut self, callback_id: usize, value: Js) {
-        self.epoll_pending_events -= 1;
-        self.callback_ready(callback_id, value);
-    }
+    // ANCHOR_END: wait_for_more
 }
 // ANCHOR_END: socket_is_ready
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_passed_deadline_is_forgotten_if_it_is_still_the_one_set() {
+        let passed = Instant::now();
+        let epoll_timeout = Mutex::new(Some(passed));
+        forget_deadline(&epoll_timeout, Some(passed));
+        assert_eq!(*lock(&epoll_timeout), None);
+    }
+
+    #[test]
+    fn a_new_deadline_set_meanwhile_is_kept() {
+        let passed = Instant::now();
+        let new = passed + Duration::from_millis(5);
+        let epoll_timeout = Mutex::new(Some(new));
+        forget_deadline(&epoll_timeout, Some(passed));
+        assert_eq!(*lock(&epoll_timeout), Some(new));
+    }
+}

@@ -14,6 +14,7 @@ use chapter_5::{
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
+// ANCHOR: send_get
 /// Connects to `address` and sends a GET for `path`; the answer is left
 /// for the runtime to read.
 fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
@@ -24,6 +25,7 @@ fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
     )?;
     Ok(stream)
 }
+// ANCHOR_END: send_get
 
 /// Deliberately slow, so that it keeps a pool thread busy for a while.
 fn fibonacci(n: usize) -> usize {

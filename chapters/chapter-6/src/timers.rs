@@ -46,6 +46,7 @@ impl Runtime {
 // ANCHOR_END: expired
 
 // ANCHOR: epoll_timeout
+// ANCHOR: set_epoll_timeout
 impl Runtime {
     /// Before the main thread goes to sleep: tell the epoll thread when the
     /// next timer is due. If that is sooner than the epoll thread knows,
@@ -69,6 +70,9 @@ impl Runtime {
     }
 }
 
+// ANCHOR_END: set_epoll_timeout
+
+// ANCHOR: rounding
 /// How long `poll` must wait for `deadline`, in whole milliseconds. Rounded
 /// up: a wait that ended before the deadline would only wake the loop to
 /// find nothing due, and make it spin until the deadline.
@@ -80,6 +84,7 @@ fn milliseconds_rounded_up(duration: Duration) -> i32 {
     let ms = duration.as_nanos().div_ceil(1_000_000);
     i32::try_from(ms).unwrap_or(i32::MAX)
 }
+// ANCHOR_END: rounding
 // ANCHOR_END: epoll_timeout
 
 // ANCHOR: doorbell
