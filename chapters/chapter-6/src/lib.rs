@@ -43,7 +43,11 @@ macro_rules! log {
 
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    use std::io::Write;
     let thread = std::thread::current();
-    println!("[{}] {message}", thread.name().unwrap_or("unnamed"));
+    let name = thread.name().unwrap_or("unnamed");
+    // Not `println!`, which panics when nobody reads the output any more
+    // (`cargo run | head`): a log line is not worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
 }
 // ANCHOR_END: log

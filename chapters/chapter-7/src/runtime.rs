@@ -175,6 +175,13 @@ impl Runtime {
         Some((callback, value))
     }
 
+    /// Whether a timer is due already: one the timer phase left for the
+    /// next tick, because of its budget.
+    fn timer_is_due(&self) -> bool {
+        let next = self.timers.first_key_value();
+        next.is_some_and(|(&(deadline, _), _)| deadline <= Instant::now())
+    }
+
     /// Whether the loop has nothing left to do: no event is awaited, and no
     /// callback waits for its turn.
     pub fn is_done(&self) -> bool {
@@ -214,11 +221,11 @@ impl Runtime {
     /// Sleeps until at least one event arrives, then handles it and every
     /// other event that has arrived meanwhile. The epoll thread wakes it
     /// when the next timer is due. If callbacks are already waiting for the
-    /// next phases (pending callbacks, immediates), it does not sleep: it
-    /// only takes the events that have arrived.
+    /// next phases (pending callbacks, immediates, timers that are due), it
+    /// does not sleep: it only takes the events that have arrived.
     pub fn wait_for_events(&mut self) {
         self.set_epoll_timeout();
-        if self.pending_callbacks.is_empty() && self.immediates.is_empty() {
+        if self.pending_callbacks.is_empty() && self.immediates.is_empty() && !self.timer_is_due() {
             let event = self
                 .event_receiver
                 .recv()

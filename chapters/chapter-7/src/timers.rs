@@ -83,6 +83,7 @@ impl Runtime {
     /// longer keeps the loop alive. An id that has already fired, or that
     /// was never issued, is ignored.
     pub fn clear_timer(&mut self, id: TimerId) {
+        // ANCHOR: exercise_clear Cancel a timeout or an interval: take it out of timers and timer_deadlines, forget an interval, and count one pending event less; ignore ids that are not waiting.
         if let Some(deadline) = self.timer_deadlines.remove(&id) {
             self.timers.remove(&(deadline, id));
             if !self.intervals.contains_key(&id) {
@@ -92,6 +93,7 @@ impl Runtime {
         if self.intervals.remove(&id).is_some() {
             self.pending_events -= 1;
         }
+        // ANCHOR_END: exercise_clear
     }
 }
 // ANCHOR_END: interval
@@ -104,6 +106,7 @@ impl Runtime {
     /// even at 0 ms. An interval is armed again, from now, before its
     /// callback runs.
     pub(crate) fn next_due_timer(&mut self, now: Instant, newest: usize) -> Option<Callback> {
+        // ANCHOR: exercise_next_due Take the first timer if it is due by now and was set no later than newest; re-arm an interval from now before handing out its callback, count a timeout as no longer pending.
         let (&(deadline, id), _) = self.timers.first_key_value()?;
         if deadline > now || id > newest {
             return None;
@@ -118,6 +121,7 @@ impl Runtime {
             None => self.pending_events -= 1,
         }
         Some(callback)
+        // ANCHOR_END: exercise_next_due
     }
 
     /// The timer phase, for a loop driven by hand: gets the callbacks of

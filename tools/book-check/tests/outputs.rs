@@ -26,6 +26,8 @@ fn workspace() -> PathBuf {
 fn run(package: &str) -> Result<String, String> {
     let mut child = Command::new(env!("CARGO"))
         .args(["run", "-q", "-p", package])
+        // The pages show runs with the default pool of four threads.
+        .env_remove("UV_THREADPOOL_SIZE")
         .current_dir(workspace())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

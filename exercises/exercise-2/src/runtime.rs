@@ -1,0 +1,154 @@
+//! The runtime: callbacks wait here, by id, until their event arrives.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::mpsc::{self, Receiver};
+
+use crate::thread_pool::{self, NodeThread};
+use crate::{Js, PollEvent, Task, log};
+
+// ANCHOR: runtime
+/// A callback waiting for its event.
+///
+/// It is not `Send`: callbacks only ever run on the main thread, so they
+/// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
+pub type Callback = Box<dyn FnOnce(Js)>;
+
+/// The runtime's state.
+pub struct Runtime {
+    /// Callbacks whose event has arrived, with the value each receives, in
+    /// the order the events arrived.
+    pub(crate) callbacks_to_run: VecDeque<(usize, Js)>,
+    /// Every callback that has not run yet, by id.
+    pub(crate) callback_queue: HashMap<usize, Callback>,
+    /// The last callback id handed out.
+    pub(crate) identity_token: usize,
+    /// How many events the program still waits for.
+    pub(crate) pending_events: usize,
+    /// One worker per pool thread: its join handle, and where to send it
+    /// tasks.
+    pub(crate) thread_pool: Vec<NodeThread>,
+    /// The ids of the pool threads that are idle, longest idle first.
+    pub(crate) available_threads: VecDeque<usize>,
+    /// Tasks that wait for a thread to become idle, oldest first.
+    pub(crate) tasks_waiting: VecDeque<Task>,
+    /// Where the pool threads send their results.
+    pub(crate) event_receiver: Receiver<PollEvent>,
+}
+// ANCHOR_END: runtime
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::new()
+    }
+}
+
+// ANCHOR: new
+impl Runtime {
+    pub fn new() -> Runtime {
+        let (event_sender, event_receiver) = mpsc::channel();
+        let thread_pool = thread_pool::start(&event_sender);
+        Runtime {
+            callbacks_to_run: VecDeque::new(),
+            callback_queue: HashMap::new(),
+            identity_token: 0,
+            pending_events: 0,
+            available_threads: (0..thread_pool.len()).collect(),
+            thread_pool,
+            tasks_waiting: VecDeque::new(),
+            event_receiver,
+        }
+    }
+}
+// ANCHOR_END: new
+
+// ANCHOR: callbacks
+impl Runtime {
+    /// Keeps `callback` until its event arrives, and returns its id. Each
+    /// callback waits for exactly one event.
+    pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+        self.identity_token += 1;
+        let callback_id = self.identity_token;
+        self.callback_queue.insert(callback_id, Box::new(callback));
+        self.pending_events += 1;
+        callback_id
+    }
+
+    /// How many callbacks still wait for their event.
+    pub fn pending_events(&self) -> usize {
+        self.pending_events
+    }
+
+    // ANCHOR: handle_event
+    /// An event has arrived: its callback is ready to run.
+    pub fn handle_event(&mut self, event: PollEvent) {
+        match event {
+            PollEvent::Threadpool((thread_id, callback_id, value)) => {
+                self.thread_is_idle(thread_id);
+                self.callback_ready(callback_id, value);
+            }
+            PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
+            // Nothing arrives with a timeout: it only wakes the loop up.
+            PollEvent::Timeout => {}
+        }
+    }
+    // ANCHOR_END: handle_event
+
+    fn callback_ready(&mut self, callback_id: usize, value: Js) {
+        self.callbacks_to_run.push_back((callback_id, value));
+        self.pending_events -= 1;
+    }
+
+    /// Runs every callback whose event has arrived, in the order the
+    /// events arrived, each exactly once.
+    pub fn run_callbacks(&mut self) {
+        while let Some((callback, value)) = self.next_callback() {
+            callback(value);
+        }
+    }
+
+    /// Takes the next callback that is ready, with the value it receives.
+    pub fn next_callback(&mut self) -> Option<(Callback, Js)> {
+        let (callback_id, value) = self.callbacks_to_run.pop_front()?;
+        let callback = self
+            .callback_queue
+            .remove(&callback_id)
+            .expect("every ready callback id was handed out by add_callback");
+        Some((callback, value))
+    }
+}
+// ANCHOR_END: callbacks
+
+// ANCHOR: wait
+impl Runtime {
+    /// Sleeps until at least one event arrives, then handles it and every
+    /// other event that has arrived meanwhile.
+    pub fn wait_for_events(&mut self) {
+        let event = self
+            .event_receiver
+            .recv()
+            .expect("the pool threads outlive the runtime's receiver");
+        self.handle_event(event);
+        while let Ok(event) = self.event_receiver.try_recv() {
+            self.handle_event(event);
+        }
+    }
+}
+// ANCHOR_END: wait
+
+// ANCHOR: drop
+impl Drop for Runtime {
+    /// Stops every thread the runtime started, and waits for each one, so
+    /// that no thread outlives the runtime.
+    fn drop(&mut self) {
+        for thread in &self.thread_pool {
+            // A thread that is gone already cannot be told anything.
+            let _ = thread.sender.send(Task::close());
+        }
+        let threads = self.thread_pool.len();
+        for thread in self.thread_pool.drain(..) {
+            let _ = thread.handle.join();
+        }
+        log!("stopped and joined {threads} pool threads");
+    }
+}
+// ANCHOR_END: drop

@@ -1,0 +1,44 @@
+//! Stage 3: the epoll thread.
+//!
+//! Stage 2 gave blocking work to a pool of threads. Sockets are different:
+//! the operating system can tell us when one is ready, so one thread can
+//! wait for all of them. This stage starts that thread, `epoll`. It sleeps
+//! in [`minimio::Poll::poll`] and sends a [`PollEvent::Epoll`] for each
+//! ready socket into the same channel as the pool's results. The main
+//! thread then reads what has arrived, and once the peer has closed the
+//! connection, hands the whole response to the socket's callback.
+
+#![forbid(unsafe_code)]
+// An exercise: some functions are left for you to write. Until
+// they are, the compiler would warn about what they would use.
+#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
+
+mod epoll;
+mod runtime;
+mod thread_pool;
+mod types;
+
+pub use runtime::{Callback, Runtime};
+pub use thread_pool::{NodeThread, POOL_SIZE};
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("unnamed");
+    // Not `println!`, which panics when nobody reads the output any more
+    // (`cargo run | head`): a log line is not worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
+}
+// ANCHOR_END: log
