@@ -15,6 +15,8 @@
 
 #![forbid(unsafe_code)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 mod epoll;
 mod event_loop;
 mod immediates;
@@ -44,9 +46,22 @@ macro_rules! log {
     };
 }
 
+/// Whether `log!` prints: yes, unless [`set_logging`] said no.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+/// Turns the log lines of the runtime (and of `log!`) on or off; they are
+/// on at first. A benchmark turns them off: printing a line for every task
+/// and every tick would be most of what it measured.
+pub fn set_logging(on: bool) {
+    LOGGING.store(on, Ordering::Relaxed);
+}
+
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
     let thread = std::thread::current();
     let name = thread.name().unwrap_or("unnamed");
     // Not `println!`, which panics when nobody reads the output any more

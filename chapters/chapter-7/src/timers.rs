@@ -13,9 +13,17 @@ use minimio::{Interests, Registrator, TcpStream};
 use crate::event_loop::BUDGET;
 use crate::{Callback, Js, Runtime, log};
 
-/// The id of a timeout or an interval, for `clear_timeout` and
-/// `clear_interval`.
-pub type TimerId = usize;
+// ANCHOR: timer_id
+/// A timer's id, for `clear_timeout` and `clear_interval`: its deadline
+/// and its number. It is also the timer's key in `Runtime::timers`, so
+/// clearing a timeout finds it at once; and since it sorts by deadline,
+/// then by number, timers with equal deadlines run in the order set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimerId {
+    pub(crate) deadline: Instant,
+    pub(crate) number: usize,
+}
+// ANCHOR_END: timer_id
 
 // ANCHOR: set_timeout
 impl Runtime {
@@ -33,15 +41,13 @@ impl Runtime {
         deadline: Instant,
         callback: impl FnOnce(Js) + 'static,
     ) -> TimerId {
-        let id = self.new_id();
-        self.arm_timer(id, deadline, Box::new(callback));
+        let id = TimerId {
+            deadline,
+            number: self.new_id(),
+        };
+        self.timers.insert(id, Box::new(callback));
         self.pending_events += 1;
         id
-    }
-
-    fn arm_timer(&mut self, id: TimerId, deadline: Instant, callback: Callback) {
-        self.timers.insert((deadline, id), callback);
-        self.timer_deadlines.insert(id, deadline);
     }
 }
 // ANCHOR_END: set_timeout
@@ -49,7 +55,11 @@ impl Runtime {
 // ANCHOR: interval
 /// A timer that fires again and again, `every` so often.
 pub(crate) struct Interval {
+    /// The id `set_interval` handed out.
+    id: TimerId,
     every: Duration,
+    /// The key of its next firing in `Runtime::timers`.
+    next: TimerId,
     /// Shared, because each firing's callback calls it while the interval
     /// is already armed again for the next one.
     callback: Rc<RefCell<dyn FnMut(Js)>>,
@@ -59,38 +69,46 @@ impl Runtime {
     /// Runs `callback` every `ms` milliseconds (at least 1), until
     /// `clear_interval` is called with the id it returns.
     pub fn set_interval(&mut self, ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
-        let id = self.new_id();
         let every = Duration::from_millis(ms.max(1));
-        let interval = Interval {
+        let id = TimerId {
+            deadline: Instant::now() + every,
+            number: self.new_id(),
+        };
+        let mut interval = Interval {
+            id,
             every,
+            next: id,
             callback: Rc::new(RefCell::new(callback)),
         };
-        self.arm_interval(id, Instant::now() + every, &interval);
-        self.intervals.insert(id, interval);
+        self.arm_interval(&mut interval, id.deadline);
+        self.intervals.insert(id.number, interval);
         self.pending_events += 1; // until it is cleared
         id
     }
 
     /// Arms the interval's next firing: a timer whose callback calls the
-    /// interval's callback, if the interval has not been cleared by then.
-    fn arm_interval(&mut self, id: TimerId, deadline: Instant, interval: &Interval) {
+    /// interval's callback.
+    fn arm_interval(&mut self, interval: &mut Interval, deadline: Instant) {
+        interval.next = TimerId {
+            deadline,
+            number: interval.next.number,
+        };
         let callback = Rc::clone(&interval.callback);
         let fire = move |value: Js| (callback.borrow_mut())(value);
-        self.arm_timer(id, deadline, Box::new(fire));
+        self.timers.insert(interval.next, Box::new(fire));
     }
 
     /// Cancels a timeout or an interval: it will not fire again, and it no
     /// longer keeps the loop alive. An id that has already fired, or that
     /// was never issued, is ignored.
     pub fn clear_timer(&mut self, id: TimerId) {
-        // ANCHOR: exercise_clear Cancel a timeout or an interval: take it out of timers and timer_deadlines, forget an interval, and count one pending event less; ignore ids that are not waiting.
-        if let Some(deadline) = self.timer_deadlines.remove(&id) {
-            self.timers.remove(&(deadline, id));
-            if !self.intervals.contains_key(&id) {
-                self.pending_events -= 1; // a timeout that will not fire now
-            }
-        }
-        if self.intervals.remove(&id).is_some() {
+        // ANCHOR: exercise_clear Cancel a timeout or an interval: an interval is forgotten and its next firing taken out of timers; a timeout that has not fired is taken out of timers; either way, one pending event less. Ignore ids that are not waiting.
+        let interval = self.intervals.get(&id.number);
+        if let Some(interval) = interval.filter(|interval| interval.id == id) {
+            self.timers.remove(&interval.next);
+            self.intervals.remove(&id.number);
+            self.pending_events -= 1;
+        } else if self.timers.remove(&id).is_some() {
             self.pending_events -= 1;
         }
         // ANCHOR_END: exercise_clear
@@ -107,16 +125,16 @@ impl Runtime {
     /// callback runs.
     pub(crate) fn next_due_timer(&mut self, now: Instant, newest: usize) -> Option<Callback> {
         // ANCHOR: exercise_next_due Take the first timer if it is due by now and was set no later than newest; re-arm an interval from now before handing out its callback, count a timeout as no longer pending.
-        let (&(deadline, id), _) = self.timers.first_key_value()?;
-        if deadline > now || id > newest {
+        let (&id, _) = self.timers.first_key_value()?;
+        if id.deadline > now || id.number > newest {
             return None;
         }
         let (_, callback) = self.timers.pop_first()?;
-        self.timer_deadlines.remove(&id);
-        match self.intervals.remove(&id) {
-            Some(interval) => {
-                self.arm_interval(id, Instant::now() + interval.every, &interval);
-                self.intervals.insert(id, interval);
+        match self.intervals.remove(&id.number) {
+            Some(mut interval) => {
+                let next = Instant::now() + interval.every;
+                self.arm_interval(&mut interval, next);
+                self.intervals.insert(id.number, interval);
             }
             None => self.pending_events -= 1,
         }
@@ -149,10 +167,7 @@ impl Runtime {
     /// ring its doorbell, since it may be asleep until a later deadline,
     /// or with none at all.
     pub(crate) fn set_epoll_timeout(&mut self) {
-        let next_deadline = self
-            .timers
-            .first_key_value()
-            .map(|(&(deadline, _), _)| deadline);
+        let next_deadline = self.timers.first_key_value().map(|(id, _)| id.deadline);
         let mut epoll_timeout = lock(&self.epoll_timeout);
         let sooner = match (next_deadline, *epoll_timeout) {
             (Some(next), Some(current)) => next < current,

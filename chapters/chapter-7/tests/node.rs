@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use chapter_7::{
-    Crypto, Fs, Http, Js, Runtime, clear_interval, clear_timeout, set_immediate, set_interval,
-    set_timeout,
+    Crypto, Fs, Http, Js, Runtime, TimerId, clear_interval, clear_timeout, set_immediate,
+    set_interval, set_timeout,
 };
 use common::within;
 use slow_server::SlowServer;
@@ -135,7 +135,7 @@ fn a_timeout_cleared_by_an_earlier_one_in_the_same_phase_never_fires() {
     within(10, || {
         let log = run(|log| {
             let deadline_log = Rc::clone(log);
-            let victim: Rc<RefCell<Option<usize>>> = Rc::default();
+            let victim: Rc<RefCell<Option<TimerId>>> = Rc::default();
             let to_clear = Rc::clone(&victim);
             // Both are due in the same timer phase; the first clears the second.
             set_timeout(10, move |_| {
@@ -169,18 +169,41 @@ fn a_cleared_timeout_does_not_keep_the_loop_alive() {
 #[test]
 fn clearing_a_fired_or_unknown_id_does_nothing() {
     within(10, || {
-        let log = run(|log| {
+        // Ids this runtime never issued: another runtime's.
+        let mut other = Runtime::new();
+        let foreign_timeout = other.set_timeout(10, |_| {});
+        let foreign_interval = other.set_interval(10, |_| {});
+        drop(other);
+        let log = run(move |log| {
             let fired = set_timeout(0, note(log, "fired"));
             let later = Rc::clone(log);
             set_timeout(20, move |_| {
                 clear_timeout(fired);
-                clear_timeout(987_654_321);
+                clear_timeout(foreign_timeout);
+                clear_interval(foreign_interval);
                 later.borrow_mut().push("cleared the fired one".into());
             });
             set_timeout(40, note(log, "still fires"));
-            clear_interval(123_456_789);
+            let interval_log = Rc::clone(log);
+            let own: Rc<RefCell<Option<TimerId>>> = Rc::default();
+            let own_id = Rc::clone(&own);
+            let interval = set_interval(60, move |_| {
+                interval_log
+                    .borrow_mut()
+                    .push("the interval still runs".into());
+                clear_interval(own_id.borrow().expect("set below"));
+            });
+            *own.borrow_mut() = Some(interval);
         });
-        assert_eq!(log, ["fired", "cleared the fired one", "still fires"]);
+        assert_eq!(
+            log,
+            [
+                "fired",
+                "cleared the fired one",
+                "still fires",
+                "the interval still runs"
+            ]
+        );
     });
 }
 
@@ -191,7 +214,7 @@ fn an_interval_fires_until_its_own_callback_clears_it() {
         let program_times = Rc::clone(&times);
         let started = Instant::now();
         Runtime::new().run(move || {
-            let id: Rc<RefCell<Option<usize>>> = Rc::default();
+            let id: Rc<RefCell<Option<TimerId>>> = Rc::default();
             let own_id = Rc::clone(&id);
             let interval = set_interval(20, move |_| {
                 program_times.borrow_mut().push(Instant::now());

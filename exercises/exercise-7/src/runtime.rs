@@ -51,14 +51,11 @@ pub struct Runtime {
     pub(crate) epoll_thread: Option<JoinHandle<()>>,
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) epoll_streams: HashMap<usize, Reading>,
-    /// Every timer by (deadline, id), with its callback: in deadline order,
-    /// and for equal deadlines in the order they were set.
-    pub(crate) timers: BTreeMap<(Instant, TimerId), Callback>,
-    /// The deadline of every timer that has not fired, by id: how
-    /// `clear_timeout` finds a timer.
-    pub(crate) timer_deadlines: HashMap<TimerId, Instant>,
-    /// The intervals that have not been cleared, by id.
-    pub(crate) intervals: HashMap<TimerId, Interval>,
+    /// Every timer, with its callback. Its id sorts by deadline, then in
+    /// the order the timers were set.
+    pub(crate) timers: BTreeMap<TimerId, Callback>,
+    /// The intervals that have not been cleared, by number.
+    pub(crate) intervals: HashMap<usize, Interval>,
     /// The callbacks given to `set_immediate`, by id, for the check phase.
     pub(crate) immediates: VecDeque<usize>,
     /// The deadline at which the epoll thread must wake the main thread:
@@ -105,7 +102,6 @@ impl Runtime {
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
             timers: BTreeMap::new(),
-            timer_deadlines: HashMap::new(),
             intervals: HashMap::new(),
             immediates: VecDeque::new(),
             epoll_timeout,
@@ -179,7 +175,7 @@ impl Runtime {
     /// next tick, because of its budget.
     fn timer_is_due(&self) -> bool {
         let next = self.timers.first_key_value();
-        next.is_some_and(|(&(deadline, _), _)| deadline <= Instant::now())
+        next.is_some_and(|(id, _)| id.deadline <= Instant::now())
     }
 
     /// Whether the loop has nothing left to do: no event is awaited, and no
