@@ -29,10 +29,12 @@ const workloads = {
     for (let i = 0; i < size; i++) setTimeout(() => ran(i), next() % 101);
   },
 
+  // ANCHOR: timers_zero
   'timers-zero'() {
     const ran = counter(() => report({ time_ms: elapsed().toFixed(2) }));
     for (let i = 0; i < size; i++) setTimeout(() => ran(i), 0);
   },
+  // ANCHOR_END: timers_zero
 
   reads() {
     const expected = fs.readFileSync(target, 'utf8');

@@ -138,12 +138,14 @@ fn timers_random(size: usize, tally: &Rc<RefCell<Tally>>) {
     }
 }
 
+// ANCHOR: timers_zero
 fn timers_zero(size: usize, tally: &Rc<RefCell<Tally>>) {
     for index in 0..size {
         let tally = Rc::clone(tally);
         set_timeout(0, move |_| tally.borrow_mut().ran(index));
     }
 }
+// ANCHOR_END: timers_zero
 
 fn reads(size: usize, file: &str, tally: &Rc<RefCell<Tally>>) {
     let expected = Rc::new(std::fs::read_to_string(file).expect("the bench made this file"));
