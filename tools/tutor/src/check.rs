@@ -1,5 +1,6 @@
 //! Running an exercise's tests, and saying what came of it.
 
+use std::fs;
 use std::path::Path;
 use std::process::Command;
 
@@ -47,25 +48,39 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
 }
 
-/// The compiler's first error, from its `error` line to the next blank line.
+/// The compiler's first error, from its `error` line to the next blank
+/// line; not Cargo's own "could not compile" at the end.
 fn first_compile_error(stderr: &str) -> Option<String> {
-    let start = stderr
-        .find("error[")
-        .or_else(|| stderr.find("error: could not compile"))?;
-    let error: Vec<&str> = stderr[start..]
-        .lines()
+    let lines: Vec<&str> = stderr.lines().collect();
+    // Cargo's own closing words about failures are not the compiler's.
+    let cargo_says = [
+        "could not compile",
+        "aborting",
+        "test failed",
+        "target failed",
+        "targets failed",
+    ];
+    let start = lines.iter().position(|line| {
+        line.starts_with("error") && !cargo_says.iter().any(|words| line.contains(words))
+    })?;
+    let error: Vec<&str> = lines[start..]
+        .iter()
+        .copied()
         .take_while(|l| !l.trim().is_empty())
         .collect();
     Some(error.join("\n"))
 }
 
-/// The first failing test, and what it said: its panic message if it
-/// panicked, or else the first lines it printed.
+/// The first failing test and what it said: its panic message if it
+/// panicked, or else the first lines it printed. "First" in the order of
+/// the test runner's summary, which is sorted, so that the same failures
+/// always name the same test.
 fn first_failure(stdout: &str) -> Option<(String, String)> {
-    let test = stdout.lines().find_map(|line| {
-        let name = line.strip_prefix("test ")?.strip_suffix(" ... FAILED")?;
-        Some(name.to_string())
-    })?;
+    let lines: Vec<&str> = stdout.lines().collect();
+    let summary = lines
+        .windows(2)
+        .position(|pair| pair[0] == "failures:" && pair[1].starts_with("    "))?;
+    let test = lines[summary + 1].trim().to_string();
     let header = format!("---- {test} stdout ----");
     let section: Vec<&str> = match stdout.split_once(&header) {
         Some((_, after)) => after
@@ -177,7 +192,8 @@ pub fn check_one(workspace: &Path, exercise: &Exercise) -> Result<bool, String> 
 
 /// `cargo run -p tutor -- prove`, for CI: for every exercise, that it is
 /// what its chapter makes, that it compiles, that its tests fail as
-/// shipped, and that the chapter (the solution) passes them.
+/// shipped, and that the chapter (the solution) passes them. And for every
+/// gap on its own, that the tests reach it and fail while it is open.
 pub fn prove(workspace: &Path) -> Result<bool, String> {
     let exercises = exercise::all(workspace)?;
     let mut proven = true;
@@ -247,6 +263,57 @@ pub fn prove(workspace: &Path) -> Result<bool, String> {
             proven = false;
         }
     }
+    Ok(proven && prove_each_gap(workspace, &exercises)?)
+}
+
+/// Makes, for each gap, the exercise with only that gap open (the others
+/// filled in as in the chapter), in a scratch workspace `.gap-proofs`, and
+/// checks that its tests fail and that one of them reaches the gap's
+/// `todo!()`: no gap goes untested.
+fn prove_each_gap(workspace: &Path, exercises: &[Exercise]) -> Result<bool, String> {
+    let scratch = workspace.join(".gap-proofs");
+    let _ = fs::remove_dir_all(&scratch);
+    for name in ["Cargo.toml", "Cargo.lock"] {
+        fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+        fs::copy(workspace.join("exercises").join(name), scratch.join(name))
+            .map_err(|e| format!("cannot copy exercises/{name}: {e}"))?;
+    }
+    let mut proven = true;
+    for exercise in exercises {
+        for gap in &exercise.gaps {
+            let package = exercise.gap_package(gap);
+            let files = exercise::generate_with(workspace, exercise, Some(gap))?;
+            exercise::write_files(&scratch.join(&package), &files)?;
+            let output = cargo()
+                .args([
+                    "test",
+                    "--manifest-path",
+                    ".gap-proofs/Cargo.toml",
+                    "--no-fail-fast",
+                    "-p",
+                ])
+                .arg(&package)
+                .env("CARGO_TARGET_DIR", workspace.join("exercises/target"))
+                .env("RUST_BACKTRACE", "0")
+                .current_dir(workspace)
+                .output()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            let printed =
+                String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
+            let reached = printed.contains(&exercise.todo_message(gap));
+            let verdict = match (output.status.success(), reached) {
+                (false, true) => "is reached by the tests, which fail while it is open",
+                (true, _) => "is NOT tested: the tests pass with it open",
+                (false, false) => "is NOT reached: the tests fail, but never get to it",
+            };
+            println!(
+                "exercise {}: the gap in {} {verdict}",
+                exercise.stage, gap.function
+            );
+            proven &= !output.status.success() && reached;
+        }
+    }
+    let _ = fs::remove_dir_all(&scratch);
     Ok(proven)
 }
 
@@ -267,7 +334,10 @@ mod tests {
         not yet implemented: exercise 2: do it\n\
         note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
         \n\
-        failures:\n";
+        failures:\n\
+        \x20   tasks_wait_their_turn\n\
+        \n\
+        test result: FAILED. 1 passed; 1 failed\n";
 
     #[test]
     fn the_first_failing_test_is_found_with_its_message() {
@@ -280,6 +350,15 @@ mod tests {
     }
 
     #[test]
+    fn a_syntax_error_without_a_code_is_found_too() {
+        let stderr = "error: expected expression, found `)`\n --> src/a.rs:3:9\n\nerror: could not compile `exercise-2`\n";
+        assert_eq!(
+            first_compile_error(stderr).unwrap(),
+            "error: expected expression, found `)`\n --> src/a.rs:3:9"
+        );
+    }
+
+    #[test]
     fn a_compile_error_is_found() {
         let stderr =
             "   Compiling exercise-2\nerror[E0308]: mismatched types\n --> src/a.rs:1:1\n\nmore\n";
@@ -288,5 +367,9 @@ mod tests {
             "error[E0308]: mismatched types\n --> src/a.rs:1:1"
         );
         assert_eq!(first_compile_error("   Compiling fine\n"), None);
+        assert_eq!(
+            first_compile_error("error: 2 targets failed:\n    `-p exercise-5 --test x`\n"),
+            None
+        );
     }
 }

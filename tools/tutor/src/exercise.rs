@@ -54,8 +54,13 @@ impl Exercise {
         workspace.join(format!("exercises/exercise-{}", self.stage))
     }
 
+    /// The package of the exercise with only `gap` open.
+    pub fn gap_package(&self, gap: &Gap) -> String {
+        format!("{}-{}", self.package(), gap.function.replace('_', "-"))
+    }
+
     /// The message of the `todo!()` that stands for `gap`.
-    fn todo_message(&self, gap: &Gap) -> String {
+    pub fn todo_message(&self, gap: &Gap) -> String {
         format!(
             "exercise {}: {} The book explains it in \"{}\" ({}).",
             self.stage, gap.hint, self.page, self.page_file
@@ -104,7 +109,7 @@ fn gaps_in(file: &str, text: &str) -> Result<Vec<Gap>, String> {
         let Some(marker) = line.trim().strip_prefix(START) else {
             continue;
         };
-        let hint = marker.split_once(' ').map_or("", |(_, hint)| hint).trim();
+        let hint = hint_of(marker);
         if hint.is_empty() || hint.contains(['{', '}']) {
             return Err(format!(
                 "{file}: the gap in {function} needs a hint without braces"
@@ -119,18 +124,34 @@ fn gaps_in(file: &str, text: &str) -> Result<Vec<Gap>, String> {
     Ok(gaps)
 }
 
-/// The name in a line such as `    pub(crate) fn work(thread_id: usize) {`.
+/// What follows the gap's name on its marker line.
+fn hint_of(marker: &str) -> &str {
+    marker.split_once(' ').map_or("", |(_, hint)| hint).trim()
+}
+
+/// The name in a line such as `    pub(crate) fn work(thread_id: usize) {`:
+/// the word after `fn`, if only qualifiers (`pub`, `const`...) come before.
 fn function_name(line: &str) -> Option<String> {
-    let line = line.trim_start();
-    let after = ["fn ", "pub fn ", "pub(crate) fn "]
-        .iter()
-        .find_map(|start| line.strip_prefix(start))?;
-    Some(
-        after
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect(),
-    )
+    let (before, after) = line.split_once("fn ")?;
+    let qualifiers = [
+        "pub",
+        "pub(crate)",
+        "pub(super)",
+        "const",
+        "async",
+        "unsafe",
+    ];
+    if !before
+        .split_whitespace()
+        .all(|word| qualifiers.contains(&word))
+    {
+        return None;
+    }
+    let name: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 fn page_title(summary: &str, page_file: &str) -> Option<String> {
@@ -143,18 +164,37 @@ fn page_title(summary: &str, page_file: &str) -> Option<String> {
 
 /// The files of an exercise, by their path in its folder.
 pub fn generate(workspace: &Path, exercise: &Exercise) -> Result<BTreeMap<String, String>, String> {
+    generate_with(workspace, exercise, None)
+}
+
+/// The files of an exercise with every gap left open; or, given `only`,
+/// with that gap open and the others filled in as in the chapter, as a
+/// package of its own name (for `tutor prove`).
+pub fn generate_with(
+    workspace: &Path,
+    exercise: &Exercise,
+    only: Option<&Gap>,
+) -> Result<BTreeMap<String, String>, String> {
     let chapter = exercise.chapter(workspace);
+    let package = match only {
+        Some(gap) => exercise.gap_package(gap),
+        None => exercise.package(),
+    };
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_string(), manifest(exercise, &chapter)?);
+    files.insert(
+        "Cargo.toml".to_string(),
+        manifest(exercise, &chapter, &package)?,
+    );
     for file in rust_files(&chapter.join("src"))? {
         let relative = relative_name(&chapter, &file);
-        let mut text = with_gaps(exercise, &read(&file)?);
+        let mut text = with_gaps(exercise, &read(&file)?, only);
         if relative == "src/lib.rs" {
             text = text.replacen(
                 "#![forbid(unsafe_code)]\n",
                 "#![forbid(unsafe_code)]\n\
                  // An exercise: some functions are left for you to write. Until\n\
                  // they are, the compiler would warn about what they would use.\n\
+                 // Take this line out once they are all written.\n\
                  #![allow(unused_variables, unused_imports, unused_mut, dead_code)]\n",
                 1,
             );
@@ -175,25 +215,28 @@ pub fn generate(workspace: &Path, exercise: &Exercise) -> Result<BTreeMap<String
     Ok(files)
 }
 
-/// The chapter's code, with each gap's body replaced by a `todo!()`.
-fn with_gaps(exercise: &Exercise, text: &str) -> String {
+/// The chapter's code with the gaps' bodies replaced by `todo!()`s: all of
+/// them, or only `only`. The marker lines go either way.
+fn with_gaps(exercise: &Exercise, text: &str, only: Option<&Gap>) -> String {
     let mut output = String::new();
     let mut in_gap = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
         if let Some(marker) = trimmed.strip_prefix(START) {
-            in_gap = true;
-            let indent = &line[..line.len() - trimmed.len()];
-            let hint = marker.split_once(' ').map_or("", |(_, hint)| hint).trim();
+            let hint = hint_of(marker);
             let gap = exercise
                 .gaps
                 .iter()
                 .find(|gap| gap.hint == hint)
                 .expect("found by all()");
-            output.push_str(&format!(
-                "{indent}todo!({:?})\n",
-                exercise.todo_message(gap)
-            ));
+            in_gap = only.is_none_or(|only| only.hint == gap.hint);
+            if in_gap {
+                let indent = &line[..line.len() - trimmed.len()];
+                output.push_str(&format!(
+                    "{indent}todo!({:?})\n",
+                    exercise.todo_message(gap)
+                ));
+            }
         } else if trimmed.starts_with(END) {
             in_gap = false;
         } else if !in_gap {
@@ -207,21 +250,21 @@ fn with_gaps(exercise: &Exercise, text: &str) -> String {
 /// The chapter's manifest, made into the exercise's: another package name,
 /// the same library name (so the chapter's tests can use it), and the
 /// chapter's test files.
-fn manifest(exercise: &Exercise, chapter: &Path) -> Result<String, String> {
+fn manifest(exercise: &Exercise, chapter: &Path, package: &str) -> Result<String, String> {
     let original = read(&chapter.join("Cargo.toml"))?;
     let stage = exercise.stage;
-    let (package, rest) = match original.split_once("\n[") {
-        Some((package, rest)) => (package.to_string(), format!("\n[{rest}")),
+    let (head, rest) = match original.split_once("\n[") {
+        Some((head, rest)) => (head.to_string(), format!("\n[{rest}")),
         None => (original.clone(), String::new()),
     };
-    let package = package.replace(
+    let head = head.replace(
         &format!("name = \"chapter-{stage}\""),
-        &format!("name = \"exercise-{stage}\"\nautotests = false"),
+        &format!("name = \"{package}\"\nautotests = false"),
     );
     let mut manifest = format!(
         "# Made from chapters/chapter-{stage} by `cargo run -p tutor -- generate`.\n\
          # Write your code in src/; `cargo run -p tutor -- reset {stage}` starts it afresh.\n\
-         {package}\n\n\
+         {head}\n\n\
          # The chapter's library name, so that the chapter's own tests run against\n\
          # this crate.\n\
          [lib]\n\
@@ -240,15 +283,31 @@ fn manifest(exercise: &Exercise, chapter: &Path) -> Result<String, String> {
     Ok(manifest)
 }
 
-/// `cargo run -p tutor -- generate`: writes every exercise afresh.
+/// `cargo run -p tutor -- generate`: writes every exercise afresh. It
+/// overwrites them all; a student resets one with `reset` instead.
 pub fn generate_all(workspace: &Path) -> Result<bool, String> {
-    for exercise in all(workspace)? {
-        write_exercise(workspace, &exercise)?;
+    let exercises = all(workspace)?;
+    for exercise in &exercises {
+        write_exercise(workspace, exercise)?;
         println!(
             "made exercises/{} from chapters/chapter-{}",
             exercise.package(),
             exercise.stage
         );
+    }
+    // An exercise whose chapter no longer marks any gap goes.
+    let folders = fs::read_dir(workspace.join("exercises")).map_err(|e| e.to_string())?;
+    for folder in folders.flatten().map(|entry| entry.path()) {
+        let name = folder
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let made = exercises.iter().any(|exercise| exercise.package() == name);
+        if name.starts_with("exercise-") && folder.is_dir() && !made {
+            fs::remove_dir_all(&folder).map_err(|e| format!("cannot remove {name}: {e}"))?;
+            println!("removed exercises/{name}: its chapter marks no gaps any more");
+        }
     }
     Ok(true)
 }
@@ -306,10 +365,14 @@ pub fn reset(workspace: &Path, exercise: &Exercise) -> Result<bool, String> {
 }
 
 fn write_exercise(workspace: &Path, exercise: &Exercise) -> Result<(), String> {
-    let folder = exercise.folder(workspace);
+    write_files(&exercise.folder(workspace), &generate(workspace, exercise)?)
+}
+
+/// Writes `files` into `folder`, whose `src/` it first empties.
+pub fn write_files(folder: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
     let _ = fs::remove_dir_all(folder.join("src"));
-    for (file, text) in generate(workspace, exercise)? {
-        write(&folder.join(file), &text)?;
+    for (file, text) in files {
+        write(&folder.join(file), text)?;
     }
     Ok(())
 }
@@ -380,4 +443,57 @@ fn all_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_are_found_after_their_qualifiers() {
+        assert_eq!(
+            function_name("    pub(crate) fn work(id: usize) {").as_deref(),
+            Some("work")
+        );
+        assert_eq!(
+            function_name("pub const fn size() -> usize {").as_deref(),
+            Some("size")
+        );
+        assert_eq!(function_name("fn main() {").as_deref(), Some("main"));
+        assert_eq!(function_name("    let f = |x| fn_like(x);"), None);
+        assert_eq!(function_name("// fn in a comment"), None);
+    }
+
+    #[test]
+    fn gaps_are_read_from_their_markers() {
+        let text = "fn a() {\n    // ANCHOR: exercise_a Do the thing.\n    body();\n    // ANCHOR_END: exercise_a\n}\n";
+        let gaps = gaps_in("src/a.rs", text).unwrap();
+        assert_eq!(gaps.len(), 1);
+        assert_eq!(
+            (gaps[0].function.as_str(), gaps[0].hint.as_str()),
+            ("a", "Do the thing.")
+        );
+        assert!(gaps_in("src/a.rs", "fn a() {\n// ANCHOR: exercise_a\n}\n").is_err());
+    }
+
+    #[test]
+    fn a_gap_becomes_a_todo_and_only_the_chosen_one_when_asked() {
+        let text = "fn a() {\n    // ANCHOR: exercise_a Do a.\n    a_body();\n    // ANCHOR_END: exercise_a\n}\n\
+                    fn b() {\n    // ANCHOR: exercise_b Do b.\n    b_body();\n    // ANCHOR_END: exercise_b\n}\n";
+        let exercise = Exercise {
+            stage: 9,
+            page: "Stage 9".to_string(),
+            page_file: "book/src/chapter-9.md".to_string(),
+            gaps: gaps_in("src/x.rs", text).unwrap(),
+        };
+        let all_open = with_gaps(&exercise, text, None);
+        assert!(all_open.contains("todo!(\"exercise 9: Do a."), "{all_open}");
+        assert!(!all_open.contains("a_body") && !all_open.contains("b_body"));
+        let one_open = with_gaps(&exercise, text, Some(&exercise.gaps[1]));
+        assert!(
+            one_open.contains("a_body();") && !one_open.contains("b_body"),
+            "{one_open}"
+        );
+        assert!(!one_open.contains("ANCHOR"));
+    }
 }
