@@ -37,7 +37,7 @@ impl Workload {
             "timers-zero" => format!("{size} timers, 0 ms"),
             "reads" => format!("{size} reads of a 4 KiB file"),
             "http" => format!("{size} HTTP GETs, no keep-alive"),
-            _ => format!("timer lateness: {size} timers over 1 s"),
+            _ => format!("lateness of {size} timers over 1 s"),
         }
     }
 }

@@ -238,7 +238,7 @@ pub fn table(rows: &[Row], machine: &str, runs: usize) -> String {
 /// A bar chart: for each workload, ours and Node's, as a fraction of the
 /// slower of the two (the workloads have different units).
 pub fn chart(rows: &[Row]) -> String {
-    let (width, bar, gap, left) = (760.0, 16.0, 22.0, 250.0);
+    let (width, bar, gap, left) = (820.0, 16.0, 22.0, 300.0);
     let height = 70.0 + rows.len() as f64 * (2.0 * bar + gap);
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"13\">\n\
