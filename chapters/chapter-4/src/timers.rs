@@ -125,11 +125,13 @@ impl Doorbell {
 }
 // ANCHOR_END: doorbell
 
+// ANCHOR: lock
 /// Takes a lock even if another thread panicked while holding it: an
 /// `Option<Instant>` cannot be left half-written.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+// ANCHOR_END: lock
 
 #[cfg(test)]
 mod tests {

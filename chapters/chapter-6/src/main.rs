@@ -15,7 +15,7 @@ const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
 /// How a callback describes what it got: the text's length, or the error.
 fn length_of(result: &Js) -> String {
     match result {
-        Js::String(text) => format!("{} characters", text.len()),
+        Js::String(text) => format!("{} bytes", text.len()),
         other => format!("no text: {other:?}"),
     }
 }
@@ -42,10 +42,10 @@ fn javascript(slow_server_url: String) {
         });
     });
 
-    log!("Registering immediate timeout 1");
-    set_timeout(0, |_| log!("Immediate timeout 1 fired"));
-    log!("Registering immediate timeout 2");
-    set_timeout(0, |_| log!("Immediate timeout 2 fired"));
+    log!("Registering 0 ms timeout 1");
+    set_timeout(0, |_| log!("0 ms timeout 1 fired"));
+    log!("Registering 0 ms timeout 2");
+    set_timeout(0, |_| log!("0 ms timeout 2 fired"));
 
     log!("Second call to read hello.txt");
     Fs::read(FILE, |result| {

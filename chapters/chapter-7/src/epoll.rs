@@ -129,9 +129,8 @@ impl Runtime {
                 self.epoll_streams.insert(callback_id, reading);
             }
             Err(error) => {
-                // Found before any work began: it waits for the pending phase.
                 let message = format!("cannot wait for the socket: {error}");
-                self.callback_ready_next_tick(callback_id, Js::Error(message));
+                self.callback_ready(callback_id, Js::Error(message));
             }
         }
     }

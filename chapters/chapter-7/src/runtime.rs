@@ -9,7 +9,6 @@ use std::time::Instant;
 use minimio::Registrator;
 
 use crate::epoll::{self, Reading};
-use crate::event_loop::BUDGET;
 use crate::thread_pool::{self, NodeThread};
 use crate::timers::{Doorbell, Interval, TimerId};
 use crate::{Js, PollEvent, Task, log};
@@ -26,10 +25,6 @@ pub struct Runtime {
     /// Callbacks whose event has arrived, with the value each receives, in
     /// the order the events arrived.
     pub(crate) callbacks_to_run: VecDeque<(usize, Js)>,
-    /// Callbacks that are ready but must wait for the next tick's pending
-    /// phase: those over a phase's budget, and errors found before any
-    /// work started.
-    pub(crate) pending_callbacks: VecDeque<(usize, Js)>,
     /// Every callback that has not run yet, by id.
     pub(crate) callback_queue: HashMap<usize, Callback>,
     /// The last callback id handed out.
@@ -56,8 +51,6 @@ pub struct Runtime {
     pub(crate) timers: BTreeMap<TimerId, Callback>,
     /// The intervals that have not been cleared, by number.
     pub(crate) intervals: HashMap<usize, Interval>,
-    /// The callbacks given to `set_immediate`, by id, for the check phase.
-    pub(crate) immediates: VecDeque<usize>,
     /// The deadline at which the epoll thread must wake the main thread:
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
@@ -74,23 +67,14 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-    /// A runtime with `UV_THREADPOOL_SIZE` pool threads if that variable
-    /// is set (to a number from 1 to 1024), or else four.
     pub fn new() -> Runtime {
-        Runtime::with_pool_size(thread_pool::pool_size_from_environment())
-    }
-
-    /// A runtime with `pool_size` pool threads.
-    pub fn with_pool_size(pool_size: usize) -> Runtime {
-        assert!(pool_size > 0, "a thread pool needs at least one thread");
         let (event_sender, event_receiver) = mpsc::channel();
-        let thread_pool = thread_pool::start(&event_sender, pool_size);
+        let thread_pool = thread_pool::start(&event_sender);
         let epoll_timeout = Arc::new(Mutex::new(None));
         let (epoll_thread, epoll_registrator) =
             epoll::start(event_sender, Arc::clone(&epoll_timeout));
         Runtime {
             callbacks_to_run: VecDeque::new(),
-            pending_callbacks: VecDeque::new(),
             callback_queue: HashMap::new(),
             identity_token: 0,
             pending_events: 0,
@@ -103,7 +87,6 @@ impl Runtime {
             epoll_streams: HashMap::new(),
             timers: BTreeMap::new(),
             intervals: HashMap::new(),
-            immediates: VecDeque::new(),
             epoll_timeout,
             doorbell: Doorbell::new().expect("the system can connect on loopback"),
         }
@@ -170,64 +153,21 @@ impl Runtime {
             .expect("every ready callback id was handed out by add_callback");
         Some((callback, value))
     }
-
-    /// Whether a timer is due already: one the timer phase left for the
-    /// next tick, because of its budget.
-    fn timer_is_due(&self) -> bool {
-        let next = self.timers.first_key_value();
-        next.is_some_and(|(id, _)| id.deadline <= Instant::now())
-    }
-
-    /// Whether the loop has nothing left to do: no event is awaited, and no
-    /// callback waits for its turn.
-    pub fn is_done(&self) -> bool {
-        self.pending_events == 0 && self.pending_callbacks.is_empty()
-    }
 }
 // ANCHOR_END: callbacks
-
-// ANCHOR: pending
-impl Runtime {
-    /// Gets a callback ready to run in the next tick's pending phase,
-    /// rather than in the phase that is running now.
-    pub(crate) fn callback_ready_next_tick(&mut self, callback_id: usize, value: Js) {
-        self.pending_callbacks.push_back((callback_id, value));
-        self.pending_events -= 1;
-    }
-
-    /// The end of a phase that used up its budget: the callbacks still
-    /// ready wait for the next tick's pending phase.
-    pub fn defer_ready_callbacks(&mut self) {
-        self.pending_callbacks
-            .extend(self.callbacks_to_run.drain(..));
-    }
-
-    /// The pending phase: gets ready the callbacks left from the last
-    /// tick, at most [`BUDGET`] of them.
-    pub fn ready_pending_callbacks(&mut self) {
-        let count = self.pending_callbacks.len().min(BUDGET);
-        self.callbacks_to_run
-            .extend(self.pending_callbacks.drain(..count));
-    }
-}
-// ANCHOR_END: pending
 
 // ANCHOR: wait
 impl Runtime {
     /// Sleeps until at least one event arrives, then handles it and every
     /// other event that has arrived meanwhile. The epoll thread wakes it
-    /// when the next timer is due. If callbacks are already waiting for the
-    /// next phases (pending callbacks, immediates, timers that are due), it
-    /// does not sleep: it only takes the events that have arrived.
+    /// when the next timer is due.
     pub fn wait_for_events(&mut self) {
         self.set_epoll_timeout();
-        if self.pending_callbacks.is_empty() && self.immediates.is_empty() && !self.timer_is_due() {
-            let event = self
-                .event_receiver
-                .recv()
-                .expect("the runtime's threads outlive its receiver");
-            self.handle_event(event);
-        }
+        let event = self
+            .event_receiver
+            .recv()
+            .expect("the runtime's threads outlive its receiver");
+        self.handle_event(event);
         while let Ok(event) = self.event_receiver.try_recv() {
             self.handle_event(event);
         }

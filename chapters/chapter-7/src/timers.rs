@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use minimio::{Interests, Registrator, TcpStream};
 
-use crate::event_loop::BUDGET;
 use crate::{Callback, Js, Runtime, log};
 
 // ANCHOR: timer_id
@@ -55,14 +54,31 @@ impl Runtime {
 // ANCHOR: interval
 /// A timer that fires again and again, `every` so often.
 pub(crate) struct Interval {
-    /// The id `set_interval` handed out.
+    /// The id `set_interval` handed out: `clear_interval` gives it back.
     id: TimerId,
     every: Duration,
-    /// The key of its next firing in `Runtime::timers`.
-    next: TimerId,
+    /// When it fires next.
+    next: Instant,
     /// Shared, because each firing's callback calls it while the interval
     /// is already armed again for the next one.
     callback: Rc<RefCell<dyn FnMut(Js)>>,
+}
+
+impl Interval {
+    /// The key of its next firing in `Runtime::timers`: the next deadline,
+    /// and the interval's number.
+    fn next_key(&self) -> TimerId {
+        TimerId {
+            deadline: self.next,
+            number: self.id.number,
+        }
+    }
+
+    /// The callback of one firing: it calls the interval's own callback.
+    fn firing(&self) -> Callback {
+        let callback = Rc::clone(&self.callback);
+        Box::new(move |value| (callback.borrow_mut())(value))
+    }
 }
 
 impl Runtime {
@@ -74,28 +90,16 @@ impl Runtime {
             deadline: Instant::now() + every,
             number: self.new_id(),
         };
-        let mut interval = Interval {
+        let interval = Interval {
             id,
             every,
-            next: id,
+            next: id.deadline,
             callback: Rc::new(RefCell::new(callback)),
         };
-        self.arm_interval(&mut interval, id.deadline);
+        self.timers.insert(id, interval.firing());
         self.intervals.insert(id.number, interval);
         self.pending_events += 1; // until it is cleared
         id
-    }
-
-    /// Arms the interval's next firing: a timer whose callback calls the
-    /// interval's callback.
-    fn arm_interval(&mut self, interval: &mut Interval, deadline: Instant) {
-        interval.next = TimerId {
-            deadline,
-            number: interval.next.number,
-        };
-        let callback = Rc::clone(&interval.callback);
-        let fire = move |value: Js| (callback.borrow_mut())(value);
-        self.timers.insert(interval.next, Box::new(fire));
     }
 
     /// Cancels a timeout or an interval: it will not fire again, and it no
@@ -105,7 +109,7 @@ impl Runtime {
         // ANCHOR: exercise_clear Cancel a timeout or an interval: an interval is forgotten and its next firing taken out of timers; a timeout that has not fired is taken out of timers; either way, one pending event less. Ignore ids that are not waiting (section "Timer ids and `clear_timeout`").
         let interval = self.intervals.get(&id.number);
         if let Some(interval) = interval.filter(|interval| interval.id == id) {
-            self.timers.remove(&interval.next);
+            self.timers.remove(&interval.next_key());
             self.intervals.remove(&id.number);
             self.pending_events -= 1;
         } else if self.timers.remove(&id).is_some() {
@@ -130,11 +134,10 @@ impl Runtime {
             return None;
         }
         let (_, callback) = self.timers.pop_first()?;
-        match self.intervals.remove(&id.number) {
-            Some(mut interval) => {
-                let next = Instant::now() + interval.every;
-                self.arm_interval(&mut interval, next);
-                self.intervals.insert(id.number, interval);
+        match self.intervals.get_mut(&id.number) {
+            Some(interval) => {
+                interval.next = Instant::now() + interval.every;
+                self.timers.insert(interval.next_key(), interval.firing());
             }
             None => self.pending_events -= 1,
         }
@@ -143,15 +146,11 @@ impl Runtime {
     }
 
     /// The timer phase, for a loop driven by hand: gets the callbacks of
-    /// the timers that are due ready to run, earliest first, at most
-    /// [`BUDGET`] of them.
+    /// the timers that are due ready to run, earliest first.
     pub fn process_expired_timers(&mut self) {
         let now = Instant::now();
         let newest = self.identity_token;
-        for _ in 0..BUDGET {
-            let Some(callback) = self.next_due_timer(now, newest) else {
-                return;
-            };
+        while let Some(callback) = self.next_due_timer(now, newest) {
             let callback_id = self.add_callback(callback);
             self.callback_ready(callback_id, Js::Undefined);
         }
@@ -235,11 +234,13 @@ impl Doorbell {
 }
 // ANCHOR_END: doorbell
 
+// ANCHOR: lock
 /// Takes a lock even if another thread panicked while holding it: an
 /// `Option<Instant>` cannot be left half-written.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+// ANCHOR_END: lock
 
 #[cfg(test)]
 mod tests {

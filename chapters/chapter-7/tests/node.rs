@@ -1,6 +1,5 @@
-//! Stage 7: what Node has and the simple loop lacks. Each test follows
-//! behaviour that Node documents for `setImmediate`, `clearTimeout`,
-//! `setInterval` and the order of the loop's phases.
+//! Timers as Node has them. Each test follows behaviour that Node documents
+//! for `setTimeout`, `clearTimeout`, `setInterval` and `clearInterval`.
 
 mod common;
 
@@ -9,11 +8,10 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use chapter_7::{
-    Crypto, Fs, Http, Js, Runtime, TimerId, clear_interval, clear_timeout, set_immediate,
-    set_interval, set_timeout,
+    Fs, Js, Runtime, ThreadPoolTaskKind, TimerId, clear_interval, clear_timeout,
+    register_pool_task, set_interval, set_timeout,
 };
 use common::within;
-use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -33,62 +31,27 @@ fn run(program: impl FnOnce(&Log) + 'static) -> Vec<String> {
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
 
-/// Sets a 0 ms timeout and an immediate, in that order, and notes which
-/// runs first.
-fn timeout_then_immediate(log: &Log, source: &str) {
-    set_timeout(0, note(log, &format!("{source}: timeout")));
-    set_immediate(note(log, &format!("{source}: immediate")));
-}
-
-#[test]
-fn inside_io_and_pool_callbacks_an_immediate_runs_before_a_zero_timeout() {
-    within(20, || {
-        let server = SlowServer::start().unwrap();
-        let url = server.url("/hello");
-        let log = run(move |log| {
-            let (file, number, socket) = (Rc::clone(log), Rc::clone(log), Rc::clone(log));
-            Fs::read(FILE, move |_| timeout_then_immediate(&file, "file"));
-            Crypto::encrypt(10, move |_| timeout_then_immediate(&number, "pool"));
-            Http::get(&url, move |_| timeout_then_immediate(&socket, "socket"));
-        });
-        for source in ["file", "pool", "socket"] {
-            let at = |what: &str| log.iter().position(|l| *l == format!("{source}: {what}"));
-            assert!(at("immediate") < at("timeout"), "{source}: {log:?}");
-            assert!(at("immediate").is_some(), "{source}: {log:?}");
-        }
-    });
-}
-
-#[test]
-fn an_immediate_set_by_an_immediate_waits_for_the_next_tick() {
-    within(10, || {
-        let log = run(|log| {
-            let log = Rc::clone(log);
-            set_immediate(move |_| {
-                log.borrow_mut().push("first immediate".into());
-                set_immediate(note(&log, "second immediate"));
-                // Due at once: it runs in the next tick's timer phase, which
-                // comes before that tick's check phase.
-                set_timeout(0, note(&log, "timeout"));
-            });
-        });
-        assert_eq!(log, ["first immediate", "timeout", "second immediate"]);
-    });
-}
-
 #[test]
 fn a_timer_set_by_a_timer_waits_for_the_next_tick_even_at_zero_ms() {
     within(10, || {
         let log = run(|log| {
+            // A pool task whose result is waiting by the time the loop
+            // starts: its callback runs in tick 1's poll phase.
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::Undefined,
+                note(log, "pool"),
+            );
             let log = Rc::clone(log);
             set_timeout(0, move |_| {
                 log.borrow_mut().push("first timeout".into());
                 set_timeout(0, note(&log, "second timeout"));
-                // The check phase of this tick comes before the next tick.
-                set_immediate(note(&log, "immediate"));
             });
+            std::thread::sleep(Duration::from_millis(50));
         });
-        assert_eq!(log, ["first timeout", "immediate", "second timeout"]);
+        // Had the second timeout run in the same timer phase, it would
+        // come before the pool's callback.
+        assert_eq!(log, ["first timeout", "pool", "second timeout"]);
     });
 }
 

@@ -77,8 +77,7 @@ fn each_callback_receives_the_result_of_its_own_task() {
 // ANCHOR: gate
 fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
     within(10, || {
-        // The pool's size must be known: the test fills all of it.
-        let mut runtime = Runtime::with_pool_size(POOL_SIZE);
+        let mut runtime = Runtime::new();
 
         // Keep every thread but one busy until the gate opens.
         let (open_gate, gate) = mpsc::channel::<()>();

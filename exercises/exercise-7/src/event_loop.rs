@@ -1,5 +1,5 @@
-//! The main loop, its phases, and the handle through which program code
-//! reaches the running runtime.
+//! The main loop, and the handle through which program code reaches the
+//! running runtime.
 
 use std::cell::RefCell;
 use std::time::Instant;
@@ -59,12 +59,6 @@ pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
 // ANCHOR_END: functions
 
 // ANCHOR: node_functions
-/// Runs `callback` in the check phase of this tick, right after the poll
-/// phase: from an I/O or pool callback, before any timer.
-pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.set_immediate(callback));
-}
-
 /// Cancels a timeout: its callback will not run. An id that has fired
 /// already, or was never issued, is ignored.
 pub fn clear_timeout(id: TimerId) {
@@ -127,13 +121,6 @@ impl Drop for Installed {
 }
 // ANCHOR_END: installed
 
-// ANCHOR: budget
-/// The most callbacks one phase runs in one tick. What is left waits for
-/// the next tick, so that the other phases, timers and sockets among
-/// them, get their turn at least once a tick, however much is ready.
-pub const BUDGET: usize = 1024;
-// ANCHOR_END: budget
-
 // ANCHOR: event_loop
 /// Tick after tick, through the phases, until nothing is pending.
 fn event_loop() {
@@ -142,51 +129,37 @@ fn event_loop() {
         tick += 1;
         log!("===== tick {tick} =====");
 
-        // Timers: the callbacks of the timers that are due.
+        // Timers: the timers that are due, one at a time; then the
+        // callbacks made ready outside any phase (errors found early).
         run_due_timers();
-
-        // Pending: callbacks that were ready but had to wait for this tick.
-        with_runtime(Runtime::ready_pending_callbacks);
         run_ready_callbacks();
 
-        if with_runtime(|runtime| runtime.is_done()) {
+        if with_runtime(|runtime| runtime.pending_events()) == 0 {
             log!("nothing is pending: the loop ends");
             return;
         }
 
-        // Poll: wait for events (unless callbacks are already waiting),
-        // then run their callbacks.
+        // Poll: sleep until events arrive, then run their callbacks.
         with_runtime(Runtime::wait_for_events);
-        run_ready_callbacks();
-
-        // Check: the immediates.
-        with_runtime(Runtime::ready_immediates);
         run_ready_callbacks();
     }
 }
 
-/// Runs the timers that are due, one at a time, at most [`BUDGET`]. A
-/// timer cleared by an earlier one in the same phase does not run.
+/// Runs the timers that were due when the phase began, one at a time. A
+/// timer cleared by an earlier one in the same phase does not run, and a
+/// timer set during the phase waits for the next one.
 fn run_due_timers() {
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
-    for _ in 0..BUDGET {
-        let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
-            return;
-        };
+    while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
         callback(Js::Undefined);
     }
 }
 
-/// Runs the callbacks that are ready, one at a time, at most [`BUDGET`]:
-/// the rest wait for the next tick's pending phase. The runtime is lent
+/// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
-    for _ in 0..BUDGET {
-        let Some((callback, value)) = with_runtime(Runtime::next_callback) else {
-            return;
-        };
+    while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
         callback(value);
     }
-    with_runtime(Runtime::defer_ready_callbacks);
 }
 // ANCHOR_END: event_loop

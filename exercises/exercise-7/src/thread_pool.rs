@@ -1,32 +1,14 @@
 //! The thread pool: worker threads that run blocking tasks, so the main
 //! thread never has to.
 
-use std::any::Any;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
 use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log};
 
-// ANCHOR: pool_size
-/// How many worker threads the pool has unless told otherwise: four, as in
-/// Node (libuv).
+/// How many worker threads the pool has. Node's pool (libuv's) has four
+/// unless told otherwise.
 pub const POOL_SIZE: usize = 4;
-
-/// The pool size `Runtime::new` uses: the environment variable
-/// `UV_THREADPOOL_SIZE`, as Node reads it, if it holds a number from 1 to
-/// 1024; otherwise [`POOL_SIZE`].
-pub fn pool_size_from_environment() -> usize {
-    pool_size_from(std::env::var("UV_THREADPOOL_SIZE").ok().as_deref())
-}
-
-fn pool_size_from(setting: Option<&str>) -> usize {
-    setting
-        .and_then(|size| size.trim().parse().ok())
-        .filter(|size| (1..=1024).contains(size))
-        .unwrap_or(POOL_SIZE)
-}
-// ANCHOR_END: pool_size
 
 // ANCHOR: node_thread
 /// One worker of the pool, as the main thread sees it.
@@ -39,11 +21,11 @@ pub struct NodeThread {
 // ANCHOR_END: node_thread
 
 // ANCHOR: start
-/// Starts `size` pool threads. Each gets a channel of its own for tasks,
+/// Starts the pool's threads. Each gets a channel of its own for tasks,
 /// and a clone of `events`, the sending end of the one channel that
 /// brings every result back to the main thread.
-pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> {
-    (0..size)
+pub(crate) fn start(events: &Sender<PollEvent>) -> Vec<NodeThread> {
+    (0..POOL_SIZE)
         .map(|thread_id| {
             let (sender, tasks) = mpsc::channel();
             let events = events.clone();
@@ -66,33 +48,12 @@ fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
             break;
         }
         log!("received a task of type: {}", task.kind);
-        let value = run_contained(task.work);
+        let value = (task.work)();
         log!("finished running a task of type: {}", task.kind);
         let event = PollEvent::Threadpool((thread_id, task.callback_id, value));
         if events.send(event).is_err() {
             break; // the runtime is gone: nobody is listening
         }
-    }
-}
-
-/// Runs the work of a task. If it panics, the panic stops here: the task's
-/// callback gets a `Js::Error` with the panic's message, and the thread
-/// goes on to its next task.
-fn run_contained(work: Box<dyn FnOnce() -> Js + Send>) -> Js {
-    match panic::catch_unwind(AssertUnwindSafe(work)) {
-        Ok(value) => value,
-        Err(panic) => Js::Error(format!("the task panicked: {}", panic_message(&*panic))),
-    }
-}
-
-/// The message a panic was given, if it was given one.
-fn panic_message(panic: &(dyn Any + Send)) -> String {
-    if let Some(message) = panic.downcast_ref::<&str>() {
-        message.to_string()
-    } else if let Some(message) = panic.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "(no message)".to_string()
     }
 }
 // ANCHOR_END: work
@@ -140,30 +101,3 @@ impl Runtime {
     }
 }
 // ANCHOR_END: register
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_pool_size_comes_from_a_setting_between_1_and_1024() {
-        assert_eq!(pool_size_from(None), 4);
-        assert_eq!(pool_size_from(Some("8")), 8);
-        assert_eq!(pool_size_from(Some(" 1 ")), 1);
-        assert_eq!(pool_size_from(Some("1024")), 1024);
-        for ignored in ["0", "1025", "-3", "many", ""] {
-            assert_eq!(pool_size_from(Some(ignored)), 4, "{ignored:?}");
-        }
-    }
-
-    #[test]
-    fn a_panic_in_a_task_becomes_an_error_value() {
-        let value = run_contained(Box::new(|| panic!("out of paper")));
-        assert_eq!(
-            value,
-            Js::Error("the task panicked: out of paper".to_string())
-        );
-        let value = run_contained(Box::new(|| panic!("{} pages", 3)));
-        assert_eq!(value, Js::Error("the task panicked: 3 pages".to_string()));
-    }
-}

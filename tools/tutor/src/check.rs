@@ -109,6 +109,12 @@ fn last_lines(text: &str, count: usize) -> String {
     lines[lines.len().saturating_sub(count)..].join("\n")
 }
 
+/// Paths in the test's messages start from `exercises/`, where the tests
+/// ran; the tutor speaks from the top of the workspace.
+fn from_the_top(message: &str) -> String {
+    message.replace(" exercise-", " exercises/exercise-")
+}
+
 fn describe(exercise: &Exercise, outcome: &Outcome) {
     match outcome {
         Outcome::Passes => println!("exercise {}: passes", exercise.stage),
@@ -121,7 +127,7 @@ fn describe(exercise: &Exercise, outcome: &Outcome) {
                 "exercise {}: not yet: the test `{test}` fails",
                 exercise.stage
             );
-            println!("\n{}\n", indent(message));
+            println!("\n{}\n", indent(&from_the_top(message)));
         }
     }
 }

@@ -20,7 +20,7 @@ pub fn run_until_done(runtime: &mut Runtime) {
 pub fn tick(runtime: &mut Runtime) -> bool {
     runtime.process_expired_timers();
     runtime.run_callbacks();
-    if runtime.is_done() {
+    if runtime.pending_events() == 0 {
         return false;
     }
     runtime.wait_for_events();

@@ -1,0 +1,103 @@
+//! The thread pool: worker threads that run blocking tasks, so the main
+//! thread never has to.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::{self, JoinHandle};
+
+use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log};
+
+/// How many worker threads the pool has. Node's pool (libuv's) has four
+/// unless told otherwise.
+pub const POOL_SIZE: usize = 4;
+
+// ANCHOR: node_thread
+/// One worker of the pool, as the main thread sees it.
+pub struct NodeThread {
+    /// To wait for the thread to finish, when the runtime shuts down.
+    pub(crate) handle: JoinHandle<()>,
+    /// To send the thread its next task.
+    pub(crate) sender: Sender<Task>,
+}
+// ANCHOR_END: node_thread
+
+// ANCHOR: start
+/// Starts the pool's threads. Each gets a channel of its own for tasks,
+/// and a clone of `events`, the sending end of the one channel that
+/// brings every result back to the main thread.
+pub(crate) fn start(events: &Sender<PollEvent>) -> Vec<NodeThread> {
+    (0..POOL_SIZE)
+        .map(|thread_id| {
+            let (sender, tasks) = mpsc::channel();
+            let events = events.clone();
+            let handle = thread::Builder::new()
+                .name(format!("pool{thread_id}"))
+                .spawn(move || work(thread_id, tasks, events))
+                .expect("the system can start a thread");
+            NodeThread { handle, sender }
+        })
+        .collect()
+}
+// ANCHOR_END: start
+
+// ANCHOR: work
+/// The life of a pool thread: take a task, run it, send its result back;
+/// until it is told to close.
+fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
+    while let Ok(task) = tasks.recv() {
+        if task.kind == ThreadPoolTaskKind::Close {
+            break;
+        }
+        log!("received a task of type: {}", task.kind);
+        let value = (task.work)();
+        log!("finished running a task of type: {}", task.kind);
+        let event = PollEvent::Threadpool((thread_id, task.callback_id, value));
+        if events.send(event).is_err() {
+            break; // the runtime is gone: nobody is listening
+        }
+    }
+}
+// ANCHOR_END: work
+
+// ANCHOR: register
+impl Runtime {
+    /// Runs `work` on a pool thread, then `callback` with its result on
+    /// the main thread.
+    pub fn register_pool_task(
+        &mut self,
+        kind: ThreadPoolTaskKind,
+        work: impl FnOnce() -> Js + Send + 'static,
+        callback: impl FnOnce(Js) + 'static,
+    ) {
+        let callback_id = self.add_callback(callback);
+        self.tasks_waiting
+            .push_back(Task::new(kind, callback_id, work));
+        if self.available_threads.is_empty() {
+            log!(
+                "every pool thread is busy: the {kind} task for callback {callback_id} waits its turn"
+            );
+        }
+        self.dispatch_waiting_tasks();
+    }
+
+    /// Hands waiting tasks to idle threads, oldest task first. Tasks that
+    /// find no idle thread stay in the queue.
+    fn dispatch_waiting_tasks(&mut self) {
+        while !self.tasks_waiting.is_empty() {
+            let Some(thread_id) = self.available_threads.pop_front() else {
+                return;
+            };
+            let task = self.tasks_waiting.pop_front().expect("checked: not empty");
+            self.thread_pool[thread_id]
+                .sender
+                .send(task)
+                .expect("a pool thread only stops when the runtime does");
+        }
+    }
+
+    /// A pool thread has sent its result: it can take the next task.
+    pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
+        self.available_threads.push_back(thread_id);
+        self.dispatch_waiting_tasks();
+    }
+}
+// ANCHOR_END: register

@@ -1,0 +1,101 @@
+//! When `run` returns, every pool thread and the epoll thread have been
+//! joined, and a new runtime can then run in the same process. In a
+//! file of its own (its own process), so that no other test's threads are
+//! counted.
+
+mod common;
+
+use std::cell::Cell;
+use std::panic;
+use std::rc::Rc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chapter_8::{Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout};
+use common::{run_until_done, within};
+
+/// The names of this process's threads that belong to a runtime.
+fn runtime_threads() -> Vec<String> {
+    if !cfg!(target_os = "linux") {
+        return Vec::new(); // only Linux lists them in /proc
+    }
+    let mut names: Vec<String> = std::fs::read_dir("/proc/self/task")
+        .expect("read /proc/self/task")
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("comm")).ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| name.starts_with("pool") || name == "epoll")
+        .collect();
+    names.sort();
+    names
+}
+
+fn wait_for_runtime_threads() {
+    // A new thread names itself as it starts: give it a moment.
+    let started = Instant::now();
+    while runtime_threads().len() < 5 && started.elapsed() < Duration::from_secs(5) {
+        thread::sleep(Duration::from_millis(1));
+    }
+    if cfg!(target_os = "linux") {
+        assert_eq!(
+            runtime_threads(),
+            ["epoll", "pool0", "pool1", "pool2", "pool3"]
+        );
+    }
+}
+
+/// Runs eight pool tasks with `Runtime::run`; returns how many callbacks ran.
+fn run_some_tasks() -> usize {
+    let done = Rc::new(Cell::new(0));
+    let counter = Rc::clone(&done);
+    Runtime::new().run(move || {
+        wait_for_runtime_threads();
+        for n in 0..8 {
+            let counter = Rc::clone(&counter);
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                move || Js::Int(n),
+                move |_| counter.set(counter.get() + 1),
+            );
+        }
+    });
+    done.get()
+}
+
+#[test]
+fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
+    within(20, || {
+        assert_eq!(run_some_tasks(), 8);
+        assert_eq!(
+            runtime_threads(),
+            Vec::<String>::new(),
+            "threads outlived run"
+        );
+
+        // A second runtime in the same process starts afresh.
+        assert_eq!(run_some_tasks(), 8);
+        assert_eq!(runtime_threads(), Vec::<String>::new());
+
+        // A callback that panics: run stops the threads, then the panic
+        // goes on to the caller.
+        let panicked = panic::catch_unwind(|| {
+            Runtime::new().run(|| {
+                wait_for_runtime_threads();
+                set_timeout(10, |_| panic!("a callback fails"));
+            })
+        });
+        assert!(panicked.is_err());
+        assert_eq!(
+            runtime_threads(),
+            Vec::<String>::new(),
+            "threads outlived the panic"
+        );
+
+        // The hand-driven way (stage 2 to 4) still joins the threads on drop.
+        let mut runtime = Runtime::new();
+        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
+        run_until_done(&mut runtime);
+        drop(runtime);
+        assert_eq!(runtime_threads(), Vec::<String>::new());
+    });
+}

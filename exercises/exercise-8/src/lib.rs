@@ -1,0 +1,56 @@
+//! Stage 8: the loop's other phases.
+//!
+//! Stage 7 gave timers what Node's have. This stage gives the loop two of
+//! libuv's phases that ours lacked:
+//!
+//! - a check phase, right after the poll phase, which runs the callbacks
+//!   given to [`set_immediate`];
+//! - a pending phase, for callbacks that were ready but had to wait: no
+//!   phase runs more than [`BUDGET`] callbacks in a tick, so that however
+//!   much is ready, timers and sockets get their turn every tick.
+
+#![forbid(unsafe_code)]
+// An exercise: some functions are left for you to write. Until
+// they are, the compiler would warn about what they would use.
+// Take this line out once they are all written.
+#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
+
+mod epoll;
+mod event_loop;
+mod immediates;
+mod modules;
+mod runtime;
+mod thread_pool;
+mod timers;
+mod types;
+
+pub use event_loop::{
+    BUDGET, clear_interval, clear_timeout, register_io, register_pool_task, set_immediate,
+    set_interval, set_timeout,
+};
+pub use modules::{Crypto, Fs, Http};
+pub use runtime::{Callback, Runtime};
+pub use thread_pool::{NodeThread, POOL_SIZE};
+pub use timers::TimerId;
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("unnamed");
+    // Not `println!`, which panics when nobody reads the output any more
+    // (`cargo run | head`): a log line is not worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
+}
+// ANCHOR_END: log
