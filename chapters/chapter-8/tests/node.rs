@@ -1,4 +1,4 @@
-//! Stage 7: what Node has and the simple loop lacks. Each test follows
+//! What Node has and the simple loop lacks. Each test follows
 //! behaviour that Node documents for `setImmediate`, `clearTimeout`,
 //! `setInterval` and the order of the loop's phases.
 

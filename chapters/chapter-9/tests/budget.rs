@@ -1,4 +1,4 @@
-//! Stage 7: no phase runs more than `BUDGET` callbacks in a tick, so with
+//! No phase runs more than `BUDGET` callbacks in a tick, so with
 //! thousands of callbacks ready at once, a due timer and a ready socket
 //! still get their turn within a tick or two.
 

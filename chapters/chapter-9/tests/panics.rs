@@ -1,4 +1,4 @@
-//! Stage 7: a panic in a pool task becomes an error value for its
+//! A panic in a pool task becomes an error value for its
 //! callback, and the pool goes on; a panic in a callback stops the runtime
 //! cleanly, then goes on out of `run`.
 

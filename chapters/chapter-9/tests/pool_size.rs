@@ -1,4 +1,4 @@
-//! Stage 7: the pool has four threads unless told otherwise.
+//! The pool has four threads unless told otherwise.
 
 mod common;
 
