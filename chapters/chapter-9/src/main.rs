@@ -39,11 +39,12 @@ fn main() {
     // RUST_BACKTRACE is set. One line on stdout, from the thread that
     // panicked, says enough here.
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
+        let payload = info.payload();
+        let message = payload
             .downcast_ref::<&str>()
             .copied()
-            .unwrap_or("?");
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
         log!("panicked: {message}");
     }));
     Runtime::with_pool_size(2).run(javascript);

@@ -150,8 +150,8 @@ struct Url {
 
 impl Url {
     /// Splits a URL into its parts. Only plain `http://` is understood; the
-    /// port is 80 unless given, and the path `/` unless given. (An IPv6
-    /// address, which needs brackets, is not.)
+    /// port is 80 unless given, and the path `/` unless given. An IPv6
+    /// address, which needs brackets, is refused.
     fn parse(url: &str) -> Result<Url, String> {
         let malformed = |why: &str| format!("malformed URL {url:?}: {why}");
         let rest = url
@@ -161,6 +161,9 @@ impl Url {
             Some(slash) => rest.split_at(slash),
             None => (rest, "/"),
         };
+        if host_and_port.starts_with('[') || host_and_port.matches(':').count() > 1 {
+            return Err(malformed("IPv6 addresses are not supported"));
+        }
         let (host, port) = host_and_port
             .split_once(':')
             .unwrap_or((host_and_port, "80"));
@@ -215,8 +218,8 @@ mod tests {
             ("http://:80/", "no host"),
             ("http://127.0.0.1:eighty/", "not a number"),
             ("http://127.0.0.1:70000/", "not a number"),
-            ("http://::1/", "no host"),
-            ("http://[::1]:8080/", "not a number"),
+            ("http://::1/", "IPv6"),
+            ("http://[::1]:8080/", "IPv6"),
         ] {
             let error = Url::parse(url).unwrap_err();
             assert!(error.contains(reason), "{url}: {error}");

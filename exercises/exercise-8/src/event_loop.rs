@@ -165,8 +165,9 @@ fn event_loop() {
     }
 }
 
-/// Runs the timers that are due, one at a time, at most [`BUDGET`]. A
-/// timer cleared by an earlier one in the same phase does not run.
+/// Runs the timers that were due when the phase began, one at a time, at
+/// most [`BUDGET`]. A timer cleared by an earlier one in the same phase
+/// does not run, and a timer set during the phase waits for the next one.
 fn run_due_timers() {
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
     for _ in 0..BUDGET {

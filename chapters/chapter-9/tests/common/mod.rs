@@ -19,6 +19,7 @@ pub fn run_until_done(runtime: &mut Runtime) {
 /// Returns whether anything is still pending.
 pub fn tick(runtime: &mut Runtime) -> bool {
     runtime.process_expired_timers();
+    runtime.ready_pending_callbacks();
     runtime.run_callbacks();
     if runtime.is_done() {
         return false;
