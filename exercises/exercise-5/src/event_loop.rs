@@ -60,6 +60,9 @@ impl Runtime {
     /// Runs `program`, then the event loop until nothing is pending; then
     /// stops and joins every thread the runtime started. Callbacks all run
     /// on the thread that calls `run`.
+    ///
+    /// If a callback panics, the threads are stopped and joined, and then
+    /// the panic goes on, out of `run`, to its caller.
     pub fn run(self, program: impl FnOnce()) {
         let _installed = Installed::new(self);
         program();
