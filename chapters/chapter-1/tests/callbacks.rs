@@ -1,10 +1,12 @@
 //! Stage 1: callbacks wait by id until their event arrives, then run once,
 //! in the order the events arrived.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use chapter_1::{Js, PollEvent, Runtime};
+use common::stage::{Js, PollEvent, Runtime};
 
 /// A log that callbacks write to. `Rc`, not `Arc`: callbacks need not be `Send`.
 fn shared_log() -> Rc<RefCell<Vec<String>>> {

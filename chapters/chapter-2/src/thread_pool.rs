@@ -82,7 +82,6 @@ impl Runtime {
     /// Hands waiting tasks to idle threads, oldest task first. Tasks that
     /// find no idle thread stay in the queue.
     fn dispatch_waiting_tasks(&mut self) {
-        // ANCHOR: exercise_dispatch Hand the waiting tasks to idle threads, oldest task first, each down its thread's own channel; a task that finds no idle thread stays in tasks_waiting (section "Giving out tasks").
         while !self.tasks_waiting.is_empty() {
             let Some(thread_id) = self.available_threads.pop_front() else {
                 return;
@@ -93,15 +92,12 @@ impl Runtime {
                 .send(task)
                 .expect("a pool thread only stops when the runtime does");
         }
-        // ANCHOR_END: exercise_dispatch
     }
 
     /// A pool thread has sent its result: it can take the next task.
     pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
-        // ANCHOR: exercise_idle A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one (section "Giving out tasks").
         self.available_threads.push_back(thread_id);
         self.dispatch_waiting_tasks();
-        // ANCHOR_END: exercise_idle
     }
 }
 // ANCHOR_END: register

@@ -60,7 +60,6 @@ impl Reading {
     /// Reads everything that has arrived. Returns `true` once the peer has
     /// closed the connection: then the response is whole.
     fn read_available(&mut self) -> io::Result<bool> {
-        // ANCHOR: exercise_read Read what has arrived into received, until the socket would block; return Ok(true) once the peer has closed the connection (section "Reading what has arrived").
         let mut buffer = [0; 64 * 1024];
         loop {
             match self.stream.read(&mut buffer) {
@@ -72,7 +71,6 @@ impl Reading {
                 Err(error) => return Err(error),
             }
         }
-        // ANCHOR_END: exercise_read
     }
 }
 // ANCHOR_END: reading
@@ -135,7 +133,6 @@ impl Runtime {
     /// Not all there yet. Each registration reports the socket once, so
     /// register it again to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
-        // ANCHOR: exercise_rearm The response is not whole yet: register the stream again for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error (section "When a socket is ready").
         let rearmed =
             self.epoll_registrator
                 .register(&reading.stream, callback_id, Interests::READABLE);
@@ -148,7 +145,6 @@ impl Runtime {
                 self.callback_ready(callback_id, Js::Error(message));
             }
         }
-        // ANCHOR_END: exercise_rearm
     }
     // ANCHOR_END: wait_for_more
 }

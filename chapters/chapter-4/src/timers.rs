@@ -33,7 +33,6 @@ impl Runtime {
     /// The timer phase: every timer whose deadline has passed gets its
     /// callback ready, earliest first.
     pub fn process_expired_timers(&mut self) {
-        // ANCHOR: exercise_expired The timer phase: take every timer whose deadline has passed off the set, earliest first, and get its callback ready with Js::Undefined (section "The timer phase").
         let now = Instant::now();
         while let Some(&(deadline, callback_id)) = self.timers.first() {
             if deadline > now {
@@ -42,7 +41,6 @@ impl Runtime {
             self.timers.pop_first();
             self.callback_ready(callback_id, Js::Undefined);
         }
-        // ANCHOR_END: exercise_expired
     }
 }
 // ANCHOR_END: expired
@@ -55,7 +53,6 @@ impl Runtime {
     /// ring its doorbell, since it may be asleep until a later deadline,
     /// or with none at all.
     pub(crate) fn set_epoll_timeout(&mut self) {
-        // ANCHOR: exercise_deadline Tell the epoll thread the deadline of the next timer (or None); if it is sooner than the one it knows, ring the doorbell so it reads it again (sections "Telling the epoll thread" and "The doorbell").
         let next_deadline = self.timers.first().map(|&(deadline, _)| deadline);
         let mut epoll_timeout = lock(&self.epoll_timeout);
         let sooner = match (next_deadline, *epoll_timeout) {
@@ -70,7 +67,6 @@ impl Runtime {
                 log!("cannot wake the epoll thread: {error}");
             }
         }
-        // ANCHOR_END: exercise_deadline
     }
 }
 

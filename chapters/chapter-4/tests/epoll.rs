@@ -9,7 +9,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_4::{Js, Runtime, ThreadPoolTaskKind};
+use common::stage::{Js, Runtime, ThreadPoolTaskKind};
 use common::{run_until_done, within};
 use minimio::TcpStream;
 use slow_server::SlowServer;

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_4::{Js, Runtime, ThreadPoolTaskKind};
+use common::stage::{Js, Runtime, ThreadPoolTaskKind};
 use common::{run_until_done, within};
 
 /// The names of this process's threads that belong to a runtime.

@@ -1,6 +1,8 @@
 //! The values callbacks receive, and the tasks that produce them.
 
-use chapter_4::{Js, Task, ThreadPoolTaskKind};
+mod common;
+
+use common::stage::{Js, Task, ThreadPoolTaskKind};
 
 #[test]
 fn into_string_gives_the_text_of_a_string_only() {

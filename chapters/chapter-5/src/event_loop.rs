@@ -102,7 +102,6 @@ impl Drop for Installed {
 // ANCHOR: event_loop
 /// Tick after tick, through the phases, until nothing is pending.
 fn event_loop() {
-    // ANCHOR: exercise_event_loop Tick after tick: print the tick, run the timer phase, end when nothing is pending, otherwise wait for events and run their callbacks (section "The loop").
     let mut tick = 0;
     loop {
         tick += 1;
@@ -121,16 +120,13 @@ fn event_loop() {
         with_runtime(Runtime::wait_for_events);
         run_ready_callbacks();
     }
-    // ANCHOR_END: exercise_event_loop
 }
 
 /// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
-    // ANCHOR: exercise_run_ready Run every ready callback, one at a time, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs (section "The loop").
     while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
         callback(value);
     }
-    // ANCHOR_END: exercise_run_ready
 }
 // ANCHOR_END: event_loop

@@ -18,14 +18,12 @@ impl Fs {
     /// Reads the file at `path`. The callback gets its text as a
     /// `Js::String`, or a `Js::Error` that says why it could not be read.
     pub fn read(path: &str, callback: impl FnOnce(Js) + 'static) {
-        // ANCHOR: exercise_fs_read Read the file on a pool thread (a FileRead task); the callback gets Js::String with its text, or Js::Error saying why not (section "`Fs`: reading a file").
         let path = path.to_string();
         let work = move || match fs::read_to_string(&path) {
             Ok(text) => Js::String(text),
             Err(error) => Js::Error(format!("cannot read {path}: {error}")),
         };
         register_pool_task(ThreadPoolTaskKind::FileRead, work, callback);
-        // ANCHOR_END: exercise_fs_read
     }
 }
 // ANCHOR_END: fs
@@ -40,7 +38,6 @@ impl Crypto {
     /// or a `Js::Error` if it is too large for a `usize`. Each step of `n`
     /// takes about 1.6 times as long as the one before.
     pub fn encrypt(n: usize, callback: impl FnOnce(Js) + 'static) {
-        // ANCHOR: exercise_encrypt Compute fib(n) on a pool thread (an Encrypt task) with fibonacci; if fibonacci_fits(n) is false, the callback gets a Js::Error instead (section "`Crypto`: work for the CPU").
         let work = move || {
             if fibonacci_fits(n) {
                 Js::Int(fibonacci(n))
@@ -49,7 +46,6 @@ impl Crypto {
             }
         };
         register_pool_task(ThreadPoolTaskKind::Encrypt, work, callback);
-        // ANCHOR_END: exercise_encrypt
     }
 }
 
@@ -87,12 +83,10 @@ impl Http {
     /// `Js::Error` if the URL is malformed, the connection is refused, or
     /// it breaks.
     pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
-        // ANCHOR: exercise_http_get Parse the URL, send the request (send_request), and let the runtime read the answer (register_io); any error reaches the callback through fail_later (section "`Http`: a GET through the epoll thread").
         match Url::parse(url).and_then(|url| send_request(&url)) {
             Ok(stream) => register_io(stream, callback),
             Err(message) => fail_later(callback, message),
         }
-        // ANCHOR_END: exercise_http_get
     }
 
     /// The book's slow GET: asks the workspace's slow server at `url` to

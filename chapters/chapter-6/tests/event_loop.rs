@@ -12,7 +12,9 @@ use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_6::{Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout};
+use common::stage::{
+    Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
+};
 use common::within;
 use minimio::TcpStream;
 use slow_server::SlowServer;

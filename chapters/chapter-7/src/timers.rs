@@ -106,7 +106,6 @@ impl Runtime {
     /// longer keeps the loop alive. An id that has already fired, or that
     /// was never issued, is ignored.
     pub fn clear_timer(&mut self, id: TimerId) {
-        // ANCHOR: exercise_clear Cancel a timeout or an interval: an interval is forgotten and its next firing taken out of timers; a timeout that has not fired is taken out of timers; either way, one pending event less. Ignore ids that are not waiting (section "Timer ids and `clear_timeout`").
         let interval = self.intervals.get(&id.number);
         if let Some(interval) = interval.filter(|interval| interval.id == id) {
             self.timers.remove(&interval.next_key());
@@ -115,7 +114,6 @@ impl Runtime {
         } else if self.timers.remove(&id).is_some() {
             self.pending_events -= 1;
         }
-        // ANCHOR_END: exercise_clear
     }
 }
 // ANCHOR_END: interval
@@ -128,7 +126,6 @@ impl Runtime {
     /// even at 0 ms. An interval is armed again, from now, before its
     /// callback runs.
     pub(crate) fn next_due_timer(&mut self, now: Instant, newest: usize) -> Option<Callback> {
-        // ANCHOR: exercise_next_due Take the first timer if it is due by now and was set no later than newest; re-arm an interval from now before handing out its callback, count a timeout as no longer pending (sections "`set_interval` and `clear_interval`" and "A timer set during the timers phase waits").
         let (&id, _) = self.timers.first_key_value()?;
         if id.deadline > now || id.number > newest {
             return None;
@@ -142,7 +139,6 @@ impl Runtime {
             None => self.pending_events -= 1,
         }
         Some(callback)
-        // ANCHOR_END: exercise_next_due
     }
 
     /// The timer phase, for a loop driven by hand: gets the callbacks of

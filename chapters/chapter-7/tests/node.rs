@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_7::{
+use common::stage::{
     Fs, Js, Runtime, ThreadPoolTaskKind, TimerId, clear_interval, clear_timeout,
     register_pool_task, set_interval, set_timeout,
 };

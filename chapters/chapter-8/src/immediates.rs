@@ -17,12 +17,10 @@ impl Runtime {
     /// began, at most [`BUDGET`] of them. An immediate set while these run
     /// waits for the next tick's check phase.
     pub fn ready_immediates(&mut self) {
-        // ANCHOR: exercise_immediates The check phase: get ready the immediates that were set before it began, at most BUDGET; immediates set while they run wait for the next tick (section "`set_immediate` and the check phase").
         let count = self.immediates.len().min(BUDGET);
         for callback_id in self.immediates.drain(..count).collect::<Vec<_>>() {
             self.callback_ready(callback_id, Js::Undefined);
         }
-        // ANCHOR_END: exercise_immediates
     }
 }
 // ANCHOR_END: immediates

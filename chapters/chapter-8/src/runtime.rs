@@ -190,20 +190,16 @@ impl Runtime {
     /// The end of a phase that used up its budget: the callbacks still
     /// ready wait for the next tick's pending phase.
     pub fn defer_ready_callbacks(&mut self) {
-        // ANCHOR: exercise_defer A phase has used up its budget: the callbacks still ready wait for the next tick, in pending_callbacks, in the same order (section "The budget, and the pending phase").
         self.pending_callbacks
             .extend(self.callbacks_to_run.drain(..));
-        // ANCHOR_END: exercise_defer
     }
 
     /// The pending phase: gets ready the callbacks left from the last
     /// tick, at most [`BUDGET`] of them.
     pub fn ready_pending_callbacks(&mut self) {
-        // ANCHOR: exercise_pending The pending phase: move the callbacks left from the last tick, at most BUDGET of them, oldest first, from pending_callbacks to callbacks_to_run (section "The budget, and the pending phase").
         let count = self.pending_callbacks.len().min(BUDGET);
         self.callbacks_to_run
             .extend(self.pending_callbacks.drain(..count));
-        // ANCHOR_END: exercise_pending
     }
 }
 // ANCHOR_END: pending

@@ -7,7 +7,7 @@ mod common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use chapter_8::{Crypto, Fs, Http, Js, Runtime, set_timeout};
+use common::stage::{Crypto, Fs, Http, Js, Runtime, set_timeout};
 use common::within;
 use slow_server::SlowServer;
 

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_8::{BUDGET, Http, Js, Runtime, set_timeout};
+use common::stage::{BUDGET, Http, Js, Runtime, set_timeout};
 use common::within;
 use slow_server::SlowServer;
 

@@ -8,7 +8,7 @@ use std::net::TcpListener;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_8::{Crypto, Fs, Http, Js, Runtime, set_timeout};
+use common::stage::{Crypto, Fs, Http, Js, Runtime, set_timeout};
 use common::within;
 use slow_server::SlowServer;
 

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_8::{Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout};
+use common::stage::{Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout};
 use common::{run_until_done, within};
 
 /// The names of this process's threads that belong to a runtime.

@@ -21,12 +21,10 @@ pub fn pool_size_from_environment() -> usize {
 }
 
 fn pool_size_from(setting: Option<&str>) -> usize {
-    // ANCHOR: exercise_pool_size Read the pool size from the setting: a number from 1 to 1024, spaces around it allowed; anything else, or no setting at all, gives POOL_SIZE (section "A pool of any size").
     setting
         .and_then(|size| size.trim().parse().ok())
         .filter(|size| (1..=1024).contains(size))
         .unwrap_or(POOL_SIZE)
-    // ANCHOR_END: exercise_pool_size
 }
 // ANCHOR_END: pool_size
 
@@ -89,7 +87,6 @@ fn run_contained(work: Box<dyn FnOnce() -> Js + Send>) -> Js {
 
 /// The message a panic was given, if it was given one.
 fn panic_message(panic: &(dyn Any + Send)) -> String {
-    // ANCHOR: exercise_panic_message The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give (section "In a pool task").
     if let Some(message) = panic.downcast_ref::<&str>() {
         message.to_string()
     } else if let Some(message) = panic.downcast_ref::<String>() {
@@ -97,7 +94,6 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
     } else {
         "(no message)".to_string()
     }
-    // ANCHOR_END: exercise_panic_message
 }
 // ANCHOR_END: work
 

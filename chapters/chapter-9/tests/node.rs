@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_9::{
+use common::stage::{
     Crypto, Fs, Http, Js, Runtime, TimerId, clear_interval, clear_timeout, set_immediate,
     set_interval, set_timeout,
 };

@@ -9,7 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_9::{Http, Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout};
+use common::stage::{Http, Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout};
 use common::within;
 use slow_server::SlowServer;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::{Arc, Barrier};
 
-use chapter_9::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task};
+use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task};
 use common::within;
 
 /// Gives the pool `tasks` tasks that can only finish once all of them run

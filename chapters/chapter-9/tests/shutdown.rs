@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chapter_9::{
+use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, pool_size_from_environment, register_pool_task, set_timeout,
 };
 use common::{run_until_done, within};

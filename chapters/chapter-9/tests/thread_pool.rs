@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
-use chapter_9::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind};
+use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind};
 use common::{run_until_done, within};
 
 fn current_thread_name() -> String {

@@ -82,12 +82,12 @@ impl Runtime {
     /// Hands waiting tasks to idle threads, oldest task first. Tasks that
     /// find no idle thread stay in the queue.
     fn dispatch_waiting_tasks(&mut self) {
-        todo!("exercise 2: Hand the waiting tasks to idle threads, oldest task first, each down its thread's own channel; a task that finds no idle thread stays in tasks_waiting (section \"Giving out tasks\"). The book explains it in \"Stage 2: the thread pool\" (book/src/chapter-2.md).")
+        todo!("exercise 2: Hand the waiting tasks to idle threads, oldest task first, each down its thread's own channel; a task that finds no idle thread stays in tasks_waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md).")
     }
 
     /// A pool thread has sent its result: it can take the next task.
     pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
-        todo!("exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one (section \"Giving out tasks\"). The book explains it in \"Stage 2: the thread pool\" (book/src/chapter-2.md).")
+        todo!("exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md).")
     }
 }
 // ANCHOR_END: register

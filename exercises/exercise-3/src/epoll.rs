@@ -60,7 +60,7 @@ impl Reading {
     /// Reads everything that has arrived. Returns `true` once the peer has
     /// closed the connection: then the response is whole.
     fn read_available(&mut self) -> io::Result<bool> {
-        todo!("exercise 3: Read what has arrived into received, until the socket would block; return Ok(true) once the peer has closed the connection (section \"Reading what has arrived\"). The book explains it in \"Stage 3: the epoll thread\" (book/src/chapter-3.md).")
+        todo!("exercise 3: Read what has arrived into received, until the socket would block; return Ok(true) once the peer has closed the connection. The book explains it in \"Reading what has arrived\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md).")
     }
 }
 // ANCHOR_END: reading
@@ -123,7 +123,7 @@ impl Runtime {
     /// Not all there yet. Each registration reports the socket once, so
     /// register it again to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
-        todo!("exercise 3: The response is not whole yet: register the stream again for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error (section \"When a socket is ready\"). The book explains it in \"Stage 3: the epoll thread\" (book/src/chapter-3.md).")
+        todo!("exercise 3: The response is not whole yet: register the stream again for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error. The book explains it in \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md).")
     }
     // ANCHOR_END: wait_for_more
 }

@@ -33,7 +33,7 @@ impl Runtime {
     /// The timer phase: every timer whose deadline has passed gets its
     /// callback ready, earliest first.
     pub fn process_expired_timers(&mut self) {
-        todo!("exercise 4: The timer phase: take every timer whose deadline has passed off the set, earliest first, and get its callback ready with Js::Undefined (section \"The timer phase\"). The book explains it in \"Stage 4: timers\" (book/src/chapter-4.md).")
+        todo!("exercise 4: The timer phase: take every timer whose deadline has passed off the set, earliest first, and get its callback ready with Js::Undefined. The book explains it in \"The timer phase\", on the page \"Stage 4: timers\" (book/src/chapter-4.md).")
     }
 }
 // ANCHOR_END: expired
@@ -46,7 +46,7 @@ impl Runtime {
     /// ring its doorbell, since it may be asleep until a later deadline,
     /// or with none at all.
     pub(crate) fn set_epoll_timeout(&mut self) {
-        todo!("exercise 4: Tell the epoll thread the deadline of the next timer (or None); if it is sooner than the one it knows, ring the doorbell so it reads it again (sections \"Telling the epoll thread\" and \"The doorbell\"). The book explains it in \"Stage 4: timers\" (book/src/chapter-4.md).")
+        todo!("exercise 4: Tell the epoll thread the deadline of the next timer (or None); if it is sooner than the one it knows, ring the doorbell so it reads it again. The book explains it in \"Telling the epoll thread\" and \"The doorbell\", on the page \"Stage 4: timers\" (book/src/chapter-4.md).")
     }
 }
 

@@ -102,12 +102,12 @@ impl Drop for Installed {
 // ANCHOR: event_loop
 /// Tick after tick, through the phases, until nothing is pending.
 fn event_loop() {
-    todo!("exercise 5: Tick after tick: print the tick, run the timer phase, end when nothing is pending, otherwise wait for events and run their callbacks (section \"The loop\"). The book explains it in \"Stage 5: the main loop\" (book/src/chapter-5.md).")
+    todo!("exercise 5: Tick after tick: print the tick, run the timer phase, end when nothing is pending, otherwise wait for events and run their callbacks. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md).")
 }
 
 /// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
-    todo!("exercise 5: Run every ready callback, one at a time, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs (section \"The loop\"). The book explains it in \"Stage 5: the main loop\" (book/src/chapter-5.md).")
+    todo!("exercise 5: Run every ready callback, one at a time, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md).")
 }
 // ANCHOR_END: event_loop

@@ -17,7 +17,7 @@ impl Runtime {
     /// began, at most [`BUDGET`] of them. An immediate set while these run
     /// waits for the next tick's check phase.
     pub fn ready_immediates(&mut self) {
-        todo!("exercise 8: The check phase: get ready the immediates that were set before it began, at most BUDGET; immediates set while they run wait for the next tick (section \"`set_immediate` and the check phase\"). The book explains it in \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
+        todo!("exercise 8: The check phase: get ready the immediates that were set before it began, at most BUDGET; immediates set while they run wait for the next tick. The book explains it in \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
     }
 }
 // ANCHOR_END: immediates

@@ -190,13 +190,13 @@ impl Runtime {
     /// The end of a phase that used up its budget: the callbacks still
     /// ready wait for the next tick's pending phase.
     pub fn defer_ready_callbacks(&mut self) {
-        todo!("exercise 8: A phase has used up its budget: the callbacks still ready wait for the next tick, in pending_callbacks, in the same order (section \"The budget, and the pending phase\"). The book explains it in \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
+        todo!("exercise 8: A phase has used up its budget: the callbacks still ready wait for the next tick, in pending_callbacks, in the same order. The book explains it in \"The budget, and the pending phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
     }
 
     /// The pending phase: gets ready the callbacks left from the last
     /// tick, at most [`BUDGET`] of them.
     pub fn ready_pending_callbacks(&mut self) {
-        todo!("exercise 8: The pending phase: move the callbacks left from the last tick, at most BUDGET of them, oldest first, from pending_callbacks to callbacks_to_run (section \"The budget, and the pending phase\"). The book explains it in \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
+        todo!("exercise 8: The pending phase: move the callbacks left from the last tick, at most BUDGET of them, oldest first, from pending_callbacks to callbacks_to_run. The book explains it in \"The budget, and the pending phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
     }
 }
 // ANCHOR_END: pending

@@ -21,7 +21,7 @@ pub fn pool_size_from_environment() -> usize {
 }
 
 fn pool_size_from(setting: Option<&str>) -> usize {
-    todo!("exercise 9: Read the pool size from the setting: a number from 1 to 1024, spaces around it allowed; anything else, or no setting at all, gives POOL_SIZE (section \"A pool of any size\"). The book explains it in \"Stage 9: a sturdier pool\" (book/src/chapter-9.md).")
+    todo!("exercise 9: Read the pool size from the setting: a number from 1 to 1024, spaces around it allowed; anything else, or no setting at all, gives POOL_SIZE. The book explains it in \"A pool of any size\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md).")
 }
 // ANCHOR_END: pool_size
 
@@ -84,7 +84,7 @@ fn run_contained(work: Box<dyn FnOnce() -> Js + Send>) -> Js {
 
 /// The message a panic was given, if it was given one.
 fn panic_message(panic: &(dyn Any + Send)) -> String {
-    todo!("exercise 9: The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give (section \"In a pool task\"). The book explains it in \"Stage 9: a sturdier pool\" (book/src/chapter-9.md).")
+    todo!("exercise 9: The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give. The book explains it in \"In a pool task\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md).")
 }
 // ANCHOR_END: work
 

@@ -197,20 +197,21 @@ pub fn check_one(workspace: &Path, exercise: &Exercise) -> Result<bool, String> 
 }
 
 /// `cargo run -p tutor -- prove`, for CI: for every exercise, that it is
-/// what its chapter makes, that it compiles, that its tests fail as
+/// what the source makes, that it compiles, that its tests fail as
 /// shipped, and that the chapter (the solution) passes them. And for every
 /// gap on its own, that the tests reach it and fail while it is open.
 pub fn prove(workspace: &Path) -> Result<bool, String> {
     let exercises = exercise::all(workspace)?;
     let mut proven = true;
-    for exercise in &exercises {
-        let differences = exercise::differences(workspace, exercise)?;
-        if !differences.is_empty() {
-            println!("exercise {} has drifted from its chapter:", exercise.stage);
-            differences.iter().for_each(|d| println!("  {d}"));
-            println!("  (cargo run -p tutor -- generate makes it again)");
-            proven = false;
-        }
+    let drifted: Vec<String> = stages::check(workspace)?
+        .into_iter()
+        .filter(|problem| problem.starts_with("exercises/"))
+        .collect();
+    if !drifted.is_empty() {
+        println!("the exercises are not what source/ makes:");
+        drifted.iter().for_each(|problem| println!("  {problem}"));
+        println!("  (cargo run -p stages -- generate makes them again)");
+        proven = false;
     }
     let built = cargo()
         .args([
@@ -288,7 +289,7 @@ fn prove_each_gap(workspace: &Path, exercises: &[Exercise]) -> Result<bool, Stri
     for exercise in exercises {
         for gap in &exercise.gaps {
             let package = exercise.gap_package(gap);
-            let files = exercise::generate_with(workspace, exercise, Some(gap))?;
+            let files = stages::exercises::files(workspace, exercise, Some(gap))?;
             exercise::write_files(&scratch.join(&package), &files)?;
             let output = cargo()
                 .args([

@@ -12,15 +12,18 @@
 //! Maintainers (and CI) use:
 //!
 //! ```text
-//! cargo run -p tutor -- generate     make exercises/ again from chapters/
-//! cargo run -p tutor -- prove        exercises match the chapters, compile, fail
-//!                                    as shipped, and the chapters pass their tests
+//! cargo run -p tutor -- prove        exercises are what source/ makes, compile,
+//!                                    fail as shipped, and the chapters pass their
+//!                                    tests; every gap is reached by a test
 //! ```
+//!
+//! The exercises are made by `cargo run -p stages -- generate`.
 
 mod check;
 mod exercise;
 
 use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 
 use exercise::Exercise;
@@ -34,7 +37,6 @@ fn main() -> ExitCode {
         ["check", number] => with_exercise(&workspace, number, check::check_one),
         ["reset", number] => with_exercise(&workspace, number, exercise::reset),
         ["hints", number] => with_exercise(&workspace, number, exercise::print_hints),
-        ["generate"] => exercise::generate_all(&workspace),
         ["prove"] => check::prove(&workspace),
         _ => Err(usage()),
     };
@@ -50,7 +52,7 @@ fn main() -> ExitCode {
 
 /// The workspace's top folder: two above this crate's.
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    stages::workspace_of(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn with_exercise(
@@ -68,6 +70,5 @@ fn with_exercise(
 }
 
 fn usage() -> String {
-    "usage: cargo run -p tutor [-- status | check N | reset N | hints N | generate | prove]"
-        .to_string()
+    "usage: cargo run -p tutor [-- status | check N | reset N | hints N | prove]".to_string()
 }

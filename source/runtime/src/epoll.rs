@@ -1,0 +1,237 @@
+//@ 3..
+//! The epoll thread: one thread waits for every socket, and the main
+//! thread reads each one when it is ready.
+
+use std::io::{self, ErrorKind, Read};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex}; //@ 4..
+use std::thread::{self, JoinHandle};
+use std::time::Instant; //@ 4..
+
+use minimio::{Events, Interests, Poll, Registrator, TcpStream};
+
+use crate::timers::{DOORBELL, lock, milliseconds_until}; //@ 4..
+use crate::{Js, PollEvent, Runtime, log};
+
+// ANCHOR: start
+/// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
+//@ 3
+/// `Registrator` to register sockets with it.
+pub(crate) fn start(events: Sender<PollEvent>) -> (JoinHandle<()>, Registrator) {
+//@ or 4..
+/// `Registrator` to register sockets with it, and sets `epoll_timeout` to
+/// the deadline it wants to be woken at.
+pub(crate) fn start(
+    events: Sender<PollEvent>,
+    epoll_timeout: Arc<Mutex<Option<Instant>>>,
+) -> (JoinHandle<()>, Registrator) {
+//@ end
+    let poll = Poll::new().expect("the system can make an event queue");
+    let registrator = poll.registrator();
+    let handle = thread::Builder::new()
+        .name("epoll".to_string())
+        .spawn(move || wait_for_sockets(poll, events)) //@ 3
+        .spawn(move || wait_for_sockets(poll, epoll_timeout, events)) //@ 4..
+        .expect("the system can start a thread");
+    (handle, registrator)
+}
+// ANCHOR_END: start
+
+// ANCHOR: wait_for_sockets
+//@ 3
+/// The life of the epoll thread: sleep until sockets are ready, and tell
+/// the main thread which ones; until the loop is closed.
+fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
+//@ or 4..
+/// The life of the epoll thread: sleep until sockets are ready or the
+/// main thread's deadline passes, and tell the main thread; until the loop
+/// is closed.
+fn wait_for_sockets(
+    mut poll: Poll,
+    epoll_timeout: Arc<Mutex<Option<Instant>>>,
+    events_out: Sender<PollEvent>,
+) {
+//@ end
+    let mut events = Events::with_capacity(1024);
+    loop {
+        match poll.poll(&mut events, None) { //@ 3
+//@ 4..
+        let deadline = *lock(&epoll_timeout);
+        let timeout = deadline.map(milliseconds_until);
+        match poll.poll(&mut events, timeout) {
+            Ok(0) => {
+                forget_deadline(&epoll_timeout, deadline);
+                if events_out.send(PollEvent::Timeout).is_err() {
+                    return; // the runtime is gone: nobody is listening
+                }
+            }
+//@ end
+            Ok(_) => {
+                for event in &events {
+//@ 4..
+                    if event.id() == DOORBELL {
+                        continue; // it only woke us: read the deadline again
+                    }
+//@ end
+                    log!("the socket of callback {} is ready", event.id());
+                    if events_out.send(PollEvent::Epoll(event.id())).is_err() {
+                        return; // the runtime is gone: nobody is listening //@ 3
+                        return; //@ 4..
+                    }
+                }
+            }
+            // `close_loop` was called: the runtime is shutting down.
+            Err(error) if error.kind() == ErrorKind::Interrupted => return,
+//@ 4..
+            // Only a broken queue fails otherwise, which our own code
+            // never makes: say so, and stop.
+//@ end
+            Err(error) => {
+                log!("cannot wait for sockets any more: {error}");
+                return;
+            }
+        }
+//@ 4..
+    }
+}
+
+/// The deadline has passed and the main thread will hear of it: forget
+/// it, so as not to wake the main thread for it again. Unless the main
+/// thread has set a new one meanwhile.
+fn forget_deadline(epoll_timeout: &Mutex<Option<Instant>>, passed: Option<Instant>) {
+    let mut deadline = lock(epoll_timeout);
+    if *deadline == passed {
+        *deadline = None;
+//@ end
+    }
+}
+// ANCHOR_END: wait_for_sockets
+
+// ANCHOR: reading
+/// A socket being read, and what has arrived from it so far.
+pub(crate) struct Reading {
+    stream: TcpStream,
+    received: Vec<u8>,
+}
+
+impl Reading {
+    /// Reads everything that has arrived. Returns `true` once the peer has
+    /// closed the connection: then the response is whole.
+    fn read_available(&mut self) -> io::Result<bool> {
+        let mut buffer = [0; 64 * 1024];
+        loop {
+            match self.stream.read(&mut buffer) {
+                Ok(0) => return Ok(true),
+                Ok(count) => self.received.extend_from_slice(&buffer[..count]),
+                // Nothing more for now: more may come later.
+                Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
+                Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+}
+// ANCHOR_END: reading
+
+// ANCHOR: register_io
+impl Runtime {
+    /// Reads `stream` until the peer closes it, then hands everything it
+    /// sent to `callback` as a `Js::String`. The epoll thread does the
+    /// waiting; the main thread does the reading.
+    pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+        let callback_id = self.add_callback(callback);
+        match self
+            .epoll_registrator
+            .register(&stream, callback_id, Interests::READABLE)
+        {
+            Ok(()) => {
+                let reading = Reading {
+                    stream,
+                    received: Vec::new(),
+                };
+                self.epoll_streams.insert(callback_id, reading);
+            }
+            Err(error) => {
+                // Found before any work began: it waits for the pending phase. //@ 8..
+                let message = format!("cannot wait for the socket: {error}");
+                self.callback_ready(callback_id, Js::Error(message)); //@ ..=7
+                self.callback_ready_next_tick(callback_id, Js::Error(message)); //@ 8..
+            }
+        }
+    }
+
+    /// How many sockets are still being read: the epoll events the program
+    /// still waits for.
+    pub fn epoll_pending_events(&self) -> usize {
+        self.epoll_streams.len()
+    }
+}
+// ANCHOR_END: register_io
+
+// ANCHOR: socket_is_ready
+impl Runtime {
+    /// The epoll thread says the socket of `callback_id` is ready: read
+    /// what has arrived, and see whether the response is whole.
+    pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
+        let Some(mut reading) = self.epoll_streams.remove(&callback_id) else {
+            return; // not a socket we are reading
+        };
+        match reading.read_available() {
+            Ok(true) => {
+                let response = String::from_utf8_lossy(&reading.received).into_owned();
+                self.callback_ready(callback_id, Js::String(response));
+            }
+            Ok(false) => self.wait_for_more(callback_id, reading),
+            Err(error) => {
+                let message = format!("cannot read the response: {error}");
+                self.callback_ready(callback_id, Js::Error(message));
+            }
+        }
+    }
+
+    // ANCHOR: wait_for_more
+    /// Not all there yet. Each registration reports the socket once, so
+    /// register it again to hear about the next bytes.
+    fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
+        let rearmed =
+            self.epoll_registrator
+                .register(&reading.stream, callback_id, Interests::READABLE);
+        match rearmed {
+            Ok(()) => {
+                self.epoll_streams.insert(callback_id, reading);
+            }
+            Err(error) => {
+                let message = format!("cannot wait for the socket: {error}");
+                self.callback_ready(callback_id, Js::Error(message));
+            }
+        }
+    }
+    // ANCHOR_END: wait_for_more
+}
+// ANCHOR_END: socket_is_ready
+//@ 4..
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_passed_deadline_is_forgotten_if_it_is_still_the_one_set() {
+        let passed = Instant::now();
+        let epoll_timeout = Mutex::new(Some(passed));
+        forget_deadline(&epoll_timeout, Some(passed));
+        assert_eq!(*lock(&epoll_timeout), None);
+    }
+
+    #[test]
+    fn a_new_deadline_set_meanwhile_is_kept() {
+        let passed = Instant::now();
+        let new = passed + Duration::from_millis(5);
+        let epoll_timeout = Mutex::new(Some(new));
+        forget_deadline(&epoll_timeout, Some(passed));
+        assert_eq!(*lock(&epoll_timeout), Some(new));
+    }
+}
+//@ end
+//@ end

@@ -1,0 +1,165 @@
+//! Stage 1: the runtime's types. //@ 1
+//! Stage 2: the thread pool. //@ 2
+//! Stage 3: the epoll thread. //@ 3
+//! Stage 4: timers. //@ 4
+//! Stage 5: the main loop. //@ 5
+//! Stage 6: the modules. //@ 6
+//! Stage 7: timers as Node has them. //@ 7
+//! Stage 8: the loop's other phases. //@ 8
+//! Stage 9: a sturdier pool. //@ 9..
+//!
+//@ 1
+//! Before any thread is started, this stage sets out the vocabulary the
+//! runtime is built from: the values a callback receives ([`Js`]), the
+//! work a pool thread will do ([`Task`]), the news that comes back to the
+//! main thread ([`PollEvent`]), and the [`Runtime`] that keeps every
+//! callback until its event arrives.
+//@ or 2
+//! Stage 1 set out the runtime's types. This stage starts four worker
+//! threads, `pool0` to `pool3`. The main thread sends each one [`Task`]s
+//! over its own channel; the workers send their results back as
+//! [`PollEvent`]s over one shared channel, and the main thread runs each
+//! result's callback. When every worker is busy, tasks wait their turn.
+//@ or 3
+//! Stage 2 gave blocking work to a pool of threads. Sockets are different:
+//! the operating system can tell us when one is ready, so one thread can
+//! wait for all of them. This stage starts that thread, `epoll`. It sleeps
+//! in [`minimio::Poll::poll`] and sends a [`PollEvent::Epoll`] for each
+//! ready socket into the same channel as the pool's results. The main
+//! thread then reads what has arrived, and once the peer has closed the
+//! connection, hands the whole response to the socket's callback.
+//@ or 4
+//! Stage 3 added sockets. This stage adds `set_timeout`: the runtime keeps
+//! every timer in a set ordered by deadline, and before the main thread
+//! goes to sleep it tells the epoll thread when the next one is due. The
+//! epoll thread wakes the main thread at that moment with a
+//! [`PollEvent::Timeout`], and the timer phase runs every timer that is
+//! due. When a new timer is due sooner than the epoll thread expects, the
+//! main thread rings its doorbell so that it looks again.
+//@ or 5
+//! Until now a program drove the runtime by hand, and a callback could not
+//! ask for more work, because it had no way to reach the runtime. This
+//! stage adds [`Runtime::run`]: it keeps the runtime where program code
+//! can find it, runs the program, then ticks through the loop's phases
+//! (timers, then sleep until events arrive, running callbacks after each)
+//! until nothing is pending, and finally stops and joins every thread.
+//! Program code and callbacks use the free functions [`set_timeout`],
+//! [`register_pool_task`] and [`register_io`].
+//@ or 6
+//! The runtime is complete; this stage gives programs the friendly API
+//! that Node gives JavaScript. [`Fs::read`] reads a file and
+//! [`Crypto::encrypt`] does CPU-heavy work, both on the pool; [`Http::get`]
+//! fetches a URL through the epoll thread. With [`set_timeout`], that is
+//! everything the classic demo program in `main.rs` needs:
+//@ or 7
+//! Stage 6 finished the classic runtime. Its timers fire once and cannot
+//! be taken back. This stage gives them what Node's have:
+//@ or 8
+//! Stage 7 gave timers what Node's have. This stage gives the loop two of
+//! libuv's phases that ours lacked:
+//@ or 9..
+//! Stage 8 gave the loop the rest of its phases. This stage makes the pool
+//! hold up the way libuv's does:
+//@ end
+//! //@ 6..
+//@ 6
+//! ```no_run
+//! use chapter_6::{Fs, Runtime, set_timeout};
+//!
+//! Runtime::new().run(|| {
+//!     Fs::read("hello.txt", |text| println!("{text:?}"));
+//!     set_timeout(100, |_| println!("100 ms later"));
+//! });
+//! ```
+//@ or 7
+//! - [`set_timeout`] returns a [`TimerId`], and [`clear_timeout`] cancels
+//!   the timer;
+//! - [`set_interval`] fires again and again, until [`clear_interval`];
+//! - timers run one at a time, and a timer set while the timer phase runs
+//!   waits for the next tick, even at 0 ms.
+//@ or 8
+//! - a check phase, right after the poll phase, which runs the callbacks
+//!   given to [`set_immediate`];
+//! - a pending phase, for callbacks that were ready but had to wait: no
+//!   phase runs more than [`BUDGET`] callbacks in a tick, so that however
+//!   much is ready, timers and sockets get their turn every tick.
+//@ or 9..
+//! - a pool task that panics gives its callback a `Js::Error` with the
+//!   panic's message, and its thread goes on to the next task; a callback
+//!   that panics stops and joins every thread before the panic goes on,
+//!   out of [`Runtime::run`];
+//! - the pool can have any size: [`Runtime::with_pool_size`], or the
+//!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
+//!   told otherwise.
+//!
+//! It also has [`set_logging`], to turn the log lines off, for the
+//! benchmark, which measures this stage against Node.
+//@ end
+
+#![forbid(unsafe_code)]
+//@ 9..
+
+use std::sync::atomic::{AtomicBool, Ordering};
+//@ end
+
+mod epoll; //@ 3..
+mod event_loop; //@ 5..
+mod immediates; //@ 8..
+mod modules; //@ 6..
+mod runtime;
+mod thread_pool; //@ 2..
+mod timers; //@ 4..
+mod types;
+
+pub use event_loop::{register_io, register_pool_task, set_timeout}; //@ 5..=6
+pub use event_loop::{ //@ 7..
+    clear_interval, clear_timeout, register_io, register_pool_task, set_interval, set_timeout, //@ 7
+//@ 8..
+    BUDGET, clear_interval, clear_timeout, register_io, register_pool_task, set_immediate,
+    set_interval, set_timeout,
+//@ end
+}; //@ 7..
+pub use modules::{Crypto, Fs, Http}; //@ 6..
+pub use runtime::{Callback, Runtime};
+pub use thread_pool::{NodeThread, POOL_SIZE}; //@ 2..=8
+pub use thread_pool::{NodeThread, POOL_SIZE, pool_size_from_environment}; //@ 9..
+pub use timers::TimerId; //@ 7..
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+//@ 9..
+/// Whether `log!` prints: yes, unless [`set_logging`] said no.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+/// Turns the log lines of the runtime (and of `log!`) on or off; they are
+/// on at first. A benchmark turns them off: printing a line for every task
+/// and every tick would be most of what it measured.
+pub fn set_logging(on: bool) {
+    LOGGING.store(on, Ordering::Relaxed);
+}
+
+//@ end
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    use std::io::Write;
+//@ 9..
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
+//@ end
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("unnamed");
+    // Not `println!`, which panics when nobody reads the output any more
+    // (`cargo run | head`): a log line is not worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
+}
+// ANCHOR_END: log

@@ -1,0 +1,101 @@
+//! The types the runtime is made of.
+
+use std::fmt;
+
+// ANCHOR: js
+/// The values a callback receives, shaped like JavaScript's: a callback
+/// cannot know in advance whether its work will succeed, so a failure is a
+/// value too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Js {
+    Undefined,
+    String(String),
+    Int(usize),
+    /// The work failed; the message says why.
+    Error(String),
+}
+
+impl Js {
+    /// The text, if this is a `Js::String`.
+    pub fn into_string(self) -> Option<String> {
+        match self {
+            Js::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is a `Js::Int`.
+    pub fn into_int(self) -> Option<usize> {
+        match self {
+            Js::Int(number) => Some(number),
+            _ => None,
+        }
+    }
+}
+// ANCHOR_END: js
+
+// ANCHOR: task
+/// The kinds of work a pool thread does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadPoolTaskKind {
+    FileRead,
+    Encrypt,
+    /// Not work: the message that tells a pool thread to stop.
+    Close,
+}
+
+impl fmt::Display for ThreadPoolTaskKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            ThreadPoolTaskKind::FileRead => "FileRead",
+            ThreadPoolTaskKind::Encrypt => "Encrypt",
+            ThreadPoolTaskKind::Close => "Close",
+        };
+        f.write_str(name)
+    }
+}
+
+/// A piece of blocking work, and the callback waiting for its result.
+///
+/// The work is `Send` because a pool thread runs it. Its result comes
+/// back to the main thread, which runs the callback `callback_id`.
+pub struct Task {
+    pub work: Box<dyn FnOnce() -> Js + Send + 'static>,
+    pub callback_id: usize,
+    pub kind: ThreadPoolTaskKind,
+}
+
+impl Task {
+    /// Work of the given kind, answering the callback `callback_id`.
+    pub fn new(
+        kind: ThreadPoolTaskKind,
+        callback_id: usize,
+        work: impl FnOnce() -> Js + Send + 'static,
+    ) -> Task {
+        Task {
+            work: Box::new(work),
+            callback_id,
+            kind,
+        }
+    }
+
+    /// The task that tells a pool thread to stop.
+    pub fn close() -> Task {
+        Task::new(ThreadPoolTaskKind::Close, 0, || Js::Undefined)
+    }
+}
+// ANCHOR_END: task
+
+// ANCHOR: poll_event
+/// The news that reaches the main thread.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PollEvent {
+    /// A pool thread finished a task: (the thread's id, the callback's
+    /// id, the result).
+    Threadpool((usize, usize, Js)),
+    /// The socket registered for this callback id is ready.
+    Epoll(usize),
+    /// The deadline the loop asked to be woken at has passed.
+    Timeout,
+}
+// ANCHOR_END: poll_event

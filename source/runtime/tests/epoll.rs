@@ -1,0 +1,163 @@
+//@ 3..
+//! Stage 3: the epoll thread waits for sockets; the main thread reads each
+//! response whole and hands it to its callback.
+
+mod common;
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use common::stage::{Js, Runtime, ThreadPoolTaskKind};
+use common::{run_until_done, within};
+use minimio::TcpStream;
+use slow_server::SlowServer;
+
+fn send_get(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
+}
+
+type Results = Rc<RefCell<Vec<(String, Js)>>>;
+
+/// Registers a GET for `path` whose callback records the response.
+fn get(runtime: &mut Runtime, server: &SlowServer, path: &'static str, results: &Results) {
+    let results = Rc::clone(results);
+    runtime.register_io(send_get(server.address(), path), move |response| {
+        results.borrow_mut().push((path.to_string(), response))
+    });
+}
+
+fn body(response: &Js) -> &str {
+    let Js::String(text) = response else {
+        panic!("not a response: {response:?}");
+    };
+    text.split_once("\r\n\r\n").expect("a head and a body").1
+}
+
+#[test]
+fn a_large_response_is_read_whole() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let mut runtime = Runtime::new();
+        let results = Results::default();
+        get(&mut runtime, &server, "/bytes/3000000", &results);
+        assert_eq!(runtime.epoll_pending_events(), 1);
+
+        run_until_done(&mut runtime);
+        assert_eq!(runtime.epoll_pending_events(), 0);
+
+        let results = results.borrow();
+        assert_eq!(results.len(), 1);
+        let body = body(&results[0].1);
+        assert_eq!(body.len(), 3_000_000);
+        assert!(body.starts_with("abcdefghijklmnopqrstuvwxyzabc"));
+        assert!(body.ends_with(&"abcdefghijklmnopqrstuvwxyz"[..3_000_000 % 26]));
+    });
+}
+
+#[test]
+fn a_response_sent_in_pieces_is_read_whole() {
+    within(20, || {
+        // A peer that sends its answer in three pieces, 100 ms apart.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let peer = std::thread::spawn(move || {
+            let (mut connection, _) = listener.accept().unwrap();
+            for piece in ["one ", "two ", "three"] {
+                std::thread::sleep(Duration::from_millis(100));
+                connection.write_all(piece.as_bytes()).unwrap();
+            }
+        });
+        let mut runtime = Runtime::new();
+        let received = Rc::new(RefCell::new(None));
+        let received_by_callback = Rc::clone(&received);
+        let stream = TcpStream::connect(address).unwrap();
+        runtime.register_io(stream, move |response| {
+            *received_by_callback.borrow_mut() = Some(response);
+        });
+
+        run_until_done(&mut runtime);
+        peer.join().unwrap();
+
+        assert_eq!(*received.borrow(), Some(Js::String("one two three".into())));
+    });
+}
+
+#[test]
+fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let mut runtime = Runtime::new();
+        let results = Results::default();
+        get(&mut runtime, &server, "/delay/400/last", &results);
+        get(&mut runtime, &server, "/delay/200/second", &results);
+        get(&mut runtime, &server, "/first", &results);
+
+        run_until_done(&mut runtime);
+
+        let results = results.borrow();
+        let order: Vec<&str> = results.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(order, ["/first", "/delay/200/second", "/delay/400/last"]);
+        assert_eq!(body(&results[0].1), "You asked for /first\n");
+        assert_eq!(body(&results[1].1), "You asked for /second\n");
+        assert_eq!(body(&results[2].1), "You asked for /last\n");
+    });
+}
+
+#[test]
+fn a_slow_socket_does_not_hold_up_the_pool() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let mut runtime = Runtime::new();
+        let results = Results::default();
+        get(&mut runtime, &server, "/delay/1000/slow", &results);
+        let pool_results = Rc::clone(&results);
+        let started = Instant::now();
+        runtime.register_pool_task(
+            ThreadPoolTaskKind::Encrypt,
+            || Js::Int(42),
+            move |value| {
+                let waited = started.elapsed();
+                assert!(
+                    waited < Duration::from_millis(900),
+                    "the pool waited {waited:?}"
+                );
+                pool_results.borrow_mut().push(("pool".to_string(), value));
+            },
+        );
+
+        run_until_done(&mut runtime);
+
+        let results = results.borrow();
+        let order: Vec<&str> = results.iter().map(|(source, _)| source.as_str()).collect();
+        assert_eq!(order, ["pool", "/delay/1000/slow"]);
+    });
+}
+
+#[test]
+fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        drop(listener.accept().unwrap());
+        let mut runtime = Runtime::new();
+        let received = Rc::new(RefCell::new(None));
+        let received_by_callback = Rc::clone(&received);
+        runtime.register_io(stream, move |response| {
+            *received_by_callback.borrow_mut() = Some(response);
+        });
+
+        run_until_done(&mut runtime);
+
+        assert_eq!(*received.borrow(), Some(Js::String(String::new())));
+    });
+}
+//@ end

@@ -1,0 +1,242 @@
+//! The stages, made from one source.
+//!
+//! Readers see each stage of the runtime as a complete crate, in
+//! `chapters/chapter-N`, and each exercise as one, in
+//! `exercises/exercise-N`. Nobody keeps those copies by hand: they are all
+//! made from `source/`, so a change made once there reaches every stage
+//! that has the code, and every exercise made from them.
+//!
+//! - `source/runtime/` holds the runtime and its tests, every stage at
+//!   once. Its [`markers`] say which lines belong to which stages.
+//! - `source/stage-N/` holds what belongs to stage N alone: its demo
+//!   program, `src/main.rs`.
+//! - `source/exercises/` holds the exercises' workspace files, and
+//!   `gaps.md`, which says which function bodies each exercise leaves for
+//!   the student (see [`exercises`]).
+//!
+//! `cargo run -p stages -- generate` writes `chapters/` and `exercises/`;
+//! `cargo run -p stages -- check` fails, naming the files, when what is on
+//! disk is not what the source makes.
+
+pub mod exercises;
+pub mod markers;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use markers::Annotated;
+
+/// Files by their path from some folder, with `/` between folders.
+pub type Files = BTreeMap<String, String>;
+
+/// What the source makes: every file under `chapters/` and `exercises/`,
+/// by its path from the top of the workspace.
+pub fn generated(workspace: &Path) -> Result<Files, String> {
+    let stages = stages(workspace)?;
+    let mut files = Files::new();
+    for &stage in &stages {
+        let folder = format!("chapters/chapter-{stage}");
+        for (path, text) in chapter(workspace, stage)? {
+            files.insert(format!("{folder}/{path}"), text);
+        }
+    }
+    for exercise in exercises::all(workspace)? {
+        let folder = format!("exercises/{}", exercise.package());
+        for (path, text) in exercises::files(workspace, &exercise, None)? {
+            files.insert(format!("{folder}/{path}"), text);
+        }
+    }
+    for (path, text) in read_tree(&workspace.join("source/exercises"))? {
+        if path != exercises::GAPS {
+            files.insert(format!("exercises/{path}"), text);
+        }
+    }
+    Ok(files)
+}
+
+/// The numbers of the stages: one per `source/stage-N` folder, from 1 on
+/// with none missing.
+pub fn stages(workspace: &Path) -> Result<Vec<usize>, String> {
+    let source = workspace.join("source");
+    let entries =
+        fs::read_dir(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let mut stages: Vec<usize> = entries
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .file_name()
+                .to_str()?
+                .strip_prefix("stage-")?
+                .parse()
+                .ok()
+        })
+        .collect();
+    stages.sort();
+    if stages.is_empty()
+        || stages
+            .iter()
+            .enumerate()
+            .any(|(index, &stage)| stage != index + 1)
+    {
+        return Err(format!(
+            "source/ must have folders stage-1 to stage-N, none missing; it has {stages:?}"
+        ));
+    }
+    Ok(stages)
+}
+
+/// The files of stage `stage`'s crate, by their path in it.
+pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
+    let last_stage = *stages(workspace)?.last().expect("at least one stage");
+    let mut files = Files::new();
+    for (path, text) in read_tree(&workspace.join("source/runtime"))? {
+        let marker = match path.rsplit_once('.').map(|(_, extension)| extension) {
+            Some("rs") => "//@",
+            Some("toml") => "#@",
+            // Anything else, such as the text file the demos read, is the
+            // same in every stage.
+            _ => {
+                files.insert(path, text);
+                continue;
+            }
+        };
+        let name = format!("source/runtime/{path}");
+        if let Some(text) = Annotated::parse(&name, &text, marker, last_stage)?.for_stage(stage) {
+            files.insert(path, text);
+        }
+    }
+    for (path, text) in read_tree(&workspace.join(format!("source/stage-{stage}")))? {
+        if files.contains_key(&path) {
+            return Err(format!(
+                "{path} is in both source/runtime and source/stage-{stage}: keep it in one"
+            ));
+        }
+        files.insert(path, text);
+    }
+    Ok(files)
+}
+
+/// Which files on disk are not what the source makes: each one named, with
+/// what is wrong with it. Empty when everything matches.
+pub fn check(workspace: &Path) -> Result<Vec<String>, String> {
+    let expected = generated(workspace)?;
+    let found = on_disk(workspace)?;
+    let mut problems = Vec::new();
+    for (path, text) in &expected {
+        match found.get(path) {
+            None => problems.push(format!("{path} is missing")),
+            Some(on_disk) if on_disk != text => {
+                problems.push(format!("{path} differs from what the source makes"))
+            }
+            Some(_) => {}
+        }
+    }
+    for path in found.keys().filter(|path| !expected.contains_key(*path)) {
+        problems.push(format!("{path} is not made by the source"));
+    }
+    Ok(problems)
+}
+
+/// Writes what the source makes, and removes what it no longer makes.
+/// Files that are already right are left alone, so Cargo does not rebuild
+/// them. Returns what it changed.
+pub fn generate(workspace: &Path) -> Result<Vec<String>, String> {
+    let expected = generated(workspace)?;
+    let found = on_disk(workspace)?;
+    let mut changes = Vec::new();
+    for (path, text) in &expected {
+        if found.get(path) != Some(text) {
+            write(&workspace.join(path), text)?;
+            changes.push(format!("wrote {path}"));
+        }
+    }
+    for path in found.keys().filter(|path| !expected.contains_key(*path)) {
+        let file = workspace.join(path);
+        fs::remove_file(&file).map_err(|e| format!("cannot remove {path}: {e}"))?;
+        remove_empty_folders(workspace, file.parent());
+        changes.push(format!("removed {path}"));
+    }
+    Ok(changes)
+}
+
+/// Every file under `chapters/` and `exercises/` that the source owns: all
+/// of them but Cargo's own (the exercises' lock file and build folder) and
+/// the copies `tutor reset` keeps of a student's work.
+fn on_disk(workspace: &Path) -> Result<Files, String> {
+    let mut files = Files::new();
+    for folder in ["chapters", "exercises"] {
+        for (path, text) in read_tree(&workspace.join(folder))? {
+            let path = format!("{folder}/{path}");
+            let ignored = [
+                "exercises/Cargo.lock",
+                "exercises/target/",
+                "exercises/.backup/",
+            ];
+            if !ignored.iter().any(|ignored| path.starts_with(ignored))
+                && !path.contains("/target/")
+            {
+                files.insert(path, text);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Every file under `folder`, by its path from there; none if it does not
+/// exist.
+pub fn read_tree(folder: &Path) -> Result<Files, String> {
+    let mut files = Files::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(current) = folders.pop() {
+        let Ok(entries) = fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let text = fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                files.insert(relative_name(folder, &path), text);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Writes `text` to `path`, making its folders first.
+pub fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `path` from `base`, with `/` between folders.
+pub fn relative_name(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Removes `folder` and the folders above it while they are empty, up to
+/// the workspace.
+fn remove_empty_folders(workspace: &Path, mut folder: Option<&Path>) {
+    while let Some(current) = folder {
+        if current == workspace || fs::remove_dir(current).is_err() {
+            return;
+        }
+        folder = current.parent();
+    }
+}
+
+/// The workspace's top folder, for a crate two folders below it.
+pub fn workspace_of(manifest_dir: &str) -> PathBuf {
+    Path::new(manifest_dir).join("../..")
+}

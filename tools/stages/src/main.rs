@@ -1,0 +1,43 @@
+//! `cargo run -p stages -- generate`: makes `chapters/` and `exercises/`
+//! from `source/`.
+//!
+//! `cargo run -p stages -- check`: fails, naming each file, if anything
+//! under `chapters/` or `exercises/` is not what `source/` makes; for CI.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let workspace = stages::workspace_of(env!("CARGO_MANIFEST_DIR"));
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let outcome = match command.as_str() {
+        "generate" => stages::generate(&workspace).map(|changes| {
+            changes.iter().for_each(|change| println!("{change}"));
+            println!(
+                "chapters/ and exercises/ are what source/ makes ({} changes)",
+                changes.len()
+            );
+            true
+        }),
+        "check" => stages::check(&workspace).map(|problems| {
+            if problems.is_empty() {
+                println!("chapters/ and exercises/ are what source/ makes");
+                return true;
+            }
+            problems.iter().for_each(|problem| println!("{problem}"));
+            println!(
+                "\nThese files are made from source/: change source/, then run\n\
+                 `cargo run -p stages -- generate`. Never edit them by hand."
+            );
+            false
+        }),
+        _ => Err("usage: cargo run -p stages -- generate | check".to_string()),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}

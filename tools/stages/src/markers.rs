@@ -1,0 +1,268 @@
+//! The markers that say which stages a line of the source belongs to.
+//!
+//! A source file holds every stage at once. A line without a marker is in
+//! every stage that has the file; the others are marked:
+//!
+//! ```text
+//! use std::sync::mpsc;                 //@ 2..      one line, from stage 2 on
+//! //@ 4..=6                                         a block, stages 4 to 6
+//!     timers: BTreeSet<(Instant, usize)>,
+//! //@ or 7..                                        replaced, from stage 7 on
+//!     timers: BTreeMap<TimerId, Callback>,
+//! //@ end
+//! ```
+//!
+//! A range is `N` (stage N only), `N..` (N and every later stage), `..=N`
+//! (from the start of the block around it, or of the file, up to N) or
+//! `N..=M`. Blocks nest; an inner range must lie within the
+//! one around it, and the ranges of an `or` chain must not overlap, so
+//! that a mistake is an error rather than a line that silently never
+//! appears. TOML files write `#@` instead of `//@`. Anywhere, `{{stage}}`
+//! becomes the stage's number.
+
+use std::fmt;
+
+/// Which stages something belongs to: `first` and every stage up to
+/// `last`, or every later stage when `last` is `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stages {
+    first: usize,
+    last: Option<usize>,
+}
+
+impl Stages {
+    /// Every stage.
+    pub const ALL: Stages = Stages {
+        first: 1,
+        last: None,
+    };
+
+    /// Reads `N`, `N..`, `..=N` or `N..=M`, where `..=N` starts where
+    /// the stages `around` it start.
+    pub fn parse(text: &str, around: Stages) -> Option<Stages> {
+        let number = |text: &str| text.parse::<usize>().ok().filter(|&n| n > 0);
+        let stages = if let Some(last) = text.strip_prefix("..=") {
+            Stages {
+                first: around.first,
+                last: Some(number(last)?),
+            }
+        } else if let Some((first, last)) = text.split_once("..=") {
+            Stages {
+                first: number(first)?,
+                last: Some(number(last)?),
+            }
+        } else if let Some(first) = text.strip_suffix("..") {
+            Stages {
+                first: number(first)?,
+                last: None,
+            }
+        } else {
+            let only = number(text)?;
+            Stages {
+                first: only,
+                last: Some(only),
+            }
+        };
+        stages
+            .last
+            .is_none_or(|last| last >= stages.first)
+            .then_some(stages)
+    }
+
+    pub fn contains(self, stage: usize) -> bool {
+        stage >= self.first && self.last.is_none_or(|last| stage <= last)
+    }
+
+    fn within(self, outer: Stages) -> bool {
+        let last_within = match (self.last, outer.last) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(last), Some(outer_last)) => last <= outer_last,
+        };
+        self.first >= outer.first && last_within
+    }
+
+    fn overlaps(self, other: Stages) -> bool {
+        let starts_before_other_ends = other.last.is_none_or(|last| self.first <= last);
+        let other_starts_before_this_ends = self.last.is_none_or(|last| other.first <= last);
+        starts_before_other_ends && other_starts_before_this_ends
+    }
+}
+
+impl fmt::Display for Stages {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.last {
+            None => write!(f, "{}..", self.first),
+            Some(last) if last == self.first => write!(f, "{last}"),
+            Some(last) => write!(f, "{}..={last}", self.first),
+        }
+    }
+}
+
+/// A source file read line by line, each line with the stages it is in.
+pub struct Annotated {
+    lines: Vec<(String, Stages)>,
+}
+
+/// An open block while a file is read: its range, and the ranges of the
+/// blocks before it in the same `or` chain.
+struct Block {
+    stages: Stages,
+    chain: Vec<Stages>,
+    opened_at: usize,
+}
+
+impl Annotated {
+    /// Reads `text`, whose markers start with `marker` (`//@` or `#@`).
+    /// `name` is for messages; `last_stage` is the last stage there is.
+    pub fn parse(
+        name: &str,
+        text: &str,
+        marker: &str,
+        last_stage: usize,
+    ) -> Result<Annotated, String> {
+        let mut lines = Vec::new();
+        let mut open: Vec<Block> = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            let at = format!("{name}:{}", index + 1);
+            let around = open.last().map_or(Stages::ALL, |block| block.stages);
+            let check = |stages: Stages, around: Stages| -> Result<Stages, String> {
+                if stages.first > last_stage || stages.last.is_some_and(|last| last > last_stage) {
+                    return Err(format!("{at}: `{stages}`: the last stage is {last_stage}"));
+                }
+                if !stages.within(around) {
+                    return Err(format!(
+                        "{at}: `{stages}` is not within the block around it, `{around}`"
+                    ));
+                }
+                Ok(stages)
+            };
+            let Some(position) = line.find(marker) else {
+                lines.push((line.to_string(), around));
+                continue;
+            };
+            let (code, directive) = (&line[..position], line[position + marker.len()..].trim());
+            let parse_range = |text: &str, around: Stages| {
+                Stages::parse(text, around)
+                    .ok_or_else(|| format!("{at}: `{text}` is not a range of stages"))
+            };
+            if !code.trim().is_empty() {
+                // A marker at the end of a line of code: that line only.
+                let stages = check(parse_range(directive, around)?, around)?;
+                lines.push((code.trim_end().to_string(), stages));
+            } else if directive == "end" {
+                open.pop()
+                    .ok_or_else(|| format!("{at}: `end` without a block to end"))?;
+            } else if let Some(range) = directive.strip_prefix("or ") {
+                let block = open
+                    .pop()
+                    .ok_or_else(|| format!("{at}: `or` without a block before it"))?;
+                let around = open.last().map_or(Stages::ALL, |block| block.stages);
+                let stages = check(parse_range(range.trim(), around)?, around)?;
+                let mut chain = block.chain;
+                chain.push(block.stages);
+                if let Some(earlier) = chain.iter().find(|earlier| earlier.overlaps(stages)) {
+                    return Err(format!("{at}: `{stages}` overlaps `{earlier}` before it"));
+                }
+                open.push(Block {
+                    stages,
+                    chain,
+                    opened_at: index + 1,
+                });
+            } else {
+                let stages = check(parse_range(directive, around)?, around)?;
+                open.push(Block {
+                    stages,
+                    chain: Vec::new(),
+                    opened_at: index + 1,
+                });
+            }
+        }
+        if let Some(block) = open.last() {
+            return Err(format!(
+                "{name}:{}: the block `{}` is never ended",
+                block.opened_at, block.stages
+            ));
+        }
+        Ok(Annotated { lines })
+    }
+
+    /// The file as stage `stage` has it, or `None` if not one line of it
+    /// is in that stage.
+    pub fn for_stage(&self, stage: usize) -> Option<String> {
+        let mut text = String::new();
+        for (line, stages) in &self.lines {
+            if stages.contains(stage) {
+                text.push_str(&line.replace("{{stage}}", &stage.to_string()));
+                text.push('\n');
+            }
+        }
+        let any = self.lines.iter().any(|(_, stages)| stages.contains(stage));
+        any.then_some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage_of(text: &str, stage: usize) -> Option<String> {
+        Annotated::parse("a.rs", text, "//@", 9)
+            .unwrap()
+            .for_stage(stage)
+    }
+
+    #[test]
+    fn ranges_read_the_way_rust_writes_them() {
+        let read = |text| Stages::parse(text, Stages::ALL).map(|stages| stages.to_string());
+        assert_eq!(read("3").as_deref(), Some("3"));
+        assert_eq!(read("3..").as_deref(), Some("3.."));
+        assert_eq!(read("..=4").as_deref(), Some("1..=4"));
+        assert_eq!(read("2..=5").as_deref(), Some("2..=5"));
+        for wrong in ["", "0", "5..=2", "x", "..", "3..4"] {
+            assert_eq!(read(wrong), None, "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn up_to_n_starts_where_the_block_around_it_starts() {
+        let text = "//@ 3..\na\nb //@ ..=5\n//@ end\n";
+        assert_eq!(stage_of(text, 2), None);
+        assert_eq!(stage_of(text, 4).unwrap(), "a\nb\n");
+        assert_eq!(stage_of(text, 6).unwrap(), "a\n");
+    }
+
+    #[test]
+    fn unmarked_lines_are_in_every_stage_and_marked_ones_in_theirs() {
+        let text = "a\nb //@ 2..\n//@ ..=3\nc\n//@ or 4..\nd\n//@ end\ne\n";
+        assert_eq!(stage_of(text, 1).unwrap(), "a\nc\ne\n");
+        assert_eq!(stage_of(text, 3).unwrap(), "a\nb\nc\ne\n");
+        assert_eq!(stage_of(text, 4).unwrap(), "a\nb\nd\ne\n");
+        assert_eq!(stage_of(text, 9).unwrap(), "a\nb\nd\ne\n");
+    }
+
+    #[test]
+    fn a_file_with_no_line_in_a_stage_is_not_in_that_stage() {
+        let text = "//@ 3..\nfn f() {}\n//@ end\n";
+        assert_eq!(stage_of(text, 2), None);
+        assert_eq!(stage_of(text, 3).unwrap(), "fn f() {}\n");
+    }
+
+    #[test]
+    fn blocks_nest_and_the_stage_number_is_filled_in() {
+        let text = "//@ 2..\nuse chapter_{{stage}};\n//@ 5..\nfive\n//@ end\n//@ end\n";
+        assert_eq!(stage_of(text, 4).unwrap(), "use chapter_4;\n");
+        assert_eq!(stage_of(text, 6).unwrap(), "use chapter_6;\nfive\n");
+    }
+
+    #[test]
+    fn mistakes_are_errors_that_name_the_line() {
+        let error = |text: &str| Annotated::parse("a.rs", text, "//@", 9).err().unwrap();
+        assert!(error("//@ 3..\n").contains("a.rs:1: the block `3..` is never ended"));
+        assert!(error("x\n//@ end\n").contains("a.rs:2: `end` without"));
+        assert!(error("//@ 5..\n//@ 2..=6\n//@ end\n//@ end\n").contains("a.rs:2"));
+        assert!(error("//@ 2..=6\n//@ or 5..\n//@ end\n").contains("overlaps"));
+        assert!(error("x //@ 10..\n").contains("the last stage is 9"));
+        assert!(error("x //@ soon\n").contains("not a range"));
+    }
+}
