@@ -10,6 +10,8 @@
 //!   timeout passes.
 //! - [`Registrator`] adds sockets to the queue, from any thread, and can
 //!   close the loop, which wakes a blocked `poll` for good.
+//! - [`Waker`] ends a wait from another thread: `poll` returns with the
+//!   waker's event.
 //! - [`TcpStream`] is a non-blocking TCP connection; each [`Event`] carries
 //!   the [`Token`] it was registered with, so the caller knows which one is
 //!   ready.
@@ -71,6 +73,32 @@
 //! # }
 //! ```
 //!
+//! ## Waking a `poll`
+//!
+//! A thread blocked in [`Poll::poll`] may need to look again before any
+//! socket is ready, say because another thread wants it to wait with a
+//! shorter timeout. A [`Waker`] does that: [`Waker::wake`] makes the poll
+//! return with an event that carries the waker's token.
+//!
+//! ```
+//! use std::thread;
+//! use minimio::{Events, Poll, Waker};
+//!
+//! # fn main() -> std::io::Result<()> {
+//! let mut poll = Poll::new()?;
+//! let waker = Waker::new(&poll.registrator(), 99)?;
+//!
+//! // Another thread wakes the poll below, which has no timeout.
+//! let other = thread::spawn(move || waker.wake());
+//!
+//! let mut events = Events::with_capacity(16);
+//! poll.poll(&mut events, None)?;
+//! assert_eq!(events[0].id(), 99);
+//! other.join().unwrap()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Closing the loop
 //!
 //! A thread blocked in [`Poll::poll`] with no timeout sleeps until an event
@@ -86,7 +114,7 @@ mod sys;
 mod tcp;
 
 pub use interests::Interests;
-pub use poll::{Poll, Registrator};
+pub use poll::{Poll, Registrator, Waker};
 pub use sys::Event;
 pub use tcp::TcpStream;
 

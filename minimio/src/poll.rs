@@ -1,5 +1,6 @@
-//! The two handles on one event queue: `Poll`, which waits on it, and
-//! `Registrator`, which adds sockets to it and can close it.
+//! The handles on one event queue: `Poll`, which waits on it;
+//! `Registrator`, which adds sockets to it and can close it; and `Waker`,
+//! which ends a wait from another thread.
 //!
 //! Both share the backend's queue (`sys::Selector`) and a `closed` flag.
 //! What is the same on every backend lives here: the closed flag, the
@@ -135,12 +136,7 @@ impl Registrator {
         interests: Interests,
     ) -> io::Result<()> {
         self.queue.check_open()?;
-        if token == Token::MAX {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the token usize::MAX is reserved by minimio",
-            ));
-        }
+        check_token(token)?;
         self.queue.selector.register(stream, token, interests)
     }
 
@@ -149,7 +145,47 @@ impl Registrator {
     /// [`Interrupted`](io::ErrorKind::Interrupted). So does `register`.
     pub fn close_loop(&self) -> io::Result<()> {
         self.queue.closed.store(true, Ordering::SeqCst);
-        self.queue.selector.wake()
+        self.queue.selector.interrupt()
     }
 }
+
+/// Refuses the token minimio keeps for itself.
+fn check_token(token: Token) -> io::Result<()> {
+    if token == Token::MAX {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the token usize::MAX is reserved by minimio",
+        ));
+    }
+    Ok(())
+}
 // ANCHOR_END: registrator
+
+// ANCHOR: waker
+/// Wakes a thread blocked in [`Poll::poll`], from any other thread: the
+/// `poll` returns with an event that carries the waker's token.
+///
+/// Wakes that come before the next `poll`, one or many, give it one event:
+/// a waker says "look again", not how many times it was asked to.
+pub struct Waker {
+    queue: Arc<Queue>,
+    inner: sys::Waker,
+}
+
+impl Waker {
+    /// A waker for the queue `registrator` registers with. Its events carry
+    /// `token`; the caller keeps that token for the waker alone.
+    pub fn new(registrator: &Registrator, token: Token) -> io::Result<Waker> {
+        check_token(token)?;
+        let queue = Arc::clone(&registrator.queue);
+        let inner = sys::Waker::new(&queue.selector, token)?;
+        Ok(Waker { queue, inner })
+    }
+
+    /// Makes the current `poll`, or the next one, return with this
+    /// waker's event.
+    pub fn wake(&self) -> io::Result<()> {
+        self.inner.wake(&self.queue.selector)
+    }
+}
+// ANCHOR_END: waker

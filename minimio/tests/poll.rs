@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{connected_pair, within};
-use minimio::{Events, Interests, Poll, Registrator, TcpStream};
+use minimio::{Events, Interests, Poll, Registrator, TcpStream, Waker};
 
 /// Reads until the stream would block; returns what was read and whether
 /// the peer has closed the connection.
@@ -291,7 +291,88 @@ fn a_hundred_sockets_each_report_their_own_token() {
 #[test]
 fn the_registrator_can_be_sent_to_another_thread() {
     fn assert_send<T: Send>() {}
+    fn assert_shared<T: Send + Sync>() {}
     assert_send::<Registrator>();
     assert_send::<Poll>();
     assert_send::<TcpStream>();
+    assert_shared::<Waker>();
+}
+
+#[test]
+fn a_waker_wakes_a_poll_that_waits_forever_with_its_token() {
+    within(10, || {
+        let mut poll = Poll::new().unwrap();
+        let waker = Waker::new(&poll.registrator(), 7).unwrap();
+        let (polling, started) = mpsc::channel();
+        let waiter = thread::spawn(move || {
+            let mut events = Events::with_capacity(8);
+            polling.send(()).unwrap();
+            let count = poll.poll(&mut events, None).unwrap();
+            (count, ids(&events))
+        });
+
+        // Whether or not the other thread is asleep in `poll` yet, the
+        // wake reaches it: before a poll, it is kept for that poll.
+        started.recv().unwrap();
+        waker.wake().unwrap();
+
+        assert_eq!(waiter.join().unwrap(), (1, vec![7]));
+    });
+}
+
+#[test]
+fn wakes_before_a_poll_give_it_one_event_and_no_more() {
+    within(10, || {
+        let mut poll = Poll::new().unwrap();
+        let waker = Waker::new(&poll.registrator(), 3).unwrap();
+        for _ in 0..5 {
+            waker.wake().unwrap();
+        }
+        let mut events = Events::with_capacity(8);
+
+        let count = poll.poll(&mut events, Some(5_000)).unwrap();
+        assert_eq!((count, ids(&events)), (1, vec![3]));
+
+        // Nothing woke it since: this one times out.
+        let count = poll.poll(&mut events, Some(50)).unwrap();
+        assert_eq!(count, 0);
+
+        // And a new wake is a new event.
+        waker.wake().unwrap();
+        let count = poll.poll(&mut events, Some(5_000)).unwrap();
+        assert_eq!((count, ids(&events)), (1, vec![3]));
+    });
+}
+
+#[test]
+fn a_waker_and_a_socket_each_report_their_own_token() {
+    within(10, || {
+        let (stream, mut peer) = connected_pair();
+        let mut poll = Poll::new().unwrap();
+        let registrator = poll.registrator();
+        let waker = Waker::new(&registrator, 100).unwrap();
+        registrator
+            .register(&stream, 1, Interests::READABLE)
+            .unwrap();
+        peer.write_all(b"ping").unwrap();
+        waker.wake().unwrap();
+
+        let mut seen = BTreeSet::new();
+        let mut events = Events::with_capacity(8);
+        while seen.len() < 2 {
+            let count = poll.poll(&mut events, Some(5_000)).unwrap();
+            assert!(count > 0, "only {seen:?} reported");
+            seen.extend(ids(&events));
+        }
+        assert_eq!(seen, BTreeSet::from([1, 100]));
+    });
+}
+
+#[test]
+fn a_waker_cannot_have_the_reserved_token() {
+    let poll = Poll::new().unwrap();
+    let error = Waker::new(&poll.registrator(), usize::MAX)
+        .err()
+        .expect("the reserved token is refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
 }

@@ -40,6 +40,8 @@ fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
             }
             // `close_loop` was called: the runtime is shutting down.
             Err(error) if error.kind() == ErrorKind::Interrupted => return,
+            // Only a broken queue fails otherwise, which our own code
+            // never makes: say so, and stop.
             Err(error) => {
                 log!("cannot wait for sockets any more: {error}");
                 return;

@@ -1,15 +1,16 @@
 //! The epoll thread: one thread waits for every socket, and the main
 //! thread reads each one when it is ready.
+//! From stage 4 on, the epoll thread also wakes the main thread when the
+//! next timer is due: this file holds both sides of that arrangement.
 
 use std::io::{self, ErrorKind, Read};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use minimio::{Events, Interests, Poll, Registrator, TcpStream};
+use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token};
 
-use crate::timers::{DOORBELL, lock, milliseconds_until};
 use crate::{Js, PollEvent, Runtime, log};
 
 // ANCHOR: start
@@ -52,7 +53,7 @@ fn wait_for_sockets(
             }
             Ok(_) => {
                 for event in &events {
-                    if event.id() == DOORBELL {
+                    if event.id() == WAKE_UP {
                         continue; // it only woke us: read the deadline again
                     }
                     log!("the socket of callback {} is ready", event.id());
@@ -83,6 +84,58 @@ fn forget_deadline(epoll_timeout: &Mutex<Option<Instant>>, passed: Option<Instan
     }
 }
 // ANCHOR_END: wait_for_sockets
+
+// ANCHOR: set_epoll_timeout
+/// The token of the waker that makes the epoll thread read its deadline
+/// again. Callback ids count up from 1 and never get near it; minimio
+/// keeps `usize::MAX` for itself.
+pub(crate) const WAKE_UP: Token = usize::MAX - 1;
+
+impl Runtime {
+    /// Before the main thread goes to sleep: tell the epoll thread when the
+    /// next timer is due. If that is sooner than the epoll thread knows,
+    /// wake it, since it may be asleep until a later deadline, or with
+    /// none at all.
+    pub(crate) fn set_epoll_timeout(&mut self) {
+        let next_deadline = self.next_timer_deadline();
+        let mut epoll_timeout = lock(&self.epoll_timeout);
+        let sooner = match (next_deadline, *epoll_timeout) {
+            (Some(next), Some(current)) => next < current,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        *epoll_timeout = next_deadline;
+        drop(epoll_timeout);
+        if sooner {
+            if let Err(error) = self.epoll_waker.wake() {
+                log!("cannot wake the epoll thread: {error}");
+            }
+        }
+    }
+}
+// ANCHOR_END: set_epoll_timeout
+
+// ANCHOR: rounding
+/// How long `poll` must wait for `deadline`, in whole milliseconds. Rounded
+/// up: a wait that ended before the deadline would only wake the loop to
+/// find nothing due, and make it spin until the deadline.
+fn milliseconds_until(deadline: Instant) -> i32 {
+    milliseconds_rounded_up(deadline.saturating_duration_since(Instant::now()))
+}
+
+fn milliseconds_rounded_up(duration: Duration) -> i32 {
+    let ms = duration.as_nanos().div_ceil(1_000_000);
+    i32::try_from(ms).unwrap_or(i32::MAX)
+}
+// ANCHOR_END: rounding
+
+// ANCHOR: lock
+/// Takes a lock even if another thread panicked while holding it: an
+/// `Option<Instant>` cannot be left half-written.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+// ANCHOR_END: lock
 
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
@@ -188,7 +241,6 @@ impl Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn a_passed_deadline_is_forgotten_if_it_is_still_the_one_set() {
@@ -205,5 +257,21 @@ mod tests {
         let epoll_timeout = Mutex::new(Some(new));
         forget_deadline(&epoll_timeout, Some(passed));
         assert_eq!(*lock(&epoll_timeout), Some(new));
+    }
+
+    #[test]
+    fn waits_round_up_to_whole_milliseconds() {
+        assert_eq!(milliseconds_rounded_up(Duration::ZERO), 0);
+        assert_eq!(milliseconds_rounded_up(Duration::from_micros(300)), 1);
+        assert_eq!(milliseconds_rounded_up(Duration::from_micros(1_500)), 2);
+        assert_eq!(milliseconds_rounded_up(Duration::from_millis(50)), 50);
+        let hundred_days = Duration::from_secs(100 * 24 * 3600);
+        assert_eq!(milliseconds_rounded_up(hundred_days), i32::MAX);
+    }
+
+    #[test]
+    fn a_deadline_in_the_past_is_no_wait_at_all() {
+        let past = Instant::now() - Duration::from_millis(2);
+        assert_eq!(milliseconds_until(past), 0);
     }
 }

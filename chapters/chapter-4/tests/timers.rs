@@ -134,7 +134,7 @@ fn pool_task_that_answers(runtime: &mut Runtime) -> Rc<RefCell<bool>> {
     answered
 }
 
-// ANCHOR: doorbell_no_timeout
+// ANCHOR: wake_no_timeout
 #[test]
 fn a_timer_set_while_the_epoll_thread_waits_with_no_timeout_fires_on_time() {
     within(20, || {
@@ -164,9 +164,9 @@ fn a_timer_set_while_the_epoll_thread_waits_with_no_timeout_fires_on_time() {
         );
     });
 }
-// ANCHOR_END: doorbell_no_timeout
+// ANCHOR_END: wake_no_timeout
 
-// ANCHOR: doorbell_sooner
+// ANCHOR: wake_sooner
 #[test]
 fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
     within(20, || {
@@ -197,7 +197,7 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
         );
     });
 }
-// ANCHOR_END: doorbell_sooner
+// ANCHOR_END: wake_sooner
 
 #[test]
 fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {

@@ -4,24 +4,32 @@
 //! ask for more work, because it had no way to reach the runtime. This
 //! stage adds [`Runtime::run`]: it keeps the runtime where program code
 //! can find it, runs the program, then ticks through the loop's phases
-//! (timers, then sleep until events arrive, running callbacks after each)
-//! until nothing is pending, and finally stops and joins every thread.
-//! Program code and callbacks use the free functions [`set_timeout`],
-//! [`register_pool_task`] and [`register_io`].
+//! (timers, then poll: sleep until events arrive; running callbacks after
+//! each) for as long as anything is pending, and finally stops and joins
+//! every thread. Program code and callbacks use the free functions
+//! [`set_timeout`], [`register_pool_task`] and [`register_io`]; the
+//! runtime's own methods are now its business alone.
 
 #![forbid(unsafe_code)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 mod epoll;
 mod event_loop;
+mod globals;
+mod handle;
 mod runtime;
 mod thread_pool;
 mod timers;
 mod types;
 
-pub use event_loop::{register_io, register_pool_task, set_timeout};
-pub use runtime::{Callback, Runtime};
-pub use thread_pool::{NodeThread, POOL_SIZE};
-pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+pub use globals::{register_io, register_pool_task, set_timeout};
+pub use runtime::Runtime;
+pub use thread_pool::POOL_SIZE;
+pub use types::{Js, ThreadPoolTaskKind};
+// From here on, a program needs neither: the runtime makes its tasks, and
+// its events stay between its threads.
+use types::{PollEvent, Task};
 
 // ANCHOR: log
 /// Prints a line that starts with the name of the thread printing it, such
@@ -33,9 +41,23 @@ macro_rules! log {
     };
 }
 
+/// Whether `log!` prints: yes, unless [`set_logging`] said no.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+/// Turns the log lines of the runtime (and of `log!`) on or off; they are
+/// on at first. Tests turn them off, so that their results are not buried
+/// under thousands of lines; a benchmark too, since printing a line for
+/// every task would be most of what it measured.
+pub fn set_logging(on: bool) {
+    LOGGING.store(on, Ordering::Relaxed);
+}
+
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
     let thread = std::thread::current();
     let name = thread.name().unwrap_or("unnamed");
     // Not `println!`, which panics when nobody reads the output any more

@@ -1,59 +1,8 @@
-//! The main loop, and the handle through which program code reaches the
-//! running runtime.
+//! The main loop: `Runtime::run`, and the phases it goes through, tick
+//! after tick, for as long as the program waits for anything.
 
-use std::cell::RefCell;
-
-use minimio::TcpStream;
-
-use crate::{Js, Runtime, ThreadPoolTaskKind, log};
-
-// ANCHOR: handle
-thread_local! {
-    /// The runtime that is running on this thread, if any.
-    static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
-}
-
-/// Lends the running runtime to `f`, for as long as `f` runs.
-///
-/// The loop never calls a callback while it holds this loan, so a callback
-/// can call `with_runtime` itself (through `set_timeout` and the others).
-/// Were that rule ever broken, `RefCell` would panic rather than hand out a
-/// second `&mut Runtime`.
-pub(crate) fn with_runtime<T>(f: impl FnOnce(&mut Runtime) -> T) -> T {
-    RUNTIME.with_borrow_mut(|runtime| {
-        let runtime = runtime.as_mut().expect(
-            "no runtime is running on this thread: call this from the program given to \
-             Runtime::run or from a callback, not from a pool task's work",
-        );
-        f(runtime)
-    })
-}
-// ANCHOR_END: handle
-
-// ANCHOR: functions
-/// Runs `callback` once `ms` milliseconds have passed.
-///
-/// Like the functions below, it can be called from the program given to
-/// [`Runtime::run`], or from any callback, on the thread that called `run`.
-pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.set_timeout(ms, callback));
-}
-
-/// Runs `work` on a pool thread, then `callback` with its result.
-pub fn register_pool_task(
-    kind: ThreadPoolTaskKind,
-    work: impl FnOnce() -> Js + Send + 'static,
-    callback: impl FnOnce(Js) + 'static,
-) {
-    with_runtime(|runtime| runtime.register_pool_task(kind, work, callback));
-}
-
-/// Reads `stream` until the peer closes it, then runs `callback` with all
-/// it sent.
-pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.register_io(stream, callback));
-}
-// ANCHOR_END: functions
+use crate::handle::{Installed, with_runtime};
+use crate::{Runtime, log};
 
 // ANCHOR: run
 impl Runtime {
@@ -71,55 +20,37 @@ impl Runtime {
 }
 // ANCHOR_END: run
 
-// ANCHOR: installed
-/// Keeps the runtime in `RUNTIME` while `run` runs. Dropping it takes the
-/// runtime out and drops it, which stops and joins its threads; that
-/// happens even if a callback panics.
-struct Installed;
-
-impl Installed {
-    fn new(runtime: Runtime) -> Installed {
-        let already_running = RUNTIME.with_borrow(Option::is_some);
-        // If this fails, `runtime` is dropped while nothing is borrowed.
-        assert!(
-            !already_running,
-            "a runtime is already running on this thread"
-        );
-        RUNTIME.set(Some(runtime));
-        Installed
-    }
-}
-
-impl Drop for Installed {
-    fn drop(&mut self) {
-        // Take it out first: its `Drop` runs after the slot's borrow ends.
-        let runtime = RUNTIME.take();
-        drop(runtime);
-    }
-}
-// ANCHOR_END: installed
-
 // ANCHOR: event_loop
-/// Tick after tick, through the phases, until nothing is pending.
-fn event_loop() {
+/// Tick after tick, through the phases, for as long as the loop is alive:
+/// while the program waits for an event, or a callback waits to run.
+/// Returns how many ticks it took.
+fn event_loop() -> usize {
     let mut tick = 0;
-    loop {
+    while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
-
-        // Timers: the callbacks of every timer that is due.
-        with_runtime(Runtime::process_expired_timers);
-        run_ready_callbacks();
-
-        if with_runtime(|runtime| runtime.pending_events()) == 0 {
-            log!("nothing is pending: the loop ends");
-            return;
-        }
-
-        // Poll: sleep until events arrive, then run their callbacks.
-        with_runtime(Runtime::wait_for_events);
-        run_ready_callbacks();
+        run_timers();
+        poll_for_events();
     }
+    log!("nothing is pending: the loop ends");
+    tick
+}
+// ANCHOR_END: event_loop
+
+// ANCHOR: phases
+/// The timers phase: the callbacks of the timers that are due; and of
+/// anything else that became ready outside the loop's phases, such as an
+/// error found before any work began.
+fn run_timers() {
+    with_runtime(Runtime::process_expired_timers);
+    run_ready_callbacks();
+}
+
+/// The poll phase: wait for events, if the loop may sleep, then run their
+/// callbacks.
+fn poll_for_events() {
+    with_runtime(Runtime::wait_for_events);
+    run_ready_callbacks();
 }
 
 /// Runs every callback that is ready, one at a time. The runtime is lent
@@ -129,4 +60,20 @@ fn run_ready_callbacks() {
         callback(value);
     }
 }
-// ANCHOR_END: event_loop
+// ANCHOR_END: phases
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
+        deadline::within(10, || {
+            crate::set_logging(false);
+            let _installed = Installed::new(Runtime::new());
+            with_runtime(|runtime| runtime.set_timeout(30, |_| {}));
+            let ticks = event_loop();
+            assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
+        });
+    }
+}

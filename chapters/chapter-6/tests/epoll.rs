@@ -9,8 +9,8 @@ use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use common::stage::{Js, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, within};
+use common::stage::{Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task};
+use common::within;
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
@@ -26,10 +26,19 @@ fn send_get(address: SocketAddr, path: &str) -> TcpStream {
 
 type Results = Rc<RefCell<Vec<(String, Js)>>>;
 
+/// Runs `program`, whose callbacks record what they get; returns what
+/// they recorded, in the order they ran.
+fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
+    let results = Results::default();
+    let for_program = Rc::clone(&results);
+    Runtime::new().run(move || program(&for_program));
+    results.take()
+}
+
 /// Registers a GET for `path` whose callback records the response.
-fn get(runtime: &mut Runtime, server: &SlowServer, path: &'static str, results: &Results) {
+fn get(address: SocketAddr, path: &'static str, results: &Results) {
     let results = Rc::clone(results);
-    runtime.register_io(send_get(server.address(), path), move |response| {
+    register_io(send_get(address, path), move |response| {
         results.borrow_mut().push((path.to_string(), response))
     });
 }
@@ -45,15 +54,9 @@ fn body(response: &Js) -> &str {
 fn a_large_response_is_read_whole() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let results = Results::default();
-        get(&mut runtime, &server, "/bytes/3000000", &results);
-        assert_eq!(runtime.epoll_pending_events(), 1);
+        let address = server.address();
+        let results = run(move |results| get(address, "/bytes/3000000", results));
 
-        run_until_done(&mut runtime);
-        assert_eq!(runtime.epoll_pending_events(), 0);
-
-        let results = results.borrow();
         assert_eq!(results.len(), 1);
         let body = body(&results[0].1);
         assert_eq!(body.len(), 3_000_000);
@@ -75,18 +78,19 @@ fn a_response_sent_in_pieces_is_read_whole() {
                 connection.write_all(piece.as_bytes()).unwrap();
             }
         });
-        let mut runtime = Runtime::new();
-        let received = Rc::new(RefCell::new(None));
-        let received_by_callback = Rc::clone(&received);
         let stream = TcpStream::connect(address).unwrap();
-        runtime.register_io(stream, move |response| {
-            *received_by_callback.borrow_mut() = Some(response);
+        let results = run(move |results| {
+            let results = Rc::clone(results);
+            register_io(stream, move |response| {
+                results.borrow_mut().push(("peer".to_string(), response))
+            });
         });
-
-        run_until_done(&mut runtime);
         peer.join().unwrap();
 
-        assert_eq!(*received.borrow(), Some(Js::String("one two three".into())));
+        assert_eq!(
+            results,
+            [("peer".to_string(), Js::String("one two three".into()))]
+        );
     });
 }
 
@@ -94,15 +98,13 @@ fn a_response_sent_in_pieces_is_read_whole() {
 fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let results = Results::default();
-        get(&mut runtime, &server, "/delay/400/last", &results);
-        get(&mut runtime, &server, "/delay/200/second", &results);
-        get(&mut runtime, &server, "/first", &results);
+        let address = server.address();
+        let results = run(move |results| {
+            get(address, "/delay/400/last", results);
+            get(address, "/delay/200/second", results);
+            get(address, "/first", results);
+        });
 
-        run_until_done(&mut runtime);
-
-        let results = results.borrow();
         let order: Vec<&str> = results.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(order, ["/first", "/delay/200/second", "/delay/400/last"]);
         assert_eq!(body(&results[0].1), "You asked for /first\n");
@@ -115,27 +117,25 @@ fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
 fn a_slow_socket_does_not_hold_up_the_pool() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let results = Results::default();
-        get(&mut runtime, &server, "/delay/1000/slow", &results);
-        let pool_results = Rc::clone(&results);
+        let address = server.address();
         let started = Instant::now();
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            || Js::Int(42),
-            move |value| {
-                let waited = started.elapsed();
-                assert!(
-                    waited < Duration::from_millis(900),
-                    "the pool waited {waited:?}"
-                );
-                pool_results.borrow_mut().push(("pool".to_string(), value));
-            },
-        );
+        let results = run(move |results| {
+            get(address, "/delay/1000/slow", results);
+            let pool_results = Rc::clone(results);
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::Int(42),
+                move |value| {
+                    let waited = started.elapsed();
+                    assert!(
+                        waited < Duration::from_millis(900),
+                        "the pool waited {waited:?}"
+                    );
+                    pool_results.borrow_mut().push(("pool".to_string(), value));
+                },
+            );
+        });
 
-        run_until_done(&mut runtime);
-
-        let results = results.borrow();
         let order: Vec<&str> = results.iter().map(|(source, _)| source.as_str()).collect();
         assert_eq!(order, ["pool", "/delay/1000/slow"]);
     });
@@ -147,15 +147,13 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         drop(listener.accept().unwrap());
-        let mut runtime = Runtime::new();
-        let received = Rc::new(RefCell::new(None));
-        let received_by_callback = Rc::clone(&received);
-        runtime.register_io(stream, move |response| {
-            *received_by_callback.borrow_mut() = Some(response);
+        let results = run(move |results| {
+            let results = Rc::clone(results);
+            register_io(stream, move |response| {
+                results.borrow_mut().push(("peer".to_string(), response))
+            });
         });
 
-        run_until_done(&mut runtime);
-
-        assert_eq!(*received.borrow(), Some(Js::String(String::new())));
+        assert_eq!(results, [("peer".to_string(), Js::String(String::new()))]);
     });
 }

@@ -11,22 +11,29 @@
 
 #![forbid(unsafe_code)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 mod epoll;
 mod event_loop;
+mod globals;
+mod handle;
 mod modules;
 mod runtime;
 mod thread_pool;
 mod timers;
 mod types;
 
-pub use event_loop::{
+pub use globals::{
     clear_interval, clear_timeout, register_io, register_pool_task, set_interval, set_timeout,
 };
 pub use modules::{Crypto, Fs, Http};
-pub use runtime::{Callback, Runtime};
-pub use thread_pool::{NodeThread, POOL_SIZE};
+pub use runtime::Runtime;
+pub use thread_pool::POOL_SIZE;
 pub use timers::TimerId;
-pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+pub use types::{Js, ThreadPoolTaskKind};
+// From here on, a program needs neither: the runtime makes its tasks, and
+// its events stay between its threads.
+use types::{PollEvent, Task};
 
 // ANCHOR: log
 /// Prints a line that starts with the name of the thread printing it, such
@@ -38,9 +45,23 @@ macro_rules! log {
     };
 }
 
+/// Whether `log!` prints: yes, unless [`set_logging`] said no.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+/// Turns the log lines of the runtime (and of `log!`) on or off; they are
+/// on at first. Tests turn them off, so that their results are not buried
+/// under thousands of lines; a benchmark too, since printing a line for
+/// every task would be most of what it measured.
+pub fn set_logging(on: bool) {
+    LOGGING.store(on, Ordering::Relaxed);
+}
+
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
     let thread = std::thread::current();
     let name = thread.name().unwrap_or("unnamed");
     // Not `println!`, which panics when nobody reads the output any more

@@ -62,7 +62,7 @@ fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
 impl Runtime {
     /// Runs `work` on a pool thread, then `callback` with its result on
     /// the main thread.
-    pub fn register_pool_task(
+    pub(crate) fn register_pool_task(
         &mut self,
         kind: ThreadPoolTaskKind,
         work: impl FnOnce() -> Js + Send + 'static,

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
-use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, within};
+use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task};
+use common::within;
 
 fn current_thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()
@@ -19,20 +19,19 @@ fn current_thread_name() -> String {
 #[test]
 fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let seen = Rc::new(RefCell::new(Vec::new()));
         let callback_saw = Rc::clone(&seen);
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            || Js::String(current_thread_name()),
-            move |value| {
-                callback_saw
-                    .borrow_mut()
-                    .push((value, thread::current().id()))
-            },
-        );
-
-        run_until_done(&mut runtime);
+        Runtime::new().run(move || {
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::String(current_thread_name()),
+                move |value| {
+                    callback_saw
+                        .borrow_mut()
+                        .push((value, thread::current().id()))
+                },
+            );
+        });
 
         let seen = seen.borrow();
         assert_eq!(seen.len(), 1);
@@ -51,25 +50,24 @@ fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
 #[test]
 fn each_callback_receives_the_result_of_its_own_task() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let results = Rc::new(RefCell::new(BTreeMap::new()));
-        for n in 0..10 {
-            let results = Rc::clone(&results);
-            runtime.register_pool_task(
-                ThreadPoolTaskKind::Encrypt,
-                move || Js::Int(n * n),
-                move |value| {
-                    let previous = results.borrow_mut().insert(n, value);
-                    assert!(previous.is_none(), "callback {n} ran twice");
-                },
-            );
-        }
-
-        run_until_done(&mut runtime);
+        let program_results = Rc::clone(&results);
+        Runtime::new().run(move || {
+            for n in 0..10 {
+                let results = Rc::clone(&program_results);
+                register_pool_task(
+                    ThreadPoolTaskKind::Encrypt,
+                    move || Js::Int(n * n),
+                    move |value| {
+                        let previous = results.borrow_mut().insert(n, value);
+                        assert!(previous.is_none(), "callback {n} ran twice");
+                    },
+                );
+            }
+        });
 
         let expected: BTreeMap<usize, Js> = (0..10).map(|n| (n, Js::Int(n * n))).collect();
         assert_eq!(*results.borrow(), expected);
-        assert_eq!(runtime.pending_events(), 0);
     });
 }
 
@@ -77,38 +75,40 @@ fn each_callback_receives_the_result_of_its_own_task() {
 // ANCHOR: gate
 fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
     within(10, || {
-        let mut runtime = Runtime::new();
-
-        // Keep every thread but one busy until the gate opens.
-        let (open_gate, gate) = mpsc::channel::<()>();
-        let gate = Arc::new(Mutex::new(gate));
-        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
-        for _ in 1..POOL_SIZE {
-            let gate = Arc::clone(&gate);
-            let wait_for_gate = move || {
-                let _ = gate.lock().unwrap().recv();
-                Js::Undefined
-            };
-            runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
-        }
-
-        // More tasks than threads: they all wait, then take turns on the
-        // one thread that is free. The last one's callback opens the gate.
+        let runtime = Runtime::new();
         let started = Arc::new(Mutex::new(Vec::new()));
-        let mut open_gate = Some(open_gate);
-        for order in 0..6 {
-            let started = Arc::clone(&started);
-            let record_start = move || {
-                started.lock().unwrap().push((order, current_thread_name()));
-                Js::Int(order)
-            };
-            let gate_key = if order == 5 { open_gate.take() } else { None };
-            runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, record_start, move |_| {
-                drop(gate_key);
-            });
-        }
+        let program_started = Arc::clone(&started);
 
-        run_until_done(&mut runtime);
+        runtime.run(move || {
+            // Keep every thread but one busy until the gate opens.
+            let (open_gate, gate) = mpsc::channel::<()>();
+            let gate = Arc::new(Mutex::new(gate));
+            register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
+            for _ in 1..POOL_SIZE {
+                let gate = Arc::clone(&gate);
+                let wait_for_gate = move || {
+                    let _ = gate.lock().unwrap().recv();
+                    Js::Undefined
+                };
+                register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
+            }
+
+            // More tasks than threads: they all wait, then take turns on
+            // the one thread that is free. The last one's callback opens
+            // the gate.
+            let mut open_gate = Some(open_gate);
+            for order in 0..6 {
+                let started = Arc::clone(&program_started);
+                let record_start = move || {
+                    started.lock().unwrap().push((order, current_thread_name()));
+                    Js::Int(order)
+                };
+                let gate_key = if order == 5 { open_gate.take() } else { None };
+                register_pool_task(ThreadPoolTaskKind::Encrypt, record_start, move |_| {
+                    drop(gate_key);
+                });
+            }
+        });
 
         let started = started.lock().unwrap();
         let order: Vec<usize> = started.iter().map(|(order, _)| *order).collect();
@@ -125,18 +125,18 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 #[test]
 fn a_hundred_tasks_on_four_threads_all_complete_once() {
     within(20, || {
-        let mut runtime = Runtime::new();
         let completed = Rc::new(RefCell::new(vec![0; 100]));
-        for n in 0..100 {
-            let completed = Rc::clone(&completed);
-            runtime.register_pool_task(
-                ThreadPoolTaskKind::FileRead,
-                move || Js::Int(n),
-                move |value| completed.borrow_mut()[value.into_int().unwrap()] += 1,
-            );
-        }
-
-        run_until_done(&mut runtime);
+        let program_completed = Rc::clone(&completed);
+        Runtime::new().run(move || {
+            for n in 0..100 {
+                let completed = Rc::clone(&program_completed);
+                register_pool_task(
+                    ThreadPoolTaskKind::FileRead,
+                    move || Js::Int(n),
+                    move |value| completed.borrow_mut()[value.into_int().unwrap()] += 1,
+                );
+            }
+        });
 
         assert_eq!(*completed.borrow(), vec![1; 100]);
     });
@@ -145,24 +145,23 @@ fn a_hundred_tasks_on_four_threads_all_complete_once() {
 #[test]
 fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let results = Rc::new(RefCell::new(Vec::new()));
-        let missing = || match std::fs::read_to_string("/no/such/file.txt") {
-            Ok(text) => Js::String(text),
-            Err(error) => Js::Error(error.to_string()),
-        };
-        let results_of_read = Rc::clone(&results);
-        runtime.register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
-            results_of_read.borrow_mut().push(value)
+        let program_results = Rc::clone(&results);
+        Runtime::new().run(move || {
+            let missing = || match std::fs::read_to_string("/no/such/file.txt") {
+                Ok(text) => Js::String(text),
+                Err(error) => Js::Error(error.to_string()),
+            };
+            let results_of_read = Rc::clone(&program_results);
+            register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
+                results_of_read.borrow_mut().push(value)
+            });
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::Int(7),
+                move |value| program_results.borrow_mut().push(value),
+            );
         });
-        let results_of_next = Rc::clone(&results);
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            || Js::Int(7),
-            move |value| results_of_next.borrow_mut().push(value),
-        );
-
-        run_until_done(&mut runtime);
 
         let results = results.borrow();
         assert_eq!(results.len(), 2);
@@ -171,18 +170,5 @@ fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
             "{results:?}"
         );
         assert!(results.contains(&Js::Int(7)), "{results:?}");
-    });
-}
-
-#[test]
-fn a_task_counts_as_pending_until_its_callback_is_ready() {
-    within(10, || {
-        let mut runtime = Runtime::new();
-        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(1), |_| {});
-        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(2), |_| {});
-        assert_eq!(runtime.pending_events(), 2);
-
-        run_until_done(&mut runtime);
-        assert_eq!(runtime.pending_events(), 0);
     });
 }

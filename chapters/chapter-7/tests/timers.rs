@@ -9,8 +9,10 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use common::stage::{Js, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, tick, within};
+use common::stage::{
+    Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
+};
+use common::within;
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
@@ -23,12 +25,12 @@ fn record(fired: &Fired, name: impl Into<String>) -> impl FnOnce(Js) + 'static {
     move |_| fired.borrow_mut().push((name, Instant::now()))
 }
 
-fn names(fired: &Fired) -> Vec<String> {
-    fired
-        .borrow()
-        .iter()
-        .map(|(name, _)| name.clone())
-        .collect()
+/// Runs `program`, whose timers record when they fire; returns the record.
+fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
+    let fired = Fired::default();
+    let for_program = Rc::clone(&fired);
+    Runtime::new().run(move || program(&for_program));
+    fired.take()
 }
 
 fn send_get(address: SocketAddr, path: &str) -> TcpStream {
@@ -44,149 +46,105 @@ fn send_get(address: SocketAddr, path: &str) -> TcpStream {
 #[test]
 fn timers_fire_in_deadline_order() {
     within(10, || {
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
-        runtime.set_timeout(150, record(&fired, "150"));
-        runtime.set_timeout(0, record(&fired, "0"));
-        runtime.set_timeout(50, record(&fired, "50"));
+        let fired = run(|fired| {
+            set_timeout(400, record(fired, "400"));
+            set_timeout(0, record(fired, "0"));
+            set_timeout(200, record(fired, "200"));
+        });
 
-        run_until_done(&mut runtime);
-
-        assert_eq!(names(&fired), ["0", "50", "150"]);
+        let names: Vec<&str> = fired.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["0", "200", "400"]);
     });
 }
 
 #[test]
-fn timers_with_the_same_deadline_all_fire_in_the_order_they_were_set() {
+fn timers_with_the_same_delay_fire_in_the_order_they_were_set() {
     within(10, || {
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
-        let deadline = Instant::now() + Duration::from_millis(50);
-        for name in ["a", "b", "c", "d"] {
-            runtime.set_timeout_at(deadline, record(&fired, name));
-        }
-        runtime.set_timeout_at(
-            deadline - Duration::from_millis(10),
-            record(&fired, "earlier"),
-        );
+        let fired = run(|fired| {
+            for name in ["a", "b", "c", "d"] {
+                set_timeout(50, record(fired, name));
+            }
+        });
 
-        run_until_done(&mut runtime);
-
-        assert_eq!(names(&fired), ["earlier", "a", "b", "c", "d"]);
+        let names: Vec<&str> = fired.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
     });
 }
 
 #[test]
 fn no_timer_is_lost_none_fires_twice_and_none_fires_early() {
     within(20, || {
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
-        let start = Instant::now();
-        let mut deadlines = Vec::new();
-        let mut random: u64 = 7;
-        for n in 0..500 {
-            // A small pseudo-random generator: delays from 0 to 99 ms, many shared.
-            random = random
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let deadline = start + Duration::from_millis((random >> 33) % 100);
-            runtime.set_timeout_at(deadline, record(&fired, n.to_string()));
-            deadlines.push(deadline);
-        }
+        // For each timer: its delay, and the moments just before and just
+        // after `set_timeout`, between which its deadline was taken.
+        let set: Rc<RefCell<Vec<(Duration, Instant, Instant)>>> = Rc::default();
+        let program_set = Rc::clone(&set);
+        let fired = run(move |fired| {
+            let mut random: u64 = 7;
+            for n in 0..500 {
+                // A small pseudo-random generator: delays from 0 to 99 ms, many shared.
+                random = random
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let delay = Duration::from_millis((random >> 33) % 100);
+                let before = Instant::now();
+                set_timeout(delay.as_millis() as u64, record(fired, n.to_string()));
+                program_set
+                    .borrow_mut()
+                    .push((delay, before, Instant::now()));
+            }
+        });
 
-        run_until_done(&mut runtime);
-
-        let fired = fired.borrow();
+        let set = set.borrow();
         let mut count = vec![0; 500];
-        for (name, at) in fired.iter() {
+        for (name, at) in &fired {
             let n: usize = name.parse().unwrap();
             count[n] += 1;
-            assert!(*at >= deadlines[n], "timer {n} fired before its deadline");
+            let (delay, before, _) = set[n];
+            assert!(*at >= before + delay, "timer {n} fired before its deadline");
         }
         assert_eq!(count, vec![1; 500], "some timer was lost or fired twice");
-        let in_order = fired.windows(2).all(|pair| {
-            let (a, b): (usize, usize) = (pair[0].0.parse().unwrap(), pair[1].0.parse().unwrap());
-            (deadlines[a], a) < (deadlines[b], b)
-        });
-        assert!(
-            in_order,
-            "timers did not fire in (deadline, order set) order"
-        );
+        // A timer that fired before another cannot have had the later
+        // deadline: compare the earliest its deadline can be with the
+        // latest the other's can be.
+        for pair in fired.windows(2) {
+            let a: usize = pair[0].0.parse().unwrap();
+            let b: usize = pair[1].0.parse().unwrap();
+            let (delay_a, before_a, _) = set[a];
+            let (delay_b, _, after_b) = set[b];
+            assert!(
+                before_a + delay_a <= after_b + delay_b,
+                "timer {a} fired before timer {b}, whose deadline was sooner"
+            );
+        }
     });
 }
 
-/// Runs ticks until the pool task has answered; the epoll thread is then
-/// asleep in `poll`, waiting for the slow socket.
-fn tick_until_the_pool_has_answered(runtime: &mut Runtime, answered: &Rc<RefCell<bool>>) {
-    while !*answered.borrow() {
-        assert!(tick(runtime), "nothing is pending");
-    }
-}
-
-fn pool_task_that_answers(runtime: &mut Runtime) -> Rc<RefCell<bool>> {
-    let answered = Rc::new(RefCell::new(false));
-    let flag = Rc::clone(&answered);
-    runtime.register_pool_task(
-        ThreadPoolTaskKind::Encrypt,
-        || Js::Undefined,
-        move |_| *flag.borrow_mut() = true,
-    );
-    answered
-}
-
-// ANCHOR: doorbell_no_timeout
-#[test]
-fn a_timer_set_while_the_epoll_thread_waits_with_no_timeout_fires_on_time() {
-    within(20, || {
-        let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
-        runtime.register_io(
-            send_get(server.address(), "/delay/1500/slow"),
-            record(&fired, "socket"),
-        );
-        let answered = pool_task_that_answers(&mut runtime);
-        tick_until_the_pool_has_answered(&mut runtime, &answered);
-
-        let set_at = Instant::now();
-        runtime.set_timeout(100, record(&fired, "timer"));
-        run_until_done(&mut runtime);
-
-        assert_eq!(names(&fired), ["timer", "socket"]);
-        let waited = fired.borrow()[0].1 - set_at;
-        assert!(
-            waited >= Duration::from_millis(100),
-            "fired after {waited:?}"
-        );
-        assert!(
-            waited < Duration::from_millis(1000),
-            "fired after {waited:?}: it waited for the socket"
-        );
-    });
-}
-// ANCHOR_END: doorbell_no_timeout
-
-// ANCHOR: doorbell_sooner
+// ANCHOR: wake_sooner
 #[test]
 fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
-        runtime.register_io(
-            send_get(server.address(), "/delay/1500/slow"),
-            record(&fired, "socket"),
-        );
-        runtime.set_timeout(1200, record(&fired, "late timer"));
-        let answered = pool_task_that_answers(&mut runtime);
-        tick_until_the_pool_has_answered(&mut runtime, &answered);
+        let slow = send_get(server.address(), "/delay/1500/slow");
+        let set_at = Rc::new(RefCell::new(None));
+        let program_set_at = Rc::clone(&set_at);
+        let fired = run(move |fired| {
+            register_io(slow, record(fired, "socket"));
+            set_timeout(1200, record(fired, "late timer"));
+            let fired = Rc::clone(fired);
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::Undefined,
+                move |_| {
+                    // The epoll thread is asleep until the late timer.
+                    *program_set_at.borrow_mut() = Some(Instant::now());
+                    set_timeout(100, record(&fired, "sooner timer"));
+                },
+            );
+        });
 
-        let set_at = Instant::now();
-        runtime.set_timeout(100, record(&fired, "sooner timer"));
-        run_until_done(&mut runtime);
-
-        assert_eq!(names(&fired), ["sooner timer", "late timer", "socket"]);
-        let waited = fired.borrow()[0].1 - set_at;
+        let names: Vec<&str> = fired.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["sooner timer", "late timer", "socket"]);
+        let waited = fired[0].1 - set_at.borrow().expect("the pool callback ran");
         assert!(
             waited >= Duration::from_millis(100),
             "fired after {waited:?}"
@@ -197,39 +155,19 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
         );
     });
 }
-// ANCHOR_END: doorbell_sooner
-
-#[test]
-fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
-    within(10, || {
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
-        runtime.set_timeout(30, record(&fired, "timer"));
-
-        let mut ticks = 0;
-        while tick(&mut runtime) {
-            ticks += 1;
-        }
-
-        assert_eq!(names(&fired), ["timer"]);
-        assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
-    });
-}
+// ANCHOR_END: wake_sooner
 
 #[test]
 fn timers_keep_the_loop_alive_until_the_last_one_fires() {
     within(10, || {
-        let mut runtime = Runtime::new();
-        let fired = Fired::default();
         let start = Instant::now();
-        runtime.set_timeout(10, record(&fired, "first"));
-        runtime.set_timeout(120, record(&fired, "last"));
-        assert_eq!(runtime.pending_events(), 2);
+        let fired = run(|fired| {
+            set_timeout(10, record(fired, "first"));
+            set_timeout(120, record(fired, "last"));
+        });
 
-        run_until_done(&mut runtime);
-
-        assert_eq!(runtime.pending_events(), 0);
-        assert_eq!(names(&fired), ["first", "last"]);
+        let names: Vec<&str> = fired.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["first", "last"]);
         assert!(start.elapsed() >= Duration::from_millis(120));
     });
 }

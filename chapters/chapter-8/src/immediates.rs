@@ -1,23 +1,22 @@
 //! Immediates: callbacks that run in the check phase, right after the poll
 //! phase of the same tick.
 
-use crate::event_loop::BUDGET;
 use crate::{Js, Runtime};
 
 // ANCHOR: immediates
 impl Runtime {
     /// Runs `callback` in this tick's check phase, right after the poll
     /// phase: so, from an I/O or pool callback, before any timer.
-    pub fn set_immediate(&mut self, callback: impl FnOnce(Js) + 'static) {
+    pub(crate) fn set_immediate(&mut self, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.immediates.push_back(callback_id);
     }
 
     /// The check phase: gets ready the immediates that were set before it
-    /// began, at most [`BUDGET`] of them. An immediate set while these run
+    /// began, at most `limit` of them. An immediate set while these run
     /// waits for the next tick's check phase.
-    pub fn ready_immediates(&mut self) {
-        let count = self.immediates.len().min(BUDGET);
+    pub(crate) fn ready_immediates(&mut self, limit: usize) {
+        let count = self.immediates.len().min(limit);
         for callback_id in self.immediates.drain(..count).collect::<Vec<_>>() {
             self.callback_ready(callback_id, Js::Undefined);
         }

@@ -1,17 +1,12 @@
-//! Timers: deadlines kept in order, and a way to make sure the epoll
-//! thread wakes the main thread when the next one is due.
+//! Timers: deadlines kept in order, each with the callback to run once it
+//! has passed.
 
 use std::cell::RefCell;
-use std::io;
-use std::net::{self, TcpListener};
 use std::rc::Rc;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use minimio::{Interests, Registrator, TcpStream};
-
-use crate::event_loop::BUDGET;
-use crate::{Callback, Js, Runtime, log};
+use crate::runtime::Callback;
+use crate::{Js, Runtime};
 
 // ANCHOR: timer_id
 /// A timer's id, for `clear_timeout` and `clear_interval`: its deadline
@@ -29,14 +24,14 @@ pub struct TimerId {
 impl Runtime {
     /// Runs `callback` on the main thread once `ms` milliseconds have
     /// passed. Returns the timer's id.
-    pub fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
+    pub(crate) fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
         let deadline = Instant::now() + Duration::from_millis(ms);
         self.set_timeout_at(deadline, callback)
     }
 
     /// Runs `callback` on the main thread once `deadline` has passed.
     /// Timers with the same deadline run in the order they were set.
-    pub fn set_timeout_at(
+    pub(crate) fn set_timeout_at(
         &mut self,
         deadline: Instant,
         callback: impl FnOnce(Js) + 'static,
@@ -46,7 +41,6 @@ impl Runtime {
             number: self.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
-        self.pending_events += 1;
         id
     }
 }
@@ -84,8 +78,9 @@ impl Interval {
 
 impl Runtime {
     /// Runs `callback` every `ms` milliseconds (at least 1), until
-    /// `clear_interval` is called with the id it returns.
-    pub fn set_interval(&mut self, ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
+    /// `clear_interval` is called with the id it returns. Until then, the
+    /// interval's next firing waits in `timers`, and keeps the loop alive.
+    pub(crate) fn set_interval(&mut self, ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
         let every = Duration::from_millis(ms.max(1));
         let id = TimerId {
             deadline: Instant::now() + every,
@@ -99,21 +94,19 @@ impl Runtime {
         };
         self.timers.insert(id, interval.firing());
         self.intervals.insert(id.number, interval);
-        self.pending_events += 1; // until it is cleared
         id
     }
 
     /// Cancels a timeout or an interval: it will not fire again, and it no
     /// longer keeps the loop alive. An id that has already fired, or that
     /// was never issued, is ignored.
-    pub fn clear_timer(&mut self, id: TimerId) {
+    pub(crate) fn clear_timer(&mut self, id: TimerId) {
         let interval = self.intervals.get(&id.number);
         if let Some(interval) = interval.filter(|interval| interval.id == id) {
             self.timers.remove(&interval.next_key());
             self.intervals.remove(&id.number);
-            self.pending_events -= 1;
-        } else if self.timers.remove(&id).is_some() {
-            self.pending_events -= 1;
+        } else {
+            self.timers.remove(&id);
         }
     }
 }
@@ -132,135 +125,68 @@ impl Runtime {
             return None;
         }
         let (_, callback) = self.timers.pop_first()?;
-        match self.intervals.get_mut(&id.number) {
-            Some(interval) => {
-                interval.next = Instant::now() + interval.every;
-                self.timers.insert(interval.next_key(), interval.firing());
-            }
-            None => self.pending_events -= 1,
+        if let Some(interval) = self.intervals.get_mut(&id.number) {
+            interval.next = Instant::now() + interval.every;
+            self.timers.insert(interval.next_key(), interval.firing());
         }
         Some(callback)
     }
 
-    /// The timer phase, for a loop driven by hand: gets the callbacks of
-    /// the timers that are due ready to run, earliest first, at most
-    /// [`BUDGET`] of them.
-    pub fn process_expired_timers(&mut self) {
-        let now = Instant::now();
-        let newest = self.identity_token;
-        for _ in 0..BUDGET {
-            let Some(callback) = self.next_due_timer(now, newest) else {
-                return;
-            };
-            let callback_id = self.add_callback(callback);
-            self.callback_ready(callback_id, Js::Undefined);
-        }
+    /// When the next timer is due, if there is one.
+    pub(crate) fn next_timer_deadline(&self) -> Option<Instant> {
+        self.timers.first_key_value().map(|(id, _)| id.deadline)
+    }
+
+    /// Whether a timer is due already: one that the timer phase left for
+    /// the next tick, because of its budget.
+    pub(crate) fn timer_is_due(&self) -> bool {
+        self.next_timer_deadline()
+            .is_some_and(|deadline| deadline <= Instant::now())
     }
 }
 // ANCHOR_END: expired
-
-// ANCHOR: epoll_timeout
-// ANCHOR: set_epoll_timeout
-impl Runtime {
-    /// Before the main thread goes to sleep: tell the epoll thread when the
-    /// next timer is due. If that is sooner than the epoll thread knows,
-    /// ring its doorbell, since it may be asleep until a later deadline,
-    /// or with none at all.
-    pub(crate) fn set_epoll_timeout(&mut self) {
-        let next_deadline = self.timers.first_key_value().map(|(id, _)| id.deadline);
-        let mut epoll_timeout = lock(&self.epoll_timeout);
-        let sooner = match (next_deadline, *epoll_timeout) {
-            (Some(next), Some(current)) => next < current,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        *epoll_timeout = next_deadline;
-        drop(epoll_timeout);
-        if sooner {
-            if let Err(error) = self.doorbell.ring(&self.epoll_registrator) {
-                log!("cannot wake the epoll thread: {error}");
-            }
-        }
-    }
-}
-
-// ANCHOR_END: set_epoll_timeout
-
-// ANCHOR: rounding
-/// How long `poll` must wait for `deadline`, in whole milliseconds. Rounded
-/// up: a wait that ended before the deadline would only wake the loop to
-/// find nothing due, and make it spin until the deadline.
-pub(crate) fn milliseconds_until(deadline: Instant) -> i32 {
-    milliseconds_rounded_up(deadline.saturating_duration_since(Instant::now()))
-}
-
-fn milliseconds_rounded_up(duration: Duration) -> i32 {
-    let ms = duration.as_nanos().div_ceil(1_000_000);
-    i32::try_from(ms).unwrap_or(i32::MAX)
-}
-// ANCHOR_END: rounding
-// ANCHOR_END: epoll_timeout
-
-// ANCHOR: doorbell
-/// The token of the doorbell's socket. Callback ids count up from 1 and
-/// never get near it; minimio keeps `usize::MAX` for itself.
-pub(crate) const DOORBELL: usize = usize::MAX - 1;
-
-/// A way for the main thread to wake the epoll thread.
-///
-/// It is a connected socket that never sends anything. Such a socket always
-/// has room to write, so registering it for `WRITABLE` makes the epoll
-/// thread's `poll` report it at once. Each registration reports it once,
-/// so every ring is one more wake-up.
-pub(crate) struct Doorbell {
-    socket: TcpStream,
-    /// The other end of the connection, kept open.
-    _peer: net::TcpStream,
-}
-
-impl Doorbell {
-    pub(crate) fn new() -> io::Result<Doorbell> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let socket = TcpStream::connect(listener.local_addr()?)?;
-        let (peer, _) = listener.accept()?;
-        Ok(Doorbell {
-            socket,
-            _peer: peer,
-        })
-    }
-
-    pub(crate) fn ring(&self, registrator: &Registrator) -> io::Result<()> {
-        registrator.register(&self.socket, DOORBELL, Interests::WRITABLE)
-    }
-}
-// ANCHOR_END: doorbell
-
-// ANCHOR: lock
-/// Takes a lock even if another thread panicked while holding it: an
-/// `Option<Instant>` cannot be left half-written.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-// ANCHOR_END: lock
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn waits_round_up_to_whole_milliseconds() {
-        assert_eq!(milliseconds_rounded_up(Duration::ZERO), 0);
-        assert_eq!(milliseconds_rounded_up(Duration::from_micros(300)), 1);
-        assert_eq!(milliseconds_rounded_up(Duration::from_micros(1_500)), 2);
-        assert_eq!(milliseconds_rounded_up(Duration::from_millis(50)), 50);
-        let hundred_days = Duration::from_secs(100 * 24 * 3600);
-        assert_eq!(milliseconds_rounded_up(hundred_days), i32::MAX);
+    /// A runtime for a test that calls its methods by hand, quietly.
+    fn quiet_runtime() -> Runtime {
+        crate::set_logging(false);
+        Runtime::new()
     }
 
     #[test]
-    fn a_deadline_in_the_past_is_no_wait_at_all() {
-        let past = Instant::now();
-        std::thread::sleep(Duration::from_millis(2));
-        assert_eq!(milliseconds_until(past), 0);
+    fn a_timer_set_during_the_timer_phase_waits_for_the_next_one() {
+        let mut runtime = quiet_runtime();
+        let past = Instant::now() - Duration::from_millis(5);
+        runtime.set_timeout_at(past, |_| {});
+
+        // The phase begins: what is due by now, and set by now, runs.
+        let (now, newest) = (Instant::now(), runtime.identity_token);
+        assert!(runtime.next_due_timer(now, newest).is_some());
+        // A timer set during the phase waits, even one that is due.
+        runtime.set_timeout_at(past, |_| {});
+        assert!(runtime.next_due_timer(now, newest).is_none());
+        // The next phase runs it.
+        let (now, newest) = (Instant::now(), runtime.identity_token);
+        assert!(runtime.next_due_timer(now, newest).is_some());
+    }
+
+    #[test]
+    fn a_late_interval_fires_once_and_is_armed_a_whole_period_from_then() {
+        let mut runtime = quiet_runtime();
+        runtime.set_interval(10, |_| {});
+        // The loop comes to it late, by several periods.
+        std::thread::sleep(Duration::from_millis(50));
+
+        let (now, newest) = (Instant::now(), runtime.identity_token);
+        assert!(runtime.next_due_timer(now, newest).is_some());
+        assert!(
+            runtime.next_due_timer(now, newest).is_none(),
+            "it caught up on the missed periods"
+        );
+        let next = runtime.next_timer_deadline().expect("armed again");
+        assert!(next >= now + Duration::from_millis(10));
     }
 }

@@ -101,7 +101,7 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
 impl Runtime {
     /// Runs `work` on a pool thread, then `callback` with its result on
     /// the main thread.
-    pub fn register_pool_task(
+    pub(crate) fn register_pool_task(
         &mut self,
         kind: ThreadPoolTaskKind,
         work: impl FnOnce() -> Js + Send + 'static,

@@ -14,13 +14,15 @@
 // Take this line out once they are all written.
 #![allow(unused_variables, unused_imports, unused_mut, dead_code)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 mod epoll;
 mod runtime;
 mod thread_pool;
 mod types;
 
-pub use runtime::{Callback, Runtime};
-pub use thread_pool::{NodeThread, POOL_SIZE};
+pub use runtime::Runtime;
+pub use thread_pool::POOL_SIZE;
 pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
 
 // ANCHOR: log
@@ -33,9 +35,23 @@ macro_rules! log {
     };
 }
 
+/// Whether `log!` prints: yes, unless [`set_logging`] said no.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+/// Turns the log lines of the runtime (and of `log!`) on or off; they are
+/// on at first. Tests turn them off, so that their results are not buried
+/// under thousands of lines; a benchmark too, since printing a line for
+/// every task would be most of what it measured.
+pub fn set_logging(on: bool) {
+    LOGGING.store(on, Ordering::Relaxed);
+}
+
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
     let thread = std::thread::current();
     let name = thread.name().unwrap_or("unnamed");
     // Not `println!`, which panics when nobody reads the output any more

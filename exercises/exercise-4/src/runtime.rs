@@ -1,4 +1,7 @@
 //! The runtime: callbacks wait here, by id, until their event arrives.
+//!
+//! In this crate, "pending" means one thing: awaited. A pending event is
+//! one the program still waits for.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
@@ -6,11 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use minimio::Registrator;
+use minimio::{Registrator, Waker};
 
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
-use crate::timers::Doorbell;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -18,19 +20,17 @@ use crate::{Js, PollEvent, Task, log};
 ///
 /// It is not `Send`: callbacks only ever run on the main thread, so they
 /// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
-pub type Callback = Box<dyn FnOnce(Js)>;
+pub(crate) type Callback = Box<dyn FnOnce(Js)>;
 
 /// The runtime's state.
 pub struct Runtime {
     /// Callbacks whose event has arrived, with the value each receives, in
     /// the order the events arrived.
-    pub(crate) callbacks_to_run: VecDeque<(usize, Js)>,
-    /// Every callback that has not run yet, by id.
+    pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
+    /// The callbacks still waiting for their event, by id.
     pub(crate) callback_queue: HashMap<usize, Callback>,
     /// The last callback id handed out.
     pub(crate) identity_token: usize,
-    /// How many events the program still waits for.
-    pub(crate) pending_events: usize,
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
     pub(crate) thread_pool: Vec<NodeThread>,
@@ -53,7 +53,7 @@ pub struct Runtime {
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
     /// Wakes the epoll thread, to make it read `epoll_timeout` again.
-    pub(crate) doorbell: Doorbell,
+    pub(crate) epoll_waker: Waker,
 }
 // ANCHOR_END: runtime
 
@@ -71,11 +71,12 @@ impl Runtime {
         let epoll_timeout = Arc::new(Mutex::new(None));
         let (epoll_thread, epoll_registrator) =
             epoll::start(event_sender, Arc::clone(&epoll_timeout));
+        let epoll_waker =
+            Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
             callbacks_to_run: VecDeque::new(),
             callback_queue: HashMap::new(),
             identity_token: 0,
-            pending_events: 0,
             available_threads: (0..thread_pool.len()).collect(),
             thread_pool,
             tasks_waiting: VecDeque::new(),
@@ -85,7 +86,7 @@ impl Runtime {
             epoll_streams: HashMap::new(),
             timers: BTreeSet::new(),
             epoll_timeout,
-            doorbell: Doorbell::new().expect("the system can connect on loopback"),
+            epoll_waker,
         }
     }
 }
@@ -96,16 +97,22 @@ impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
     pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-        self.identity_token += 1;
-        let callback_id = self.identity_token;
+        let callback_id = self.new_id();
         self.callback_queue.insert(callback_id, Box::new(callback));
-        self.pending_events += 1;
         callback_id
     }
 
-    /// How many callbacks still wait for their event.
+    /// A new id for a callback. Ids only grow.
+    fn new_id(&mut self) -> usize {
+        self.identity_token += 1;
+        self.identity_token
+    }
+
+    /// How many events the program still waits for: one for each callback
+    /// still in the queue. It is counted, not kept: a count kept by hand
+    /// beside what it counts is one forgotten line away from being wrong.
     pub fn pending_events(&self) -> usize {
-        self.pending_events
+        self.callback_queue.len()
     }
 
     // ANCHOR: handle_event
@@ -123,9 +130,18 @@ impl Runtime {
     }
     // ANCHOR_END: handle_event
 
+    /// The event of callback `callback_id` has arrived: the callback leaves
+    /// the queue, and waits with `value` for its turn to run.
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
-        self.callbacks_to_run.push_back((callback_id, value));
-        self.pending_events -= 1;
+        let callback = self.take_callback(callback_id);
+        self.callbacks_to_run.push_back((callback, value));
+    }
+
+    /// Takes the callback `callback_id` out of the queue.
+    fn take_callback(&mut self, callback_id: usize) -> Callback {
+        self.callback_queue
+            .remove(&callback_id)
+            .expect("every event answers a callback that add_callback handed out")
     }
 
     /// Runs every callback whose event has arrived, in the order the
@@ -137,13 +153,8 @@ impl Runtime {
     }
 
     /// Takes the next callback that is ready, with the value it receives.
-    pub fn next_callback(&mut self) -> Option<(Callback, Js)> {
-        let (callback_id, value) = self.callbacks_to_run.pop_front()?;
-        let callback = self
-            .callback_queue
-            .remove(&callback_id)
-            .expect("every ready callback id was handed out by add_callback");
-        Some((callback, value))
+    pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
+        self.callbacks_to_run.pop_front()
     }
 }
 // ANCHOR_END: callbacks
@@ -151,8 +162,8 @@ impl Runtime {
 // ANCHOR: wait
 impl Runtime {
     /// Sleeps until at least one event arrives, then handles it and every
-    /// other event that has arrived meanwhile. The epoll thread wakes it
-    /// when the next timer is due.
+    /// other event that has arrived meanwhile.
+    /// The epoll thread wakes it when the next timer is due.
     pub fn wait_for_events(&mut self) {
         self.set_epoll_timeout();
         let event = self

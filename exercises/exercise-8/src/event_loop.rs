@@ -1,87 +1,10 @@
-//! The main loop, its phases, and the handle through which program code
-//! reaches the running runtime.
+//! The main loop: `Runtime::run`, and the phases it goes through, tick
+//! after tick, for as long as the program waits for anything.
 
-use std::cell::RefCell;
 use std::time::Instant;
 
-use minimio::TcpStream;
-
-use crate::timers::TimerId;
-use crate::{Js, Runtime, ThreadPoolTaskKind, log};
-
-// ANCHOR: handle
-thread_local! {
-    /// The runtime that is running on this thread, if any.
-    static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
-}
-
-/// Lends the running runtime to `f`, for as long as `f` runs.
-///
-/// The loop never calls a callback while it holds this loan, so a callback
-/// can call `with_runtime` itself (through `set_timeout` and the others).
-/// Were that rule ever broken, `RefCell` would panic rather than hand out a
-/// second `&mut Runtime`.
-pub(crate) fn with_runtime<T>(f: impl FnOnce(&mut Runtime) -> T) -> T {
-    RUNTIME.with_borrow_mut(|runtime| {
-        let runtime = runtime.as_mut().expect(
-            "no runtime is running on this thread: call this from the program given to \
-             Runtime::run or from a callback, not from a pool task's work",
-        );
-        f(runtime)
-    })
-}
-// ANCHOR_END: handle
-
-// ANCHOR: functions
-/// Runs `callback` once `ms` milliseconds have passed. Returns the timer's
-/// id, for [`clear_timeout`].
-///
-/// Like the functions below, it can be called from the program given to
-/// [`Runtime::run`], or from any callback, on the thread that called `run`.
-pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
-    with_runtime(|runtime| runtime.set_timeout(ms, callback))
-}
-
-/// Runs `work` on a pool thread, then `callback` with its result.
-pub fn register_pool_task(
-    kind: ThreadPoolTaskKind,
-    work: impl FnOnce() -> Js + Send + 'static,
-    callback: impl FnOnce(Js) + 'static,
-) {
-    with_runtime(|runtime| runtime.register_pool_task(kind, work, callback));
-}
-
-/// Reads `stream` until the peer closes it, then runs `callback` with all
-/// it sent.
-pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.register_io(stream, callback));
-}
-// ANCHOR_END: functions
-
-// ANCHOR: node_functions
-/// Runs `callback` in the check phase of this tick, right after the poll
-/// phase: from an I/O or pool callback, before any timer.
-pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.set_immediate(callback));
-}
-
-/// Cancels a timeout: its callback will not run. An id that has fired
-/// already, or was never issued, is ignored.
-pub fn clear_timeout(id: TimerId) {
-    with_runtime(|runtime| runtime.clear_timer(id));
-}
-
-/// Runs `callback` every `ms` milliseconds (at least 1), each time `ms`
-/// after the last one fired, until [`clear_interval`].
-pub fn set_interval(ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
-    with_runtime(|runtime| runtime.set_interval(ms, callback))
-}
-
-/// Stops an interval, even from inside its own callback.
-pub fn clear_interval(id: TimerId) {
-    with_runtime(|runtime| runtime.clear_timer(id));
-}
-// ANCHOR_END: node_functions
+use crate::handle::{Installed, with_runtime};
+use crate::{Js, Runtime, log};
 
 // ANCHOR: run
 impl Runtime {
@@ -99,34 +22,6 @@ impl Runtime {
 }
 // ANCHOR_END: run
 
-// ANCHOR: installed
-/// Keeps the runtime in `RUNTIME` while `run` runs. Dropping it takes the
-/// runtime out and drops it, which stops and joins its threads; that
-/// happens even if a callback panics.
-struct Installed;
-
-impl Installed {
-    fn new(runtime: Runtime) -> Installed {
-        let already_running = RUNTIME.with_borrow(Option::is_some);
-        // If this fails, `runtime` is dropped while nothing is borrowed.
-        assert!(
-            !already_running,
-            "a runtime is already running on this thread"
-        );
-        RUNTIME.set(Some(runtime));
-        Installed
-    }
-}
-
-impl Drop for Installed {
-    fn drop(&mut self) {
-        // Take it out first: its `Drop` runs after the slot's borrow ends.
-        let runtime = RUNTIME.take();
-        drop(runtime);
-    }
-}
-// ANCHOR_END: installed
-
 // ANCHOR: budget
 /// The most callbacks one phase runs in one tick. What is left waits for
 /// the next tick, so that the other phases, timers and sockets among
@@ -135,40 +30,30 @@ pub const BUDGET: usize = 1024;
 // ANCHOR_END: budget
 
 // ANCHOR: event_loop
-/// Tick after tick, through the phases, until nothing is pending.
-fn event_loop() {
+/// Tick after tick, through the phases, for as long as the loop is alive:
+/// while the program waits for an event, or a callback waits to run.
+/// Returns how many ticks it took.
+fn event_loop() -> usize {
     let mut tick = 0;
-    loop {
+    while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
-
-        // Timers: the callbacks of the timers that are due.
-        run_due_timers();
-
-        // Pending: callbacks that were ready but had to wait for this tick.
-        with_runtime(Runtime::ready_pending_callbacks);
-        run_ready_callbacks();
-
-        if with_runtime(|runtime| runtime.is_done()) {
-            log!("nothing is pending: the loop ends");
-            return;
-        }
-
-        // Poll: wait for events (unless callbacks are already waiting),
-        // then run their callbacks.
-        with_runtime(Runtime::wait_for_events);
-        run_ready_callbacks();
-
-        // Check: the immediates.
-        with_runtime(Runtime::ready_immediates);
-        run_ready_callbacks();
+        run_timers();
+        run_pending();
+        poll_for_events();
+        run_check();
     }
+    log!("nothing is pending: the loop ends");
+    tick
 }
+// ANCHOR_END: event_loop
 
-/// Runs the timers that were due when the phase began, one at a time, at
-/// most [`BUDGET`]. A timer cleared by an earlier one in the same phase
-/// does not run, and a timer set during the phase waits for the next one.
-fn run_due_timers() {
+// ANCHOR: phases
+/// The timers phase: the timers that were due when it began, one at a
+/// time, at most [`BUDGET`]. A timer cleared by an earlier one in the
+/// same phase does not run, and a timer set during the phase waits for
+/// the next one.
+fn run_timers() {
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
     for _ in 0..BUDGET {
         let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
@@ -176,6 +61,27 @@ fn run_due_timers() {
         };
         callback(Js::Undefined);
     }
+}
+
+/// The pending phase: the callbacks deferred from the last tick, at most
+/// [`BUDGET`] of them.
+fn run_pending() {
+    with_runtime(|runtime| runtime.ready_deferred_callbacks(BUDGET));
+    run_ready_callbacks();
+}
+
+/// The poll phase: wait for events, if the loop may sleep, then run their
+/// callbacks.
+fn poll_for_events() {
+    with_runtime(Runtime::wait_for_events);
+    run_ready_callbacks();
+}
+
+/// The check phase: the immediates set before it began, at most
+/// [`BUDGET`] of them.
+fn run_check() {
+    with_runtime(|runtime| runtime.ready_immediates(BUDGET));
+    run_ready_callbacks();
 }
 
 /// Runs the callbacks that are ready, one at a time, at most [`BUDGET`]:
@@ -190,4 +96,20 @@ fn run_ready_callbacks() {
     }
     with_runtime(Runtime::defer_ready_callbacks);
 }
-// ANCHOR_END: event_loop
+// ANCHOR_END: phases
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
+        deadline::within(10, || {
+            crate::set_logging(false);
+            let _installed = Installed::new(Runtime::new());
+            with_runtime(|runtime| runtime.set_timeout(30, |_| {}));
+            let ticks = event_loop();
+            assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
+        });
+    }
+}

@@ -1,23 +1,22 @@
 //! Immediates: callbacks that run in the check phase, right after the poll
 //! phase of the same tick.
 
-use crate::event_loop::BUDGET;
 use crate::{Js, Runtime};
 
 // ANCHOR: immediates
 impl Runtime {
     /// Runs `callback` in this tick's check phase, right after the poll
     /// phase: so, from an I/O or pool callback, before any timer.
-    pub fn set_immediate(&mut self, callback: impl FnOnce(Js) + 'static) {
+    pub(crate) fn set_immediate(&mut self, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.immediates.push_back(callback_id);
     }
 
     /// The check phase: gets ready the immediates that were set before it
-    /// began, at most [`BUDGET`] of them. An immediate set while these run
+    /// began, at most `limit` of them. An immediate set while these run
     /// waits for the next tick's check phase.
-    pub fn ready_immediates(&mut self) {
-        todo!("exercise 8: The check phase: get ready the immediates that were set before it began, at most BUDGET; immediates set while they run wait for the next tick. The book explains it in \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
+    pub(crate) fn ready_immediates(&mut self, limit: usize) {
+        todo!("exercise 8: The check phase: get ready the immediates that were set before it began, at most limit of them; immediates set while they run wait for the next tick. The book explains it in \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
     }
 }
 // ANCHOR_END: immediates

@@ -1,7 +1,7 @@
 //! Stage 9: a sturdier pool.
 //!
-//! Stage 8 gave the loop the rest of its phases. This stage makes the pool
-//! hold up the way libuv's does:
+//! Stage 8 gave the loop its check and pending phases. This stage makes the
+//! pool hold up the way libuv's does:
 //!
 //! - a pool task that panics gives its callback a `Js::Error` with the
 //!   panic's message, and its thread goes on to the next task; a callback
@@ -10,9 +10,6 @@
 //! - the pool can have any size: [`Runtime::with_pool_size`], or the
 //!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
 //!   told otherwise.
-//!
-//! It also has [`set_logging`], to turn the log lines off, for the
-//! benchmark, which measures this stage against Node.
 
 #![forbid(unsafe_code)]
 // An exercise: some functions are left for you to write. Until
@@ -24,6 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 mod epoll;
 mod event_loop;
+mod globals;
+mod handle;
 mod immediates;
 mod modules;
 mod runtime;
@@ -31,15 +30,19 @@ mod thread_pool;
 mod timers;
 mod types;
 
-pub use event_loop::{
-    BUDGET, clear_interval, clear_timeout, register_io, register_pool_task, set_immediate,
-    set_interval, set_timeout,
+pub use event_loop::BUDGET;
+pub use globals::{
+    clear_interval, clear_timeout, register_io, register_pool_task, set_immediate, set_interval,
+    set_timeout,
 };
 pub use modules::{Crypto, Fs, Http};
-pub use runtime::{Callback, Runtime};
-pub use thread_pool::{NodeThread, POOL_SIZE, pool_size_from_environment};
+pub use runtime::Runtime;
+pub use thread_pool::{POOL_SIZE, pool_size_from_environment};
 pub use timers::TimerId;
-pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+pub use types::{Js, ThreadPoolTaskKind};
+// From here on, a program needs neither: the runtime makes its tasks, and
+// its events stay between its threads.
+use types::{PollEvent, Task};
 
 // ANCHOR: log
 /// Prints a line that starts with the name of the thread printing it, such
@@ -55,8 +58,9 @@ macro_rules! log {
 static LOGGING: AtomicBool = AtomicBool::new(true);
 
 /// Turns the log lines of the runtime (and of `log!`) on or off; they are
-/// on at first. A benchmark turns them off: printing a line for every task
-/// and every tick would be most of what it measured.
+/// on at first. Tests turn them off, so that their results are not buried
+/// under thousands of lines; a benchmark too, since printing a line for
+/// every task would be most of what it measured.
 pub fn set_logging(on: bool) {
     LOGGING.store(on, Ordering::Relaxed);
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use minimio::TcpStream;
 
-use crate::event_loop::with_runtime;
+use crate::handle::with_runtime;
 use crate::{Js, ThreadPoolTaskKind, register_io, register_pool_task};
 
 // ANCHOR: fs

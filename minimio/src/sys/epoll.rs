@@ -63,33 +63,42 @@ const _: () = {
 // ANCHOR_END: layout
 
 // ANCHOR: selector
-/// The data that marks the waker's event. `Registrator::register` refuses
-/// this token, so no socket can have it.
-const WAKER_TOKEN: u64 = Token::MAX as u64;
+/// The data that marks the interrupt's event. `Registrator::register` and
+/// `Waker::new` refuse this token, so no socket or waker can have it.
+const INTERRUPT_TOKEN: u64 = Token::MAX as u64;
 
-/// An epoll queue, plus an eventfd that `close_loop` uses to wake it.
+/// An epoll queue, plus an eventfd that `close_loop` uses to interrupt it.
 pub(crate) struct Selector {
     epoll: OwnedFd,
-    waker: OwnedFd,
+    interrupt: OwnedFd,
 }
 
 impl Selector {
     pub(crate) fn new() -> io::Result<Selector> {
         // CLOEXEC: a child process started with `exec` does not inherit it.
         let epoll = new_fd(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
-        // An eventfd is a counter the kernel treats like a file: it is
-        // readable while the counter is above zero.
-        let waker = new_fd(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })?;
-        let selector = Selector { epoll, waker };
-        // The waker stays on the interest list for good (no EPOLLONESHOT):
-        // once woken, every later wait returns at once too.
+        let interrupt = new_eventfd()?;
+        let selector = Selector { epoll, interrupt };
+        // The interrupt stays on the interest list for good, and is never
+        // read (no EPOLLONESHOT, no EPOLLET): once it is written, every
+        // later wait returns at once too.
         let mut event = libc::epoll_event {
             events: libc::EPOLLIN as u32,
-            u64: WAKER_TOKEN,
+            u64: INTERRUPT_TOKEN,
         };
-        selector.ctl(libc::EPOLL_CTL_ADD, selector.waker.as_raw_fd(), &mut event)?;
+        selector.ctl(
+            libc::EPOLL_CTL_ADD,
+            selector.interrupt.as_raw_fd(),
+            &mut event,
+        )?;
         Ok(selector)
     }
+}
+
+/// A new eventfd: a counter the kernel treats like a file. It is readable
+/// while the counter is above zero, and each write adds to the counter.
+fn new_eventfd() -> io::Result<OwnedFd> {
+    new_fd(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })
 }
 // ANCHOR_END: selector
 
@@ -144,8 +153,9 @@ impl Selector {
         // SAFETY: the kernel wrote `ready` events (at most `capacity`) at
         // the start of the buffer, and `Event` has the layout of `epoll_event`.
         unsafe { events.set_len(ready as usize) };
-        // The waker's event only tells `Poll::poll` to look at the closed flag.
-        events.retain(|event| event.id() as u64 != WAKER_TOKEN);
+        // The interrupt's event only tells `Poll::poll` to look at the
+        // closed flag.
+        events.retain(|event| event.id() as u64 != INTERRUPT_TOKEN);
         Ok(())
     }
 }
@@ -153,20 +163,68 @@ impl Selector {
 
 // ANCHOR: wake
 impl Selector {
-    /// Makes the waker readable, which ends any wait, now or later.
-    pub(crate) fn wake(&self) -> io::Result<()> {
-        let one: u64 = 1;
-        let written = unsafe {
-            libc::write(
-                self.waker.as_raw_fd(),
-                (&raw const one).cast::<libc::c_void>(),
-                size_of::<u64>(),
-            )
-        };
-        check(written as libc::c_int).map(drop)
+    /// Makes the interrupt readable, which ends any wait, now or later.
+    pub(crate) fn interrupt(&self) -> io::Result<()> {
+        add_one(&self.interrupt)
     }
 }
+
+/// Adds one to an eventfd's counter.
+fn add_one(eventfd: &OwnedFd) -> io::Result<()> {
+    let one: u64 = 1;
+    let written = unsafe {
+        libc::write(
+            eventfd.as_raw_fd(),
+            (&raw const one).cast::<libc::c_void>(),
+            size_of::<u64>(),
+        )
+    };
+    check(written as libc::c_int).map(drop)
+}
 // ANCHOR_END: wake
+
+// ANCHOR: waker
+/// The backend of a [`Waker`](crate::Waker): an eventfd of its own, on the
+/// interest list with the waker's token.
+pub(crate) struct Waker {
+    eventfd: OwnedFd,
+}
+
+impl Waker {
+    pub(crate) fn new(selector: &Selector, token: Token) -> io::Result<Waker> {
+        let eventfd = new_eventfd()?;
+        // Edge-triggered (EPOLLET): epoll reports the eventfd once for each
+        // write, without anyone reading it. Closing it (on drop) takes it
+        // off the interest list.
+        let mut event = libc::epoll_event {
+            events: (libc::EPOLLIN | libc::EPOLLET) as u32,
+            u64: token as u64,
+        };
+        selector.ctl(libc::EPOLL_CTL_ADD, eventfd.as_raw_fd(), &mut event)?;
+        Ok(Waker { eventfd })
+    }
+
+    pub(crate) fn wake(&self, _selector: &Selector) -> io::Result<()> {
+        match add_one(&self.eventfd) {
+            // The counter is full (after 2^64 - 2 wakes): empty it, and
+            // write again.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                let mut count: u64 = 0;
+                let read = unsafe {
+                    libc::read(
+                        self.eventfd.as_raw_fd(),
+                        (&raw mut count).cast::<libc::c_void>(),
+                        size_of::<u64>(),
+                    )
+                };
+                check(read as libc::c_int)?;
+                add_one(&self.eventfd)
+            }
+            result => result,
+        }
+    }
+}
+// ANCHOR_END: waker
 
 /// epoll forgets a socket by itself when the socket is closed, so a
 /// `TcpStream` needs to remember nothing.

@@ -25,10 +25,12 @@ impl Event {
     }
 }
 
-/// A `polling::Poller`, and the buffer it reports events into.
+/// A `polling::Poller`, the buffer it reports events into, and the
+/// tokens of the wakers woken since the last wait.
 pub(crate) struct Selector {
     poller: Arc<Poller>,
     reported: Mutex<polling::Events>,
+    woken: Mutex<Vec<Token>>,
 }
 
 // ANCHOR: registration
@@ -56,6 +58,7 @@ impl Selector {
         Ok(Selector {
             poller: Arc::new(Poller::new()?),
             reported: Mutex::new(polling::Events::new()),
+            woken: Mutex::new(Vec::new()),
         })
     }
 }
@@ -104,13 +107,40 @@ impl Selector {
         self.poller.wait(&mut reported, timeout)?;
         events.clear();
         events.extend(reported.iter().map(|e| Event { id: e.key }));
+        // `notify` carries no key: the wakers' tokens are kept here.
+        events.extend(lock(&self.woken).drain(..).map(|id| Event { id }));
         Ok(())
     }
 
-    pub(crate) fn wake(&self) -> io::Result<()> {
+    pub(crate) fn interrupt(&self) -> io::Result<()> {
         self.poller.notify()
     }
 }
+
+// ANCHOR: portable_waker
+/// The backend of a [`Waker`](crate::Waker): `polling` can wake a wait with
+/// `notify`, but the event it causes carries no token. So the selector
+/// keeps the tokens of the wakers woken, and `select` reports them.
+pub(crate) struct Waker {
+    token: Token,
+}
+
+impl Waker {
+    pub(crate) fn new(_selector: &Selector, token: Token) -> io::Result<Waker> {
+        Ok(Waker { token })
+    }
+
+    pub(crate) fn wake(&self, selector: &Selector) -> io::Result<()> {
+        let mut woken = lock(&selector.woken);
+        // One event per waker and wait is enough, as with epoll.
+        if !woken.contains(&self.token) {
+            woken.push(self.token);
+        }
+        drop(woken);
+        selector.poller.notify()
+    }
+}
+// ANCHOR_END: portable_waker
 
 /// Takes a lock even if a thread panicked while holding it: the data here
 /// (a buffer, a pointer to a poller) cannot be left half-changed.

@@ -35,16 +35,17 @@
 //! epoll thread wakes the main thread at that moment with a
 //! [`PollEvent::Timeout`], and the timer phase runs every timer that is
 //! due. When a new timer is due sooner than the epoll thread expects, the
-//! main thread rings its doorbell so that it looks again.
+//! main thread wakes it with a [`minimio::Waker`], so that it looks again.
 //@ or 5
 //! Until now a program drove the runtime by hand, and a callback could not
 //! ask for more work, because it had no way to reach the runtime. This
 //! stage adds [`Runtime::run`]: it keeps the runtime where program code
 //! can find it, runs the program, then ticks through the loop's phases
-//! (timers, then sleep until events arrive, running callbacks after each)
-//! until nothing is pending, and finally stops and joins every thread.
-//! Program code and callbacks use the free functions [`set_timeout`],
-//! [`register_pool_task`] and [`register_io`].
+//! (timers, then poll: sleep until events arrive; running callbacks after
+//! each) for as long as anything is pending, and finally stops and joins
+//! every thread. Program code and callbacks use the free functions
+//! [`set_timeout`], [`register_pool_task`] and [`register_io`]; the
+//! runtime's own methods are now its business alone.
 //@ or 6
 //! The runtime is complete; this stage gives programs the friendly API
 //! that Node gives JavaScript. [`Fs::read`] reads a file and
@@ -58,8 +59,8 @@
 //! Stage 7 gave timers what Node's have. This stage gives the loop two of
 //! libuv's phases that ours lacked:
 //@ or 9..
-//! Stage 8 gave the loop the rest of its phases. This stage makes the pool
-//! hold up the way libuv's does:
+//! Stage 8 gave the loop its check and pending phases. This stage makes the
+//! pool hold up the way libuv's does:
 //@ end
 //! //@ 6..
 //@ 6
@@ -91,19 +92,16 @@
 //! - the pool can have any size: [`Runtime::with_pool_size`], or the
 //!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
 //!   told otherwise.
-//!
-//! It also has [`set_logging`], to turn the log lines off, for the
-//! benchmark, which measures this stage against Node.
 //@ end
 
 #![forbid(unsafe_code)]
-//@ 9..
 
 use std::sync::atomic::{AtomicBool, Ordering};
-//@ end
 
 mod epoll; //@ 3..
 mod event_loop; //@ 5..
+mod globals; //@ 5..
+mod handle; //@ 5..
 mod immediates; //@ 8..
 mod modules; //@ 6..
 mod runtime;
@@ -111,20 +109,30 @@ mod thread_pool; //@ 2..
 mod timers; //@ 4..
 mod types;
 
-pub use event_loop::{register_io, register_pool_task, set_timeout}; //@ 5..=6
-pub use event_loop::{ //@ 7..
-    clear_interval, clear_timeout, register_io, register_pool_task, set_interval, set_timeout, //@ 7
-//@ 8..
-    BUDGET, clear_interval, clear_timeout, register_io, register_pool_task, set_immediate,
-    set_interval, set_timeout,
+pub use event_loop::BUDGET; //@ 8..
+pub use globals::{register_io, register_pool_task, set_timeout}; //@ 5..=6
+//@ 7
+pub use globals::{
+    clear_interval, clear_timeout, register_io, register_pool_task, set_interval, set_timeout,
+};
+//@ or 8..
+pub use globals::{
+    clear_interval, clear_timeout, register_io, register_pool_task, set_immediate, set_interval,
+    set_timeout,
+};
 //@ end
-}; //@ 7..
 pub use modules::{Crypto, Fs, Http}; //@ 6..
-pub use runtime::{Callback, Runtime};
-pub use thread_pool::{NodeThread, POOL_SIZE}; //@ 2..=8
-pub use thread_pool::{NodeThread, POOL_SIZE, pool_size_from_environment}; //@ 9..
+pub use runtime::Runtime;
+pub use thread_pool::POOL_SIZE; //@ 2..=8
+pub use thread_pool::{POOL_SIZE, pool_size_from_environment}; //@ 9..
 pub use timers::TimerId; //@ 7..
-pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
+pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind}; //@ ..=4
+//@ 5..
+pub use types::{Js, ThreadPoolTaskKind};
+// From here on, a program needs neither: the runtime makes its tasks, and
+// its events stay between its threads.
+use types::{PollEvent, Task};
+//@ end
 
 // ANCHOR: log
 /// Prints a line that starts with the name of the thread printing it, such
@@ -136,26 +144,23 @@ macro_rules! log {
     };
 }
 
-//@ 9..
 /// Whether `log!` prints: yes, unless [`set_logging`] said no.
 static LOGGING: AtomicBool = AtomicBool::new(true);
 
 /// Turns the log lines of the runtime (and of `log!`) on or off; they are
-/// on at first. A benchmark turns them off: printing a line for every task
-/// and every tick would be most of what it measured.
+/// on at first. Tests turn them off, so that their results are not buried
+/// under thousands of lines; a benchmark too, since printing a line for
+/// every task would be most of what it measured.
 pub fn set_logging(on: bool) {
     LOGGING.store(on, Ordering::Relaxed);
 }
 
-//@ end
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
-//@ 9..
     if !LOGGING.load(Ordering::Relaxed) {
         return;
     }
-//@ end
     let thread = std::thread::current();
     let name = thread.name().unwrap_or("unnamed");
     // Not `println!`, which panics when nobody reads the output any more

@@ -1,4 +1,7 @@
 //! The runtime: callbacks wait here, by id, until their event arrives.
+//!
+//! In this crate, "pending" means one thing: awaited. A pending event is
+//! one the program still waits for.
 
 use std::collections::{HashMap, VecDeque}; //@ ..=3
 use std::collections::{BTreeSet, HashMap, VecDeque}; //@ 4..=6
@@ -7,17 +10,16 @@ use std::sync::mpsc::{self, Receiver}; //@ 2..
 use std::sync::{Arc, Mutex}; //@ 4..
 use std::thread::JoinHandle; //@ 3..
 use std::time::Instant; //@ 4..
-
-use crate::{Js, PollEvent}; //@ 1
 //@ 3..
-use minimio::Registrator;
 
-use crate::epoll::{self, Reading};
+use minimio::Registrator; //@ 3
+use minimio::{Registrator, Waker}; //@ 4..
 //@ end
-use crate::event_loop::BUDGET; //@ 8..
+
+use crate::epoll::{self, Reading}; //@ 3..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
-use crate::timers::Doorbell; //@ 4..=6
-use crate::timers::{Doorbell, Interval, TimerId}; //@ 7..
+use crate::timers::{Interval, TimerId}; //@ 7..
+use crate::{Js, PollEvent}; //@ 1
 use crate::{Js, PollEvent, Task, log}; //@ 2..
 
 // ANCHOR: runtime
@@ -25,25 +27,25 @@ use crate::{Js, PollEvent, Task, log}; //@ 2..
 ///
 /// It is not `Send`: callbacks only ever run on the main thread, so they
 /// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
-pub type Callback = Box<dyn FnOnce(Js)>;
+pub(crate) type Callback = Box<dyn FnOnce(Js)>;
 
 /// The runtime's state.
 pub struct Runtime {
     /// Callbacks whose event has arrived, with the value each receives, in
     /// the order the events arrived.
-    pub(crate) callbacks_to_run: VecDeque<(usize, Js)>,
+    pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
 //@ 8..
-    /// Callbacks that are ready but must wait for the next tick's pending
-    /// phase: those over a phase's budget, and errors found before any
-    /// work started.
-    pub(crate) pending_callbacks: VecDeque<(usize, Js)>,
+    /// Callbacks that are ready, but wait for the next tick's pending
+    /// phase: those left over when a phase used up its budget, and errors
+    /// found before any work began.
+    pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
 //@ end
-    /// Every callback that has not run yet, by id.
+    /// The callbacks still waiting for their event, by id.
+    /// Timers keep their own, in `timers`. //@ 7..
     pub(crate) callback_queue: HashMap<usize, Callback>,
-    /// The last callback id handed out.
+    /// The last callback id handed out. //@ ..=6
+    /// The last id handed out, to a callback or a timer: they share it. //@ 7..
     pub(crate) identity_token: usize,
-    /// How many events the program still waits for.
-    pub(crate) pending_events: usize,
 //@ 2..
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
@@ -52,10 +54,10 @@ pub struct Runtime {
     pub(crate) available_threads: VecDeque<usize>,
     /// Tasks that wait for a thread to become idle, oldest first.
     pub(crate) tasks_waiting: VecDeque<Task>,
-//@ end
     /// Where the pool threads send their results. //@ 2
     /// Where the pool threads and the epoll thread send their events. //@ 3..
-    pub(crate) event_receiver: Receiver<PollEvent>, //@ 2..
+    pub(crate) event_receiver: Receiver<PollEvent>,
+//@ end
 //@ 3..
     /// Registers sockets with the queue the epoll thread waits on.
     pub(crate) epoll_registrator: Registrator,
@@ -84,7 +86,7 @@ pub struct Runtime {
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
     /// Wakes the epoll thread, to make it read `epoll_timeout` again.
-    pub(crate) doorbell: Doorbell,
+    pub(crate) epoll_waker: Waker,
 //@ end
 }
 // ANCHOR_END: runtime
@@ -95,8 +97,7 @@ impl Default for Runtime {
     }
 }
 
-// ANCHOR: callbacks //@ 1
-// ANCHOR: new //@ 2..
+// ANCHOR: new
 impl Runtime {
 //@ 9..
     /// A runtime with `UV_THREADPOOL_SIZE` pool threads if that variable
@@ -113,19 +114,20 @@ impl Runtime {
 //@ end
         let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
         let thread_pool = thread_pool::start(&event_sender); //@ 2..=8
-        let (epoll_thread, epoll_registrator) = epoll::start(event_sender); //@ 3
         let thread_pool = thread_pool::start(&event_sender, pool_size); //@ 9..
+        let (epoll_thread, epoll_registrator) = epoll::start(event_sender); //@ 3
 //@ 4..
         let epoll_timeout = Arc::new(Mutex::new(None));
         let (epoll_thread, epoll_registrator) =
             epoll::start(event_sender, Arc::clone(&epoll_timeout));
+        let epoll_waker =
+            Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
 //@ end
         Runtime {
             callbacks_to_run: VecDeque::new(),
-            pending_callbacks: VecDeque::new(), //@ 8..
+            deferred_callbacks: VecDeque::new(), //@ 8..
             callback_queue: HashMap::new(),
             identity_token: 0,
-            pending_events: 0,
 //@ 2..
             available_threads: (0..thread_pool.len()).collect(),
             thread_pool,
@@ -145,48 +147,51 @@ impl Runtime {
             immediates: VecDeque::new(), //@ 8..
 //@ 4..
             epoll_timeout,
-            doorbell: Doorbell::new().expect("the system can connect on loopback"),
+            epoll_waker,
 //@ end
         }
     }
-//@ 2..
 }
 // ANCHOR_END: new
-//@ end
 
-//@ 2..
 // ANCHOR: callbacks
 impl Runtime {
-//@ end
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-//@ ..=6
-        self.identity_token += 1;
-        let callback_id = self.identity_token;
-//@ end
-        let callback_id = self.new_id(); //@ 7..
+    pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize { //@ ..=4
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize { //@ 5..
+        let callback_id = self.new_id();
         self.callback_queue.insert(callback_id, Box::new(callback));
-        self.pending_events += 1;
         callback_id
-//@ 7..
     }
 
+    /// A new id for a callback. Ids only grow. //@ ..=6
+    fn new_id(&mut self) -> usize { //@ ..=6
+//@ 7..
     /// A new id for a callback or a timer. Ids only grow.
     pub(crate) fn new_id(&mut self) -> usize {
+//@ end
         self.identity_token += 1;
         self.identity_token
+    }
+
+    /// How many events the program still waits for: one for each callback
+    /// still in the queue. It is counted, not kept: a count kept by hand
+    /// beside what it counts is one forgotten line away from being wrong.
+//@ 7..
+    /// Timers keep their callbacks apart from the queue, so each timer
+    /// counts too, and an interval for as long as it runs.
 //@ end
+    pub fn pending_events(&self) -> usize { //@ ..=4
+    pub(crate) fn pending_events(&self) -> usize { //@ 5..
+        self.callback_queue.len() //@ ..=6
+        self.callback_queue.len() + self.timers.len() //@ 7..
     }
 
-    /// How many callbacks still wait for their event.
-    pub fn pending_events(&self) -> usize {
-        self.pending_events
-    }
-
-    // ANCHOR: handle_event //@ 2..
+    // ANCHOR: handle_event
     /// An event has arrived: its callback is ready to run.
-    pub fn handle_event(&mut self, event: PollEvent) {
+    pub fn handle_event(&mut self, event: PollEvent) { //@ ..=4
+    fn handle_event(&mut self, event: PollEvent) { //@ 5..
         match event {
             PollEvent::Threadpool((_thread_id, callback_id, value)) => { //@ 1
 //@ 2..
@@ -201,13 +206,22 @@ impl Runtime {
             PollEvent::Timeout => {}
         }
     }
-    // ANCHOR_END: handle_event //@ 2..
+    // ANCHOR_END: handle_event
 
-    fn callback_ready(&mut self, callback_id: usize, value: Js) { //@ ..=2
-    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) { //@ 3..
-        self.callbacks_to_run.push_back((callback_id, value));
-        self.pending_events -= 1;
+    /// The event of callback `callback_id` has arrived: the callback leaves
+    /// the queue, and waits with `value` for its turn to run.
+    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
+        let callback = self.take_callback(callback_id);
+        self.callbacks_to_run.push_back((callback, value));
     }
+
+    /// Takes the callback `callback_id` out of the queue.
+    fn take_callback(&mut self, callback_id: usize) -> Callback {
+        self.callback_queue
+            .remove(&callback_id)
+            .expect("every event answers a callback that add_callback handed out")
+    }
+//@ ..=4
 
     /// Runs every callback whose event has arrived, in the order the
     /// events arrived, each exactly once.
@@ -216,29 +230,23 @@ impl Runtime {
             callback(value);
         }
     }
+//@ end
 
     /// Takes the next callback that is ready, with the value it receives.
-    pub fn next_callback(&mut self) -> Option<(Callback, Js)> {
-        let (callback_id, value) = self.callbacks_to_run.pop_front()?;
-        let callback = self
-            .callback_queue
-            .remove(&callback_id)
-            .expect("every ready callback id was handed out by add_callback");
-        Some((callback, value))
+    pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
+        self.callbacks_to_run.pop_front()
     }
+//@ 5..
+
+    /// Whether the loop has more to do: a callback that waits for its
+    /// event, or one that is ready to run, now or in the next tick.
+    pub(crate) fn is_alive(&self) -> bool {
+        self.pending_events() > 0 || !self.callbacks_to_run.is_empty() //@ ..=7
 //@ 8..
-
-    /// Whether a timer is due already: one the timer phase left for the
-    /// next tick, because of its budget.
-    fn timer_is_due(&self) -> bool {
-        let next = self.timers.first_key_value();
-        next.is_some_and(|(id, _)| id.deadline <= Instant::now())
-    }
-
-    /// Whether the loop has nothing left to do: no event is awaited, and no
-    /// callback waits for its turn.
-    pub fn is_done(&self) -> bool {
-        self.pending_events == 0 && self.pending_callbacks.is_empty()
+        self.pending_events() > 0
+            || !self.callbacks_to_run.is_empty()
+            || !self.deferred_callbacks.is_empty()
+//@ end
     }
 //@ end
 }
@@ -250,23 +258,23 @@ impl Runtime {
     /// Gets a callback ready to run in the next tick's pending phase,
     /// rather than in the phase that is running now.
     pub(crate) fn callback_ready_next_tick(&mut self, callback_id: usize, value: Js) {
-        self.pending_callbacks.push_back((callback_id, value));
-        self.pending_events -= 1;
+        let callback = self.take_callback(callback_id);
+        self.deferred_callbacks.push_back((callback, value));
     }
 
     /// The end of a phase that used up its budget: the callbacks still
     /// ready wait for the next tick's pending phase.
-    pub fn defer_ready_callbacks(&mut self) {
-        self.pending_callbacks
+    pub(crate) fn defer_ready_callbacks(&mut self) {
+        self.deferred_callbacks
             .extend(self.callbacks_to_run.drain(..));
     }
 
-    /// The pending phase: gets ready the callbacks left from the last
-    /// tick, at most [`BUDGET`] of them.
-    pub fn ready_pending_callbacks(&mut self) {
-        let count = self.pending_callbacks.len().min(BUDGET);
+    /// The pending phase: gets ready the callbacks deferred from the last
+    /// tick, oldest first, at most `limit` of them.
+    pub(crate) fn ready_deferred_callbacks(&mut self, limit: usize) {
+        let count = self.deferred_callbacks.len().min(limit);
         self.callbacks_to_run
-            .extend(self.pending_callbacks.drain(..count));
+            .extend(self.deferred_callbacks.drain(..count));
     }
 }
 // ANCHOR_END: pending
@@ -275,28 +283,26 @@ impl Runtime {
 
 // ANCHOR: wait
 impl Runtime {
+//@ ..=4
     /// Sleeps until at least one event arrives, then handles it and every
-//@ end
-    /// other event that has arrived meanwhile. //@ 2..=3
-    /// other event that has arrived meanwhile. The epoll thread wakes it //@ 4..
-    /// when the next timer is due. //@ 4..=7
-//@ 8..
-    /// when the next timer is due. If callbacks are already waiting for the
-    /// next phases (pending callbacks, immediates, timers that are due), it
-    /// does not sleep: it only takes the events that have arrived.
-//@ end
-    pub fn wait_for_events(&mut self) { //@ 2..
-        self.set_epoll_timeout(); //@ 4..
-//@ 2..=7
+    /// other event that has arrived meanwhile.
+    /// The epoll thread wakes it when the next timer is due. //@ 4
+    pub fn wait_for_events(&mut self) {
+        self.set_epoll_timeout(); //@ 4
         let event = self
             .event_receiver
             .recv()
-//@ end
             .expect("the pool threads outlive the runtime's receiver"); //@ 2
-            .expect("the runtime's threads outlive its receiver"); //@ 3..=7
-        self.handle_event(event); //@ 2..=7
-//@ 8..
-        if self.pending_callbacks.is_empty() && self.immediates.is_empty() && !self.timer_is_due() {
+            .expect("the runtime's threads outlive its receiver"); //@ 3..
+        self.handle_event(event);
+//@ or 5..
+    /// The poll phase's wait: sleeps until at least one event arrives, then
+    /// handles it and every other event that has arrived meanwhile. The
+    /// epoll thread wakes it when the next timer is due. When it may not
+    /// sleep, it only takes the events that have arrived.
+    pub(crate) fn wait_for_events(&mut self) {
+        self.set_epoll_timeout();
+        if self.may_sleep() {
             let event = self
                 .event_receiver
                 .recv()
@@ -304,11 +310,31 @@ impl Runtime {
             self.handle_event(event);
         }
 //@ end
-//@ 2..
         while let Ok(event) = self.event_receiver.try_recv() {
             self.handle_event(event);
         }
     }
+//@ 5..
+
+//@ ..=7
+    /// Whether the poll phase may sleep: only while the program waits for
+    /// an event, or nothing would ever wake it.
+//@ or 8..
+    /// Whether the poll phase may sleep: only while the program waits for
+    /// an event, or nothing would ever wake it; and not while callbacks
+    /// wait for a later phase (deferred callbacks, immediates, or timers
+    /// due already), which would then wait for that event too.
+//@ end
+    fn may_sleep(&self) -> bool {
+        self.pending_events() > 0 //@ ..=7
+//@ 8..
+        self.pending_events() > 0
+            && self.deferred_callbacks.is_empty()
+            && self.immediates.is_empty()
+            && !self.timer_is_due()
+//@ end
+    }
+//@ end
 }
 // ANCHOR_END: wait
 
@@ -325,7 +351,6 @@ impl Drop for Runtime {
         for thread in self.thread_pool.drain(..) {
             let _ = thread.handle.join();
         }
-//@ end
         log!("stopped and joined {threads} pool threads"); //@ 2
 //@ 3..
         // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
@@ -335,7 +360,6 @@ impl Drop for Runtime {
         }
         log!("stopped and joined {threads} pool threads and the epoll thread");
 //@ end
-//@ 2..
     }
 }
 // ANCHOR_END: drop

@@ -120,7 +120,8 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
 impl Runtime {
     /// Runs `work` on a pool thread, then `callback` with its result on
     /// the main thread.
-    pub fn register_pool_task(
+    pub fn register_pool_task( //@ ..=4
+    pub(crate) fn register_pool_task( //@ 5..
         &mut self,
         kind: ThreadPoolTaskKind,
         work: impl FnOnce() -> Js + Send + 'static,

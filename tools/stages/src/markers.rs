@@ -13,8 +13,8 @@
 //! ```
 //!
 //! A range is `N` (stage N only), `N..` (N and every later stage), `..=N`
-//! (from the start of the block around it, or of the file, up to N) or
-//! `N..=M`. Blocks nest; an inner range must lie within the
+//! (up to N) or `N..=M`. Inside a block, `N..` and `..=N` go as far as the
+//! block does: in a block `2..=4`, `3..` means `3..=4`. Blocks nest; an inner range must lie within the
 //! one around it, and the ranges of an `or` chain must not overlap, so
 //! that a mistake is an error rather than a line that silently never
 //! appears. TOML files write `#@` instead of `//@`. Anywhere, `{{stage}}`
@@ -37,8 +37,8 @@ impl Stages {
         last: None,
     };
 
-    /// Reads `N`, `N..`, `..=N` or `N..=M`, where `..=N` starts where
-    /// the stages `around` it start.
+    /// Reads `N`, `N..`, `..=N` or `N..=M`, where an open end is the end
+    /// of the stages `around` it.
     pub fn parse(text: &str, around: Stages) -> Option<Stages> {
         let number = |text: &str| text.parse::<usize>().ok().filter(|&n| n > 0);
         let stages = if let Some(last) = text.strip_prefix("..=") {
@@ -54,7 +54,7 @@ impl Stages {
         } else if let Some(first) = text.strip_suffix("..") {
             Stages {
                 first: number(first)?,
-                last: None,
+                last: around.last,
             }
         } else {
             let only = number(text)?;
@@ -225,11 +225,15 @@ mod tests {
     }
 
     #[test]
-    fn up_to_n_starts_where_the_block_around_it_starts() {
+    fn open_ends_go_as_far_as_the_block_around_them() {
         let text = "//@ 3..\na\nb //@ ..=5\n//@ end\n";
         assert_eq!(stage_of(text, 2), None);
         assert_eq!(stage_of(text, 4).unwrap(), "a\nb\n");
         assert_eq!(stage_of(text, 6).unwrap(), "a\n");
+        let text = "//@ ..=4\na\nb //@ 3..\n//@ end\nc\n";
+        assert_eq!(stage_of(text, 2).unwrap(), "a\nc\n");
+        assert_eq!(stage_of(text, 4).unwrap(), "a\nb\nc\n");
+        assert_eq!(stage_of(text, 5).unwrap(), "c\n");
     }
 
     #[test]

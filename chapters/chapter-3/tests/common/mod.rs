@@ -3,20 +3,50 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::thread;
+use std::time::{Duration, Instant};
+
 /// The stage these tests check. Every test file reaches it through this
 /// one name, so that a test file is the same in every stage that has it.
 pub use chapter_3 as stage;
 
 use stage::Runtime;
 
-/// Runs a test under a time limit: a hang fails instead of stalling the run.
-pub use deadline::within;
+/// Runs a test under a time limit, so that a hang fails instead of
+/// stalling the run; and quietly: the runtime's log lines would bury the
+/// test results.
+pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
+    stage::set_logging(false);
+    deadline::within(seconds, test)
+}
+
+/// Waits until `condition` holds, for at most `seconds`, and says whether
+/// it did. A test never assumes that another thread, or the kernel, has
+/// done something already: it waits for it, within a bound.
+pub fn eventually(seconds: u64, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !condition() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
 
 /// Drives the runtime the way this stage's `main.rs` does, until nothing
 /// is pending.
 pub fn run_until_done(runtime: &mut Runtime) {
-    while runtime.pending_events() > 0 {
-        runtime.wait_for_events();
-        runtime.run_callbacks();
+    while tick(runtime) {}
+}
+
+/// One turn of the loop: if anything is pending, sleep until events
+/// arrive and run their callbacks. Returns whether anything was pending.
+pub fn tick(runtime: &mut Runtime) -> bool {
+    if runtime.pending_events() == 0 {
+        return false;
     }
+    runtime.wait_for_events();
+    runtime.run_callbacks();
+    true
 }

@@ -3,31 +3,31 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::thread;
+use std::time::{Duration, Instant};
+
 /// The stage these tests check. Every test file reaches it through this
 /// one name, so that a test file is the same in every stage that has it.
 pub use chapter_5 as stage;
 
-use stage::Runtime;
-
-/// Runs a test under a time limit: a hang fails instead of stalling the run.
-pub use deadline::within;
-
-/// Drives the runtime by hand, the way the `main.rs` of stages 2 to 4 does,
-/// until nothing is pending.
-pub fn run_until_done(runtime: &mut Runtime) {
-    while tick(runtime) {}
+/// Runs a test under a time limit, so that a hang fails instead of
+/// stalling the run; and quietly: the runtime's log lines would bury the
+/// test results.
+pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
+    stage::set_logging(false);
+    deadline::within(seconds, test)
 }
 
-/// One turn of the loop: run the timers that are due, then, if anything is
-/// still pending, sleep until events arrive and run their callbacks.
-/// Returns whether anything is still pending.
-pub fn tick(runtime: &mut Runtime) -> bool {
-    runtime.process_expired_timers();
-    runtime.run_callbacks();
-    if runtime.pending_events() == 0 {
-        return false;
+/// Waits until `condition` holds, for at most `seconds`, and says whether
+/// it did. A test never assumes that another thread, or the kernel, has
+/// done something already: it waits for it, within a bound.
+pub fn eventually(seconds: u64, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !condition() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
     }
-    runtime.wait_for_events();
-    runtime.run_callbacks();
     true
 }
