@@ -117,6 +117,9 @@ fn main() {
     std::fs::write(&file, four_kibibytes()).expect("write the file to read");
     let url = server::start(4).expect("start the HTTP server on 127.0.0.1");
     let node = node_version();
+    for limit in workloads::limits() {
+        println!("On this system, {limit}.");
+    }
     match &node {
         Some(version) => {
             println!("Node.js {version} found: both runtimes, {runs} runs each, alternating.")

@@ -4,20 +4,13 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
 use std::thread;
 
 /// Starts the server on a free port; returns its base URL. Its threads
 /// live as long as the bench.
 pub fn start(threads: usize) -> io::Result<String> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
-    // The standard library listens with a backlog of 128. A thousand
-    // connections at once would overflow it, and a dropped connection is
-    // retried a whole second later: that would measure the server.
-    // SAFETY: `listen` on a socket we own, which is listening already.
-    if unsafe { libc::listen(listener.as_raw_fd(), 4096) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
+    widen_backlog(&listener)?;
     let url = format!("http://{}", listener.local_addr()?);
     for _ in 0..threads {
         let listener = listener.try_clone()?;
@@ -30,6 +23,34 @@ pub fn start(threads: usize) -> io::Result<String> {
             })?;
     }
     Ok(url)
+}
+
+/// The standard library listens with a backlog of 128. A thousand
+/// connections at once would overflow it, and a dropped connection is
+/// retried a whole second later: that would measure the server. So on Unix
+/// it listens again, with room for 4096.
+#[cfg(unix)]
+fn widen_backlog(listener: &TcpListener) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `listen` on a socket we own, which is listening already.
+    if unsafe { libc::listen(listener.as_raw_fd(), 4096) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn widen_backlog(_listener: &TcpListener) -> io::Result<()> {
+    Ok(())
+}
+
+/// What the server cannot do on this system.
+pub fn limits() -> Vec<&'static str> {
+    if cfg!(unix) {
+        Vec::new()
+    } else {
+        vec!["the HTTP server's backlog stays at 128: the http workload may measure retries"]
+    }
 }
 
 /// Reads a request's head and answers `GET /item/N` with `item N`.

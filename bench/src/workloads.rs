@@ -72,24 +72,42 @@ impl Tally {
         }
         let time = self.last.map_or(Duration::ZERO, |last| last - start);
         format!(
-            "ok time_ms={:.2}{extra} peak_kb={}",
+            "ok time_ms={:.2}{extra}{}",
             time.as_secs_f64() * 1000.0,
-            peak_kb()
+            peak_memory()
         )
     }
 }
 
 fn failed(reason: &str) -> String {
     let reason = reason.replace(char::is_whitespace, "_");
-    format!("failed reason={reason} peak_kb={}", peak_kb())
+    format!("failed reason={reason}{}", peak_memory())
 }
 
-/// The most memory this process has held, in kilobytes.
-fn peak_kb() -> i64 {
+/// ` peak_kb=N`: the most memory this process has held, in kilobytes. On
+/// Linux only, where `getrusage` counts in kilobytes; elsewhere nothing,
+/// and the table shows no peak.
+#[cfg(target_os = "linux")]
+fn peak_memory() -> String {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: getrusage writes into the struct we give it, nothing else.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    usage.ru_maxrss
+    format!(" peak_kb={}", usage.ru_maxrss)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn peak_memory() -> String {
+    String::new()
+}
+
+/// What this system cannot measure, to say so before the results.
+pub fn limits() -> Vec<&'static str> {
+    let mut limits = Vec::new();
+    if cfg!(not(target_os = "linux")) {
+        limits.push("peak memory is measured on Linux only: the table shows none here");
+    }
+    limits.extend(crate::server::limits());
+    limits
 }
 
 /// Runs the workload `name` and returns its result line.

@@ -33,7 +33,8 @@ pub struct Runtime {
     /// found before any work began.
     pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
     /// The callbacks still waiting for their event, by id.
-    /// Timers keep their own, in `timers`.
+    /// Timers keep their own, in `timers`; an immediate's waits here for
+    /// the check phase.
     pub(crate) callback_queue: HashMap<usize, Callback>,
     /// The last id handed out, to a callback or a timer: they share it.
     pub(crate) identity_token: usize,
@@ -221,9 +222,9 @@ impl Runtime {
     }
 
     /// Whether the poll phase may sleep: only while the program waits for
-    /// an event, or nothing would ever wake it; and not while callbacks
-    /// wait for a later phase (deferred callbacks, immediates, or timers
-    /// due already), which would then wait for that event too.
+    /// an event (with none awaited, nothing would ever wake it), and no
+    /// callback waits for a later phase: deferred callbacks, immediates
+    /// and timers that are due already would wait for that event too.
     fn may_sleep(&self) -> bool {
         self.pending_events() > 0
             && self.deferred_callbacks.is_empty()

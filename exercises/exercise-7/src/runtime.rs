@@ -185,7 +185,7 @@ impl Runtime {
     }
 
     /// Whether the poll phase may sleep: only while the program waits for
-    /// an event, or nothing would ever wake it.
+    /// an event. With none awaited, nothing would ever wake it.
     fn may_sleep(&self) -> bool {
         self.pending_events() > 0
     }

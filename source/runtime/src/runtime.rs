@@ -41,7 +41,9 @@ pub struct Runtime {
     pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
 //@ end
     /// The callbacks still waiting for their event, by id.
-    /// Timers keep their own, in `timers`. //@ 7..
+    /// Timers keep their own, in `timers`. //@ 7
+    /// Timers keep their own, in `timers`; an immediate's waits here for //@ 8..
+    /// the check phase. //@ 8..
     pub(crate) callback_queue: HashMap<usize, Callback>,
     /// The last callback id handed out. //@ ..=6
     /// The last id handed out, to a callback or a timer: they share it. //@ 7..
@@ -318,12 +320,12 @@ impl Runtime {
 
 //@ ..=7
     /// Whether the poll phase may sleep: only while the program waits for
-    /// an event, or nothing would ever wake it.
+    /// an event. With none awaited, nothing would ever wake it.
 //@ or 8..
     /// Whether the poll phase may sleep: only while the program waits for
-    /// an event, or nothing would ever wake it; and not while callbacks
-    /// wait for a later phase (deferred callbacks, immediates, or timers
-    /// due already), which would then wait for that event too.
+    /// an event (with none awaited, nothing would ever wake it), and no
+    /// callback waits for a later phase: deferred callbacks, immediates
+    /// and timers that are due already would wait for that event too.
 //@ end
     fn may_sleep(&self) -> bool {
         self.pending_events() > 0 //@ ..=7

@@ -161,8 +161,8 @@ pub fn generate(workspace: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Every file under `chapters/` and `exercises/` that the source owns: all
-/// of them but Cargo's own (the exercises' lock file and build folder) and
-/// the copies `tutor reset` keeps of a student's work.
+/// of them but Cargo's own (a lock file, a build folder) and the copies
+/// `tutor reset` keeps of a student's work.
 fn on_disk(workspace: &Path) -> Result<Files, String> {
     let mut files = Files::new();
     for folder in ["chapters", "exercises"] {
@@ -184,7 +184,8 @@ fn on_disk(workspace: &Path) -> Result<Files, String> {
 }
 
 /// Every file under `folder`, by its path from there; none if it does not
-/// exist.
+/// exist. Cargo's build folders (`target`) and the tutor's copies of a
+/// student's work (`.backup`) are not part of any source, and are skipped.
 pub fn read_tree(folder: &Path) -> Result<Files, String> {
     let mut files = Files::new();
     let mut folders = vec![folder.to_path_buf()];
@@ -195,7 +196,9 @@ pub fn read_tree(folder: &Path) -> Result<Files, String> {
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
-                folders.push(path);
+                if entry.file_name() != "target" && entry.file_name() != ".backup" {
+                    folders.push(path);
+                }
             } else {
                 let text = fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
