@@ -81,23 +81,29 @@
 //! return with an event that carries the waker's token.
 //!
 //! ```
+//! use std::sync::Arc;
 //! use std::thread;
 //! use minimio::{Events, Poll, Waker};
 //!
 //! # fn main() -> std::io::Result<()> {
 //! let mut poll = Poll::new()?;
-//! let waker = Waker::new(&poll.registrator(), 99)?;
+//! let waker = Arc::new(Waker::new(&poll.registrator(), 99)?);
 //!
-//! // Another thread wakes the poll below, which has no timeout.
-//! let other = thread::spawn(move || waker.wake());
+//! // Another thread wakes the poll below long before its 5 s are up.
+//! let for_other = Arc::clone(&waker);
+//! let other = thread::spawn(move || for_other.wake());
 //!
 //! let mut events = Events::with_capacity(16);
-//! poll.poll(&mut events, None)?;
+//! let count = poll.poll(&mut events, Some(5_000))?;
+//! assert_eq!(count, 1);
 //! assert_eq!(events[0].id(), 99);
 //! other.join().unwrap()?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A waker lives as long as the runtime that uses it. Dropping it takes it
+//! off the queue, with any wake that `poll` has not reported yet.
 //!
 //! ## Closing the loop
 //!

@@ -166,7 +166,9 @@ fn check_token(token: Token) -> io::Result<()> {
 /// `poll` returns with an event that carries the waker's token.
 ///
 /// Wakes that come before the next `poll`, one or many, give it one event:
-/// a waker says "look again", not how many times it was asked to.
+/// a waker says "look again", not how many times it was asked to. Keep the
+/// waker for as long as the queue is polled: dropping it takes it off the
+/// queue, and a wake not yet reported may go with it.
 pub struct Waker {
     queue: Arc<Queue>,
     inner: sys::Waker,

@@ -34,6 +34,7 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
+    /// A new runtime, with no callback waiting yet.
     pub fn new() -> Runtime {
         Runtime {
             callbacks_to_run: VecDeque::new(),

@@ -45,6 +45,7 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
+    /// A new runtime, its pool threads started and waiting for tasks.
     pub fn new() -> Runtime {
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender);

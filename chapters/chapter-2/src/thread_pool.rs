@@ -12,7 +12,7 @@ pub const POOL_SIZE: usize = 4;
 
 // ANCHOR: node_thread
 /// One worker of the pool, as the main thread sees it.
-pub struct NodeThread {
+pub(crate) struct NodeThread {
     /// To wait for the thread to finish, when the runtime shuts down.
     pub(crate) handle: JoinHandle<()>,
     /// To send the thread its next task.

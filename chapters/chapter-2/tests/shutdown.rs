@@ -1,6 +1,8 @@
 //! Stage 2: dropping the runtime stops and joins every pool thread, and a
-//! new runtime can then run in the same process. In a file of its own (its
-//! own process), so that no other test's threads are counted.
+//! new runtime can then run in the same process.
+//!
+//! In a file of its own (its own process), so that no other test's threads
+//! are counted.
 
 mod common;
 
@@ -30,8 +32,7 @@ fn runtime_threads() -> Vec<String> {
 
 /// The threads `Runtime::new` starts: a pool of four.
 fn expected_threads() -> Vec<String> {
-    let pool_size = POOL_SIZE;
-    let mut names: Vec<String> = (0..pool_size).map(|n| format!("pool{n}")).collect();
+    let mut names: Vec<String> = (0..POOL_SIZE).map(|n| format!("pool{n}")).collect();
     names.sort();
     names
 }

@@ -65,6 +65,8 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
+    /// A new runtime, its pool threads and its epoll thread started and
+    /// waiting for work.
     pub fn new() -> Runtime {
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender);

@@ -1,7 +1,8 @@
 //! Dropping the runtime stops and joins every pool thread and the epoll
-//! thread, and a
-//! new runtime can then run in the same process. In a file of its own (its
-//! own process), so that no other test's threads are counted.
+//! thread, and a new runtime can then run in the same process.
+//!
+//! In a file of its own (its own process), so that no other test's threads
+//! are counted.
 
 mod common;
 
@@ -31,8 +32,7 @@ fn runtime_threads() -> Vec<String> {
 
 /// The threads `Runtime::new` starts: a pool of four, and the epoll thread.
 fn expected_threads() -> Vec<String> {
-    let pool_size = POOL_SIZE;
-    let mut names: Vec<String> = (0..pool_size).map(|n| format!("pool{n}")).collect();
+    let mut names: Vec<String> = (0..POOL_SIZE).map(|n| format!("pool{n}")).collect();
     names.push("epoll".to_string());
     names.sort();
     names

@@ -78,7 +78,7 @@ mod tests {
         deadline::within(10, || {
             crate::set_logging(false);
             let _installed = Installed::new(Runtime::new());
-            with_runtime(|runtime| runtime.set_timeout(30, |_| {}));
+            crate::set_timeout(30, |_| {});
             let ticks = event_loop();
             assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
         });

@@ -1,4 +1,4 @@
-//! The final stage's public API, used the way an outside program uses it:
+//! This stage's public API, used the way an outside program uses it:
 //! everything here must stay `pub`. Callbacks capture `Rc` state, and call
 //! the API again from inside.
 

@@ -1,7 +1,9 @@
 //! When `run` returns, every pool thread and the epoll thread have been
-//! joined, even after a panic; and a
-//! new runtime can then run in the same process. In a file of its own (its
-//! own process), so that no other test's threads are counted.
+//! joined, even after a panic; and a new runtime can then run in the same
+//! process.
+//!
+//! In a file of its own (its own process), so that no other test's threads
+//! are counted.
 
 mod common;
 

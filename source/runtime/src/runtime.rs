@@ -101,7 +101,12 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-//@ 9..
+    /// A new runtime, with no callback waiting yet. //@ 1
+    /// A new runtime, its pool threads started and waiting for tasks. //@ 2
+//@ 3..=8
+    /// A new runtime, its pool threads and its epoll thread started and
+    /// waiting for work.
+//@ or 9..
     /// A runtime with `UV_THREADPOOL_SIZE` pool threads if that variable
     /// is set (to a number from 1 to 1024), or else four.
 //@ end

@@ -40,7 +40,7 @@ fn pool_size_from(setting: Option<&str>) -> usize {
 
 // ANCHOR: node_thread
 /// One worker of the pool, as the main thread sees it.
-pub struct NodeThread {
+pub(crate) struct NodeThread {
     /// To wait for the thread to finish, when the runtime shuts down.
     pub(crate) handle: JoinHandle<()>,
     /// To send the thread its next task.

@@ -1,9 +1,9 @@
 //! Stage 5 at work: a program that hands everything to `Runtime::run`.
 //!
 //! The program asks for a computation on the pool, a GET that the slow
-//! server on 127.0.0.1 answers after 300 ms, and three timers. Some of the
-//! callbacks ask for more work in turn, which they can now do: the loop
-//! keeps going until nothing is pending.
+//! server on 127.0.0.1 answers after 300 ms, and two timers. Some of the
+//! callbacks ask for more work in turn (two more timers), which they can
+//! now do: the loop keeps going until nothing is pending.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
