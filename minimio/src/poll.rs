@@ -2,7 +2,8 @@
 //! `Registrator`, which adds sockets to it and can close it; and `Waker`,
 //! which ends a wait from another thread.
 //!
-//! Both share the backend's queue (`sys::Selector`) and a `closed` flag.
+//! All three share the backend's queue (`sys::Selector`) and a `closed`
+//! flag.
 //! What is the same on every backend lives here: the closed flag, the
 //! reserved token, and waiting out the whole timeout.
 
@@ -17,7 +18,7 @@ use crate::{Events, Interests, TcpStream, Token, sys};
 const DEFAULT_CAPACITY: usize = 64;
 
 // ANCHOR: queue
-/// What `Poll` and its `Registrator`s share.
+/// What `Poll`, its `Registrator`s and its `Waker`s share.
 struct Queue {
     selector: sys::Selector,
     closed: AtomicBool,

@@ -9,7 +9,7 @@ mod common;
 use std::fs;
 
 use common::within;
-use minimio::{Interests, Poll};
+use minimio::{Interests, Poll, Waker};
 
 fn open_file_descriptors() -> usize {
     fs::read_dir("/proc/self/fd")
@@ -47,5 +47,17 @@ fn polls_and_streams_leave_no_file_descriptor_open() {
             before,
             "after 100 registered streams"
         );
+
+        // Wakers, woken or not, dropped before or after their poll.
+        for token in 0..100 {
+            let poll = Poll::new().unwrap();
+            let waker = Waker::new(&poll.registrator(), token).unwrap();
+            if token % 2 == 0 {
+                waker.wake().unwrap();
+                drop(poll);
+            }
+            drop(waker);
+        }
+        assert_eq!(open_file_descriptors(), before, "after 100 wakers");
     });
 }

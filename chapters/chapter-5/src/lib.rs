@@ -5,10 +5,10 @@
 //! stage adds [`Runtime::run`]: it keeps the runtime where program code
 //! can find it, runs the program, then ticks through the loop's phases
 //! (timers, then poll: wait for events if any are awaited; running
-//! callbacks after each) for as long as anything is pending, and finally
-//! stops and joins every thread. Program code and callbacks use the free
-//! functions [`set_timeout`], [`register_pool_task`] and [`register_io`];
-//! the runtime's own methods are now its business alone.
+//! callbacks after each) for as long as the program waits for anything,
+//! and finally stops and joins every thread. Program code and callbacks
+//! use the free functions [`set_timeout`], [`register_pool_task`] and
+//! [`register_io`]; the runtime's own methods are now its business alone.
 
 #![forbid(unsafe_code)]
 

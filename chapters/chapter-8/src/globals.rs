@@ -37,8 +37,8 @@ pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
 // ANCHOR_END: functions
 
 // ANCHOR: node_functions
-/// Runs `callback` in the check phase of this tick, right after the poll
-/// phase: from an I/O or pool callback, before any timer.
+/// Runs `callback` in the next check phase, right after a poll phase: from
+/// an I/O or pool callback, that is this tick's, before any timer.
 pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
     with_runtime(|runtime| runtime.set_immediate(callback));
 }

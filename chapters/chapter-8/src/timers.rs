@@ -137,8 +137,8 @@ impl Runtime {
         self.timers.first_key_value().map(|(id, _)| id.deadline)
     }
 
-    /// Whether a timer is due already: one that the timer phase left for
-    /// the next tick, because of its budget.
+    /// Whether a timer is due already: one the timer phase left because of
+    /// its budget, one set during it, or one that fell due since.
     pub(crate) fn timer_is_due(&self) -> bool {
         self.next_timer_deadline()
             .is_some_and(|deadline| deadline <= Instant::now())

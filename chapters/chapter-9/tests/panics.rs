@@ -1,6 +1,6 @@
-//! A panic in a pool task becomes an error value for its
-//! callback, and the pool goes on; a panic in a callback stops the runtime
-//! cleanly, then goes on out of `run`.
+//! A panic in a pool task becomes an error value for its callback, and the
+//! pool goes on; a panic in a callback stops the runtime cleanly, then goes
+//! on out of `run`.
 
 mod common;
 

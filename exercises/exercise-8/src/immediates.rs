@@ -5,8 +5,9 @@ use crate::{Js, Runtime};
 
 // ANCHOR: immediates
 impl Runtime {
-    /// Runs `callback` in this tick's check phase, right after the poll
-    /// phase: so, from an I/O or pool callback, before any timer.
+    /// Runs `callback` in the next check phase, right after a poll phase:
+    /// from an I/O or pool callback, that is this tick's, before any timer.
+    /// An immediate set by an immediate waits for the next tick's.
     pub(crate) fn set_immediate(&mut self, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.immediates.push_back(callback_id);

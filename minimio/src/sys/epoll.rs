@@ -207,7 +207,8 @@ impl Waker {
     pub(crate) fn wake(&self, _selector: &Selector) -> io::Result<()> {
         match add_one(&self.eventfd) {
             // The counter is full (after 2^64 - 2 wakes): empty it, and
-            // write again.
+            // write again. If another thread has just emptied it, the read
+            // finds nothing, which is as good.
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 let mut count: u64 = 0;
                 let read = unsafe {
@@ -217,7 +218,10 @@ impl Waker {
                         size_of::<u64>(),
                     )
                 };
-                check(read as libc::c_int)?;
+                match check(read as libc::c_int) {
+                    Err(e) if e.kind() != io::ErrorKind::WouldBlock => return Err(e),
+                    _ => {}
+                }
                 add_one(&self.eventfd)
             }
             result => result,

@@ -107,8 +107,21 @@ impl Selector {
         self.poller.wait(&mut reported, timeout)?;
         events.clear();
         events.extend(reported.iter().map(|e| Event { id: e.key }));
-        // `notify` carries no key: the wakers' tokens are kept here.
-        events.extend(lock(&self.woken).drain(..).map(|id| Event { id }));
+        self.report_woken(events)
+    }
+
+    /// Adds the tokens of the wakers woken since the last wait (`notify`
+    /// carries no key of its own), as many as `events` has room for. Those
+    /// left over wait for the next call, which a `notify` makes come at
+    /// once.
+    fn report_woken(&self, events: &mut Events) -> io::Result<()> {
+        let mut woken = lock(&self.woken);
+        let room = events.capacity() - events.len();
+        let reported = woken.len().min(room);
+        events.extend(woken.drain(..reported).map(|id| Event { id }));
+        if !woken.is_empty() {
+            self.poller.notify()?;
+        }
         Ok(())
     }
 

@@ -12,9 +12,9 @@ use crate::{Js, Runtime, log}; //@ 7..
 
 // ANCHOR: run
 impl Runtime {
-    /// Runs `program`, then the event loop until nothing is pending; then
-    /// stops and joins every thread the runtime started. Callbacks all run
-    /// on the thread that calls `run`.
+    /// Runs `program`, then the event loop until it has nothing left to do;
+    /// then stops and joins every thread the runtime started. Callbacks all
+    /// run on the thread that calls `run`.
     ///
     /// If a callback panics, the threads are stopped and joined, and then
     /// the panic goes on, out of `run`, to its caller.
