@@ -5,24 +5,14 @@ mod common;
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Js, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, within};
+use common::{run_until_done, send_get, within};
 use minimio::TcpStream;
 use slow_server::SlowServer;
-
-fn send_get(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    stream
-}
 
 type Results = Rc<RefCell<Vec<(String, Js)>>>;
 

@@ -4,14 +4,11 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
-use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Js, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, tick, within};
-use minimio::TcpStream;
+use common::{run_until_done, send_get, tick, within};
 use slow_server::SlowServer;
 
 type Fired = Rc<RefCell<Vec<(String, Instant)>>>;
@@ -29,16 +26,6 @@ fn names(fired: &Fired) -> Vec<String> {
         .iter()
         .map(|(name, _)| name.clone())
         .collect()
-}
-
-fn send_get(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    stream
 }
 
 #[test]

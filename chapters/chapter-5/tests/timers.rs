@@ -4,16 +4,13 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
-use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
 };
-use common::within;
-use minimio::TcpStream;
+use common::{send_get, within};
 use slow_server::SlowServer;
 
 type Fired = Rc<RefCell<Vec<(String, Instant)>>>;
@@ -31,16 +28,6 @@ fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
     let for_program = Rc::clone(&fired);
     Runtime::new().run(move || program(&for_program));
     fired.take()
-}
-
-fn send_get(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    stream
 }
 
 #[test]

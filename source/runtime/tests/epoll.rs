@@ -6,26 +6,17 @@ mod common;
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener; //@ ..=4
+use std::net::{SocketAddr, TcpListener}; //@ 5..
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Js, Runtime, ThreadPoolTaskKind}; //@ ..=4
 use common::stage::{Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task}; //@ 5..
-use common::{run_until_done, within}; //@ ..=4
-use common::within; //@ 5..
+use common::{run_until_done, send_get, within}; //@ ..=4
+use common::{send_get, within}; //@ 5..
 use minimio::TcpStream;
 use slow_server::SlowServer;
-
-fn send_get(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    stream
-}
 
 //@ ..=4
 type Results = Rc<RefCell<Vec<(String, Js)>>>;

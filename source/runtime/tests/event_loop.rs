@@ -6,8 +6,6 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
-use std::net::SocketAddr;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::thread;
@@ -16,24 +14,13 @@ use std::time::{Duration, Instant};
 use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
 };
-use common::within;
-use minimio::TcpStream;
+use common::{send_get, within};
 use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
 
 fn note(log: &Log, line: impl Into<String>) {
     log.borrow_mut().push(line.into());
-}
-
-fn send_get(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    stream
 }
 
 /// The message of a panic caught by `catch_unwind`.

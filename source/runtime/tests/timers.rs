@@ -5,8 +5,6 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
-use std::net::SocketAddr;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -16,9 +14,8 @@ use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
 };
 //@ end
-use common::{run_until_done, tick, within}; //@ 4
-use common::within; //@ 5..
-use minimio::TcpStream;
+use common::{run_until_done, send_get, tick, within}; //@ 4
+use common::{send_get, within}; //@ 5..
 use slow_server::SlowServer;
 
 type Fired = Rc<RefCell<Vec<(String, Instant)>>>;
@@ -50,16 +47,6 @@ fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
 }
 
 //@ end
-fn send_get(address: SocketAddr, path: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    stream
-}
-
 //@ 4
 #[test]
 fn timers_fire_in_deadline_order() {

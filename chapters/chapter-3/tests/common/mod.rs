@@ -3,6 +3,8 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::io::Write;
+use std::net::SocketAddr;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -11,6 +13,8 @@ use std::time::{Duration, Instant};
 pub use chapter_3 as stage;
 
 use stage::Runtime;
+
+use minimio::TcpStream;
 
 /// Runs a test under a time limit, so that a hang fails instead of
 /// stalling the run; and quietly: the runtime's log lines would bury the
@@ -32,6 +36,18 @@ pub fn eventually(seconds: u64, mut condition: impl FnMut() -> bool) -> bool {
         thread::sleep(Duration::from_millis(1));
     }
     true
+}
+
+/// Connects to `address` and sends a GET for `path`; the answer is left
+/// for the runtime to read.
+pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
 }
 
 /// Drives the runtime the way this stage's `main.rs` does, until nothing

@@ -3,6 +3,8 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::io::Write; //@ 3..
+use std::net::SocketAddr; //@ 3..
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,6 +14,10 @@ pub use chapter_{{stage}} as stage;
 //@ 2..=4
 
 use stage::Runtime;
+//@ end
+//@ 3..
+
+use minimio::TcpStream;
 //@ end
 
 /// Runs a test under a time limit, so that a hang fails instead of
@@ -35,6 +41,20 @@ pub fn eventually(seconds: u64, mut condition: impl FnMut() -> bool) -> bool {
     }
     true
 }
+//@ 3..
+
+/// Connects to `address` and sends a GET for `path`; the answer is left
+/// for the runtime to read.
+pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
+}
+//@ end
 //@ 2..=4
 
 /// Drives the runtime the way this stage's `main.rs` does, until nothing
