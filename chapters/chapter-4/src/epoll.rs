@@ -166,8 +166,9 @@ impl Reading {
 // ANCHOR: register_io
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
-    /// sent to `callback` as a `Js::String`. The epoll thread does the
-    /// waiting; the main thread does the reading.
+    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
+    /// fails. The epoll thread does the waiting; the main thread does the
+    /// reading.
     pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         match self

@@ -27,8 +27,8 @@ pub use globals::{register_io, register_pool_task, set_timeout};
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
 pub use types::{Js, ThreadPoolTaskKind};
-// From here on, a program needs neither: the runtime makes its tasks, and
-// its events stay between its threads.
+// A program needs neither: the runtime makes its own tasks, and its events
+// stay between its threads.
 use types::{PollEvent, Task};
 
 // ANCHOR: log

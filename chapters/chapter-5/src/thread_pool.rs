@@ -69,6 +69,13 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) {
         let callback_id = self.add_callback(callback);
+        if kind == ThreadPoolTaskKind::Close {
+            // Not work, but the message that stops a pool thread: the
+            // callback would wait for ever, for a thread that is gone.
+            let error = Js::Error("a Close task is not work: it would stop a pool thread".into());
+            self.callback_ready(callback_id, error);
+            return;
+        }
         self.tasks_waiting
             .push_back(Task::new(kind, callback_id, work));
         if self.available_threads.is_empty() {

@@ -2,6 +2,8 @@
 //!
 //! In this crate, "pending" means one thing: awaited. A pending event is
 //! one the program still waits for.
+//! (Node calls one phase of the loop "pending callbacks": the callbacks it
+//! runs are not awaited any more, and here they are called deferred.)
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
@@ -129,12 +131,14 @@ impl Runtime {
     /// beside what it counts is one forgotten line away from being wrong.
     /// Timers keep their callbacks apart from the queue, so each timer
     /// counts too, and an interval for as long as it runs.
+    /// An immediate counts until its check phase: it awaits that.
     pub(crate) fn pending_events(&self) -> usize {
         self.callback_queue.len() + self.timers.len()
     }
 
     // ANCHOR: handle_event
-    /// An event has arrived: its callback is ready to run.
+    /// An event has arrived: get its callback ready to run; or, for a
+    /// socket, read what came, which may make its callback ready.
     fn handle_event(&mut self, event: PollEvent) {
         match event {
             PollEvent::Threadpool((thread_id, callback_id, value)) => {
@@ -179,9 +183,9 @@ impl Runtime {
 
 // ANCHOR: pending
 impl Runtime {
-    /// Gets a callback ready to run in the next tick's pending phase,
-    /// rather than in the phase that is running now.
-    pub(crate) fn callback_ready_next_tick(&mut self, callback_id: usize, value: Js) {
+    /// Gets a callback ready, but for the next tick's pending phase rather
+    /// than for the phase that is running now.
+    pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
         let callback = self.take_callback(callback_id);
         self.deferred_callbacks.push_back((callback, value));
     }
@@ -208,10 +212,12 @@ impl Runtime {
     /// The poll phase's wait: sleeps until at least one event arrives, then
     /// handles it and every other event that has arrived meanwhile. The
     /// epoll thread wakes it when the next timer is due. When it may not
-    /// sleep, it only takes the events that have arrived.
+    /// sleep, it only takes the events that have arrived, and leaves the
+    /// epoll thread's deadline alone: woken for nothing, the epoll thread
+    /// would send a `Timeout` that made the next poll phase end at once.
     pub(crate) fn wait_for_events(&mut self) {
-        self.set_epoll_timeout();
         if self.may_sleep() {
+            self.set_epoll_timeout();
             let event = self
                 .event_receiver
                 .recv()

@@ -36,8 +36,8 @@ pub use runtime::Runtime;
 pub use thread_pool::{POOL_SIZE, pool_size_from_environment};
 pub use timers::TimerId;
 pub use types::{Js, ThreadPoolTaskKind};
-// From here on, a program needs neither: the runtime makes its tasks, and
-// its events stay between its threads.
+// A program needs neither: the runtime makes its own tasks, and its events
+// stay between its threads.
 use types::{PollEvent, Task};
 
 // ANCHOR: log

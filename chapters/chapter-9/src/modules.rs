@@ -133,7 +133,7 @@ fn send_request(url: &Url) -> Result<TcpStream, String> {
 fn fail_later(callback: impl FnOnce(Js) + 'static, message: String) {
     with_runtime(|runtime| {
         let callback_id = runtime.add_callback(callback);
-        runtime.callback_ready_next_tick(callback_id, Js::Error(message));
+        runtime.defer_callback(callback_id, Js::Error(message));
     });
 }
 // ANCHOR_END: fail_later

@@ -86,7 +86,7 @@ impl Runtime {
     }
 
     // ANCHOR: handle_event
-    /// An event has arrived: its callback is ready to run.
+    /// An event has arrived: get its callback ready to run.
     pub fn handle_event(&mut self, event: PollEvent) {
         match event {
             PollEvent::Threadpool((thread_id, callback_id, value)) => {

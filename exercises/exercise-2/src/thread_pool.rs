@@ -69,6 +69,13 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) {
         let callback_id = self.add_callback(callback);
+        if kind == ThreadPoolTaskKind::Close {
+            // Not work, but the message that stops a pool thread: the
+            // callback would wait for ever, for a thread that is gone.
+            let error = Js::Error("a Close task is not work: it would stop a pool thread".into());
+            self.callback_ready(callback_id, error);
+            return;
+        }
         self.tasks_waiting
             .push_back(Task::new(kind, callback_id, work));
         if self.available_threads.is_empty() {
@@ -82,12 +89,16 @@ impl Runtime {
     /// Hands waiting tasks to idle threads, oldest task first. Tasks that
     /// find no idle thread stay in the queue.
     fn dispatch_waiting_tasks(&mut self) {
-        todo!("exercise 2: Hand the waiting tasks to idle threads, oldest task first, each down its thread's own channel; a task that finds no idle thread stays in tasks_waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md).")
+        todo!(
+            "exercise 2: Hand the waiting tasks to idle threads, oldest task first, each down its thread's own channel; a task that finds no idle thread stays in tasks_waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+        )
     }
 
     /// A pool thread has sent its result: it can take the next task.
     pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
-        todo!("exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md).")
+        todo!(
+            "exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+        )
     }
 }
 // ANCHOR_END: register

@@ -62,7 +62,9 @@ impl Reading {
     /// Reads everything that has arrived. Returns `true` once the peer has
     /// closed the connection: then the response is whole.
     fn read_available(&mut self) -> io::Result<bool> {
-        todo!("exercise 3: Read what has arrived into received, until the socket would block; return Ok(true) once the peer has closed the connection. The book explains it in \"Reading what has arrived\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md).")
+        todo!(
+            "exercise 3: Read what has arrived into received, until the socket would block; return Ok(true) once the peer has closed the connection. The book explains it in \"Reading what has arrived\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
+        )
     }
 }
 // ANCHOR_END: reading
@@ -70,8 +72,9 @@ impl Reading {
 // ANCHOR: register_io
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
-    /// sent to `callback` as a `Js::String`. The epoll thread does the
-    /// waiting; the main thread does the reading.
+    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
+    /// fails. The epoll thread does the waiting; the main thread does the
+    /// reading.
     pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         match self
@@ -125,7 +128,9 @@ impl Runtime {
     /// Not all there yet. Each registration reports the socket once, so
     /// register it again to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
-        todo!("exercise 3: The response is not whole yet: register the stream again for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error. The book explains it in \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md).")
+        todo!(
+            "exercise 3: The response is not whole yet: register the stream again for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error. The book explains it in \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
+        )
     }
     // ANCHOR_END: wait_for_more
 }

@@ -97,7 +97,9 @@ impl Runtime {
     /// wake it, since it may be asleep until a later deadline, or with
     /// none at all.
     pub(crate) fn set_epoll_timeout(&mut self) {
-        todo!("exercise 4: Tell the epoll thread the deadline of the next timer (or None); if it is sooner than the one it knows, wake it with epoll_waker, so that it reads the deadline again. The book explains it in \"Telling the epoll thread\" and \"Waking the epoll thread\", on the page \"Stage 4: timers\" (book/src/chapter-4.md).")
+        todo!(
+            "exercise 4: Tell the epoll thread the deadline of the next timer (or None); if it is sooner than the one it knows, wake it with epoll_waker, so that it reads the deadline again. The book explains it in \"Telling the epoll thread\" and \"Waking the epoll thread\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
+        )
     }
 }
 // ANCHOR_END: set_epoll_timeout
@@ -153,8 +155,9 @@ impl Reading {
 // ANCHOR: register_io
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
-    /// sent to `callback` as a `Js::String`. The epoll thread does the
-    /// waiting; the main thread does the reading.
+    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
+    /// fails. The epoll thread does the waiting; the main thread does the
+    /// reading.
     pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         match self

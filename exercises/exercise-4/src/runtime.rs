@@ -118,7 +118,8 @@ impl Runtime {
     }
 
     // ANCHOR: handle_event
-    /// An event has arrived: its callback is ready to run.
+    /// An event has arrived: get its callback ready to run; or, for a
+    /// socket, read what came, which may make its callback ready.
     pub fn handle_event(&mut self, event: PollEvent) {
         match event {
             PollEvent::Threadpool((thread_id, callback_id, value)) => {

@@ -28,7 +28,9 @@ impl Runtime {
     /// The timer phase: every timer whose deadline has passed gets its
     /// callback ready, earliest first.
     pub fn process_expired_timers(&mut self) {
-        todo!("exercise 4: The timer phase: take every timer whose deadline has passed off the set, earliest first, and get its callback ready with Js::Undefined. The book explains it in \"The timer phase\", on the page \"Stage 4: timers\" (book/src/chapter-4.md).")
+        todo!(
+            "exercise 4: The timer phase: take every timer whose deadline has passed off the set, earliest first, and get its callback ready with Js::Undefined. The book explains it in \"The timer phase\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
+        )
     }
 
     /// When the next timer is due, if there is one.

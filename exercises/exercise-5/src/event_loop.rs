@@ -25,7 +25,9 @@ impl Runtime {
 /// while the program waits for an event, or a callback waits to run.
 /// Returns how many ticks it took.
 fn event_loop() -> usize {
-    todo!("exercise 5: Tick after tick, while the runtime is alive: count and print the tick, then run the timers phase and the poll phase. Once nothing is pending, say so, and return how many ticks it took. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md).")
+    todo!(
+        "exercise 5: Tick after tick, while the runtime is alive: count and print the tick, then run the timers phase and the poll phase. Once nothing is pending, say so, and return how many ticks it took. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+    )
 }
 // ANCHOR_END: event_loop
 
@@ -48,7 +50,9 @@ fn poll_for_events() {
 /// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
-    todo!("exercise 5: Run every ready callback, one at a time, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md).")
+    todo!(
+        "exercise 5: Run every ready callback, one at a time, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+    )
 }
 // ANCHOR_END: phases
 

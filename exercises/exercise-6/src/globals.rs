@@ -28,7 +28,7 @@ pub fn register_pool_task(
 }
 
 /// Reads `stream` until the peer closes it, then runs `callback` with all
-/// it sent.
+/// it sent; or with a `Js::Error`, if the socket fails.
 pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
     with_runtime(|runtime| runtime.register_io(stream, callback));
 }

@@ -18,7 +18,9 @@ impl Fs {
     /// Reads the file at `path`. The callback gets its text as a
     /// `Js::String`, or a `Js::Error` that says why it could not be read.
     pub fn read(path: &str, callback: impl FnOnce(Js) + 'static) {
-        todo!("exercise 6: Read the file on a pool thread (a FileRead task); the callback gets Js::String with its text, or Js::Error saying why not. The book explains it in \"`Fs`: reading a file\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md).")
+        todo!(
+            "exercise 6: Read the file on a pool thread (a FileRead task); the callback gets Js::String with its text, or Js::Error saying why not. The book explains it in \"`Fs`: reading a file\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md)."
+        )
     }
 }
 // ANCHOR_END: fs
@@ -33,7 +35,9 @@ impl Crypto {
     /// or a `Js::Error` if it is too large for a `usize`. Each step of `n`
     /// takes about 1.6 times as long as the one before.
     pub fn encrypt(n: usize, callback: impl FnOnce(Js) + 'static) {
-        todo!("exercise 6: Compute fib(n) on a pool thread (an Encrypt task) with fibonacci; if fibonacci_fits(n) is false, the callback gets a Js::Error instead. The book explains it in \"`Crypto`: work for the CPU\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md).")
+        todo!(
+            "exercise 6: Compute fib(n) on a pool thread (an Encrypt task) with fibonacci; if fibonacci_fits(n) is false, the callback gets a Js::Error instead. The book explains it in \"`Crypto`: work for the CPU\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md)."
+        )
     }
 }
 
@@ -71,7 +75,9 @@ impl Http {
     /// `Js::Error` if the URL is malformed, the connection is refused, or
     /// it breaks.
     pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
-        todo!("exercise 6: Parse the URL, send the request (send_request), and let the runtime read the answer (register_io); any error reaches the callback through fail_later. The book explains it in \"`Http`: a GET through the epoll thread\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md).")
+        todo!(
+            "exercise 6: Parse the URL, send the request (send_request), and let the runtime read the answer (register_io); any error reaches the callback through fail_later. The book explains it in \"`Http`: a GET through the epoll thread\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md)."
+        )
     }
 
     /// The book's slow GET: asks the workspace's slow server at `url` to

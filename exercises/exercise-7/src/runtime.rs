@@ -125,7 +125,8 @@ impl Runtime {
     }
 
     // ANCHOR: handle_event
-    /// An event has arrived: its callback is ready to run.
+    /// An event has arrived: get its callback ready to run; or, for a
+    /// socket, read what came, which may make its callback ready.
     fn handle_event(&mut self, event: PollEvent) {
         match event {
             PollEvent::Threadpool((thread_id, callback_id, value)) => {
@@ -171,10 +172,12 @@ impl Runtime {
     /// The poll phase's wait: sleeps until at least one event arrives, then
     /// handles it and every other event that has arrived meanwhile. The
     /// epoll thread wakes it when the next timer is due. When it may not
-    /// sleep, it only takes the events that have arrived.
+    /// sleep, it only takes the events that have arrived, and leaves the
+    /// epoll thread's deadline alone: woken for nothing, the epoll thread
+    /// would send a `Timeout` that made the next poll phase end at once.
     pub(crate) fn wait_for_events(&mut self) {
-        self.set_epoll_timeout();
         if self.may_sleep() {
+            self.set_epoll_timeout();
             let event = self
                 .event_receiver
                 .recv()

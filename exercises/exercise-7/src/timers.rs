@@ -101,7 +101,9 @@ impl Runtime {
     /// longer keeps the loop alive. An id that has already fired, or that
     /// was never issued, is ignored.
     pub(crate) fn clear_timer(&mut self, id: TimerId) {
-        todo!("exercise 7: Cancel a timeout or an interval: an interval is forgotten and its next firing taken out of timers; a timeout that has not fired is taken out of timers. Ignore ids that are not waiting. The book explains it in \"Timer ids and `clear_timeout`\", on the page \"Stage 7: timers as Node has them\" (book/src/chapter-7.md).")
+        todo!(
+            "exercise 7: Cancel a timeout or an interval: an interval is forgotten and its next firing taken out of timers; a timeout that has not fired is taken out of timers. Ignore ids that are not waiting. The book explains it in \"Timer ids and `clear_timeout`\", on the page \"Stage 7: timers as Node has them\" (book/src/chapter-7.md)."
+        )
     }
 }
 // ANCHOR_END: interval
@@ -114,7 +116,9 @@ impl Runtime {
     /// even at 0 ms. An interval is armed again, from now, before its
     /// callback runs.
     pub(crate) fn next_due_timer(&mut self, now: Instant, newest: usize) -> Option<Callback> {
-        todo!("exercise 7: Take the first timer if it is due by now and was set no later than newest; arm an interval again, from now, before handing out its callback. The book explains it in \"`set_interval` and `clear_interval`\" and \"A timer set during the timers phase waits\", on the page \"Stage 7: timers as Node has them\" (book/src/chapter-7.md).")
+        todo!(
+            "exercise 7: Take the first timer if it is due by now and was set no later than newest; arm an interval again, from now, before handing out its callback. The book explains it in \"`set_interval` and `clear_interval`\" and \"A timer set during the timers phase waits\", on the page \"Stage 7: timers as Node has them\" (book/src/chapter-7.md)."
+        )
     }
 
     /// When the next timer is due, if there is one.

@@ -112,4 +112,21 @@ mod tests {
             assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
         });
     }
+
+    #[test]
+    fn a_timer_due_already_costs_no_extra_tick() {
+        deadline::within(10, || {
+            crate::set_logging(false);
+            let _installed = Installed::new(Runtime::new());
+            // Tick 1 runs the first timer, whose timer is due at once, so
+            // the poll phase does not sleep; tick 2 runs it, and sleeps
+            // until the 300 ms timer, which tick 3 runs.
+            crate::set_timeout(0, |_| {
+                crate::set_timeout(0, |_| {});
+            });
+            crate::set_timeout(300, |_| {});
+            let ticks = event_loop();
+            assert!(ticks <= 3, "the loop took {ticks} ticks for three timers");
+        });
+    }
 }

@@ -17,7 +17,9 @@ impl Runtime {
     /// began, at most `limit` of them. An immediate set while these run
     /// waits for the next tick's check phase.
     pub(crate) fn ready_immediates(&mut self, limit: usize) {
-        todo!("exercise 8: The check phase: get ready the immediates that were set before it began, at most limit of them; immediates set while they run wait for the next tick. The book explains it in \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md).")
+        todo!(
+            "exercise 8: The check phase: get ready the immediates that were set before it began, at most limit of them; immediates set while they run wait for the next tick. The book explains it in \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md)."
+        )
     }
 }
 // ANCHOR_END: immediates

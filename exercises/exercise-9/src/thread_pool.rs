@@ -21,7 +21,9 @@ pub fn pool_size_from_environment() -> usize {
 }
 
 fn pool_size_from(setting: Option<&str>) -> usize {
-    todo!("exercise 9: Read the pool size from the setting: a number from 1 to 1024, spaces around it allowed; anything else, or no setting at all, gives POOL_SIZE. The book explains it in \"A pool of any size\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md).")
+    todo!(
+        "exercise 9: Read the pool size from the setting: a number from 1 to 1024, spaces around it allowed; anything else, or no setting at all, gives POOL_SIZE. The book explains it in \"A pool of any size\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md)."
+    )
 }
 // ANCHOR_END: pool_size
 
@@ -84,7 +86,9 @@ fn run_contained(work: Box<dyn FnOnce() -> Js + Send>) -> Js {
 
 /// The message a panic was given, if it was given one.
 fn panic_message(panic: &(dyn Any + Send)) -> String {
-    todo!("exercise 9: The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give. The book explains it in \"In a pool task\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md).")
+    todo!(
+        "exercise 9: The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give. The book explains it in \"In a pool task\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md)."
+    )
 }
 // ANCHOR_END: work
 
@@ -99,6 +103,13 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) {
         let callback_id = self.add_callback(callback);
+        if kind == ThreadPoolTaskKind::Close {
+            // Not work, but the message that stops a pool thread: the
+            // callback would wait for ever, for a thread that is gone.
+            let error = Js::Error("a Close task is not work: it would stop a pool thread".into());
+            self.defer_callback(callback_id, error);
+            return;
+        }
         self.tasks_waiting
             .push_back(Task::new(kind, callback_id, work));
         if self.available_threads.is_empty() {

@@ -190,8 +190,9 @@ impl Reading {
 // ANCHOR: register_io
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
-    /// sent to `callback` as a `Js::String`. The epoll thread does the
-    /// waiting; the main thread does the reading.
+    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
+    /// fails. The epoll thread does the waiting; the main thread does the
+    /// reading.
     pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) { //@ ..=4
     pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) { //@ 5..
         let callback_id = self.add_callback(callback);
@@ -210,7 +211,7 @@ impl Runtime {
                 // Found before any work began: it waits for the pending phase. //@ 8..
                 let message = format!("cannot wait for the socket: {error}");
                 self.callback_ready(callback_id, Js::Error(message)); //@ ..=7
-                self.callback_ready_next_tick(callback_id, Js::Error(message)); //@ 8..
+                self.defer_callback(callback_id, Js::Error(message)); //@ 8..
             }
         }
     }

@@ -129,8 +129,8 @@ pub use timers::TimerId; //@ 7..
 pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind}; //@ ..=4
 //@ 5..
 pub use types::{Js, ThreadPoolTaskKind};
-// From here on, a program needs neither: the runtime makes its tasks, and
-// its events stay between its threads.
+// A program needs neither: the runtime makes its own tasks, and its events
+// stay between its threads.
 use types::{PollEvent, Task};
 //@ end
 

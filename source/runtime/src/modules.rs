@@ -140,7 +140,7 @@ fn fail_later(callback: impl FnOnce(Js) + 'static, message: String) {
     with_runtime(|runtime| {
         let callback_id = runtime.add_callback(callback);
         runtime.callback_ready(callback_id, Js::Error(message)); //@ ..=7
-        runtime.callback_ready_next_tick(callback_id, Js::Error(message)); //@ 8..
+        runtime.defer_callback(callback_id, Js::Error(message)); //@ 8..
     });
 }
 // ANCHOR_END: fail_later

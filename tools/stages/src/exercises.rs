@@ -263,7 +263,15 @@ fn open_gap(text: &str, gap: &Gap, message: &str) -> Result<String, String> {
         .iter()
         .map(|line| line.to_string())
         .collect();
-    output.push(format!("{indent}    todo!({message:?})"));
+    // Laid out as rustfmt would: on one line if it fits in 100 columns.
+    let one_line = format!("{indent}    todo!({message:?})");
+    if one_line.len() <= 100 {
+        output.push(one_line);
+    } else {
+        output.push(format!("{indent}    todo!("));
+        output.push(format!("{indent}        {message:?}"));
+        output.push(format!("{indent}    )"));
+    }
     output.extend(lines[body_end..].iter().map(|line| line.to_string()));
     Ok(output.join("\n") + "\n")
 }

@@ -126,9 +126,10 @@ pub fn check(workspace: &Path) -> Result<Vec<String>, String> {
     for (path, text) in &expected {
         match found.get(path) {
             None => problems.push(format!("{path} is missing")),
-            Some(on_disk) if on_disk != text => {
-                problems.push(format!("{path} differs from what the source makes"))
-            }
+            Some(on_disk) if on_disk != text => problems.push(format!(
+                "{path} differs from what the source makes, from line {}",
+                first_difference(on_disk, text)
+            )),
             Some(_) => {}
         }
     }
@@ -136,6 +137,16 @@ pub fn check(workspace: &Path) -> Result<Vec<String>, String> {
         problems.push(format!("{path} is not made by the source"));
     }
     Ok(problems)
+}
+
+/// The number of the first line at which two texts differ, from 1.
+fn first_difference(one: &str, other: &str) -> usize {
+    let mut other_lines = other.lines();
+    let same = one
+        .lines()
+        .take_while(|line| other_lines.next() == Some(*line))
+        .count();
+    same + 1
 }
 
 /// Writes what the source makes, and removes what it no longer makes.

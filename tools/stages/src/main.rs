@@ -12,8 +12,9 @@ fn main() -> ExitCode {
     let outcome = match command.as_str() {
         "generate" => stages::generate(&workspace).map(|changes| {
             changes.iter().for_each(|change| println!("{change}"));
+            let s = if changes.len() == 1 { "" } else { "s" };
             println!(
-                "chapters/ and exercises/ are what source/ makes ({} changes)",
+                "chapters/ and exercises/ are what source/ makes ({} change{s})",
                 changes.len()
             );
             true

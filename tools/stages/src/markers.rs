@@ -143,8 +143,14 @@ impl Annotated {
             };
             let (code, directive) = (&line[..position], line[position + marker.len()..].trim());
             let parse_range = |text: &str, around: Stages| {
-                Stages::parse(text, around)
-                    .ok_or_else(|| format!("{at}: `{text}` is not a range of stages"))
+                if Stages::parse(text, Stages::ALL).is_none() {
+                    return Err(format!("{at}: `{text}` is not a range of stages"));
+                }
+                // A range that is fine on its own, but empty once its open
+                // end is cut to the block around it.
+                Stages::parse(text, around).ok_or_else(|| {
+                    format!("{at}: `{text}` is not within the block around it, `{around}`")
+                })
             };
             if !code.trim().is_empty() {
                 // A marker at the end of a line of code: that line only.
@@ -179,9 +185,18 @@ impl Annotated {
             }
         }
         if let Some(block) = open.last() {
+            // The last `end` closed the innermost block: the one that lacks
+            // its `end` may be any of those still open.
+            let still_open: Vec<String> = open
+                .iter()
+                .map(|block| format!("`{}` at line {}", block.stages, block.opened_at))
+                .collect();
             return Err(format!(
-                "{name}:{}: the block `{}` is never ended",
-                block.opened_at, block.stages
+                "{name}:{}: the block `{}` is never ended; an `end` is missing after one of \
+                 the blocks still open at the end of the file: {}",
+                block.opened_at,
+                block.stages,
+                still_open.join(", ")
             ));
         }
         Ok(Annotated { lines })
@@ -265,6 +280,12 @@ mod tests {
         assert!(error("//@ 3..\n").contains("a.rs:1: the block `3..` is never ended"));
         assert!(error("x\n//@ end\n").contains("a.rs:2: `end` without"));
         assert!(error("//@ 5..\n//@ 2..=6\n//@ end\n//@ end\n").contains("a.rs:2"));
+        let unclosed = error("//@ 3..\n//@ 6..=7\nx\n");
+        assert!(
+            unclosed.contains("`3..` at line 1, `6..=7` at line 2"),
+            "{unclosed}"
+        );
+        assert!(error("//@ 6..=7\n//@ 8..\n//@ end\n//@ end\n").contains("not within"));
         assert!(error("//@ 2..=6\n//@ or 5..\n//@ end\n").contains("overlaps"));
         assert!(error("x //@ 10..\n").contains("the last stage is 9"));
         assert!(error("x //@ soon\n").contains("not a range"));
