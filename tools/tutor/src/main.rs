@@ -23,7 +23,6 @@ mod check;
 mod exercise;
 
 use std::path::{Path, PathBuf};
-
 use std::process::ExitCode;
 
 use exercise::Exercise;
