@@ -178,10 +178,31 @@ fn page_title(summary: &str, page_file: &str) -> Option<String> {
     Some(title.to_string())
 }
 
+/// Which gaps of an exercise are left open.
+#[derive(Clone, Copy)]
+pub enum Open<'a> {
+    /// Every gap: the exercise as it is handed out.
+    All,
+    /// Only this one, the others filled in as in the chapter, under a
+    /// package name of its own.
+    Only(&'a Gap),
+    /// None: the exercise solved as the chapter solves it.
+    None,
+}
+
+impl Open<'_> {
+    fn includes(&self, gap: &Gap) -> bool {
+        match self {
+            Open::All => true,
+            Open::Only(only) => only.function == gap.function,
+            Open::None => false,
+        }
+    }
+}
+
 /// The files of an exercise, by their path in its folder: the chapter's
-/// crate with every gap open, or with only `only` open (the others
-/// filled in as in the chapter, under a package name of its own).
-pub fn files(workspace: &Path, exercise: &Exercise, only: Option<&Gap>) -> Result<Files, String> {
+/// crate with the gaps `open` left open.
+pub fn files(workspace: &Path, exercise: &Exercise, open: Open) -> Result<Files, String> {
     let stage = exercise.stage;
     let mut files = Files::new();
     for (path, text) in chapter(workspace, stage)? {
@@ -190,7 +211,7 @@ pub fn files(workspace: &Path, exercise: &Exercise, only: Option<&Gap>) -> Resul
         }
         let mut text = text;
         for gap in exercise.gaps.iter().filter(|gap| gap.file == path) {
-            if only.is_none_or(|only| only.function == gap.function) {
+            if open.includes(gap) {
                 text = open_gap(&text, gap, &exercise.todo_message(gap))
                     .map_err(|why| format!("exercise {stage}: {path}: {why}"))?;
             }
@@ -200,9 +221,9 @@ pub fn files(workspace: &Path, exercise: &Exercise, only: Option<&Gap>) -> Resul
         }
         files.insert(path, text);
     }
-    let package = match only {
-        Some(gap) => exercise.gap_package(gap),
-        None => exercise.package(),
+    let package = match open {
+        Open::Only(gap) => exercise.gap_package(gap),
+        Open::All | Open::None => exercise.package(),
     };
     let tests = chapter(workspace, stage)?
         .into_keys()

@@ -14,10 +14,12 @@
 //!   `gaps.md`, which says which function bodies each exercise leaves for
 //!   the student (see [`exercises`]).
 //!
-//! `cargo run -p stages -- generate` writes `chapters/` and `exercises/`;
+//! `cargo run -p stages -- generate` writes `chapters/` and `exercises/`,
+//! and GitHub Classroom's grading files (see [`classroom`]);
 //! `cargo run -p stages -- check` fails, naming the files, when what is on
 //! disk is not what the source makes.
 
+pub mod classroom;
 pub mod exercises;
 pub mod markers;
 
@@ -31,7 +33,8 @@ use markers::Annotated;
 pub type Files = BTreeMap<String, String>;
 
 /// What the source makes: every file under `chapters/` and `exercises/`,
-/// by its path from the top of the workspace.
+/// and the grading files under `.github/`, by their path from the top of
+/// the workspace.
 pub fn generated(workspace: &Path) -> Result<Files, String> {
     let stages = stages(workspace)?;
     let mut files = Files::new();
@@ -41,12 +44,14 @@ pub fn generated(workspace: &Path) -> Result<Files, String> {
             files.insert(format!("{folder}/{path}"), text);
         }
     }
-    for exercise in exercises::all(workspace)? {
+    let exercises = exercises::all(workspace)?;
+    for exercise in &exercises {
         let folder = format!("exercises/{}", exercise.package());
-        for (path, text) in exercises::files(workspace, &exercise, None)? {
+        for (path, text) in exercises::files(workspace, exercise, exercises::Open::All)? {
             files.insert(format!("{folder}/{path}"), text);
         }
     }
+    files.extend(classroom::files(&exercises));
     for (path, text) in read_tree(&workspace.join("source/exercises"))? {
         if path != exercises::GAPS {
             files.insert(format!("exercises/{path}"), text);
@@ -173,9 +178,14 @@ pub fn generate(workspace: &Path) -> Result<Vec<String>, String> {
 
 /// Every file under `chapters/` and `exercises/` that the source owns: all
 /// of them but Cargo's own (a lock file, a build folder) and the copies
-/// `tutor reset` keeps of a student's work.
+/// `tutor reset` keeps of a student's work. And GitHub Classroom's two.
 fn on_disk(workspace: &Path) -> Result<Files, String> {
     let mut files = Files::new();
+    for path in [classroom::AUTOGRADING, classroom::WORKFLOW] {
+        if let Ok(text) = fs::read_to_string(workspace.join(path)) {
+            files.insert(path.to_string(), text);
+        }
+    }
     for folder in ["chapters", "exercises"] {
         for (path, text) in read_tree(&workspace.join(folder))? {
             let path = format!("{folder}/{path}");

@@ -1,8 +1,9 @@
 //! `cargo run -p stages -- generate`: makes `chapters/` and `exercises/`
-//! from `source/`.
+//! from `source/`, and GitHub Classroom's grading files in `.github/`.
 //!
 //! `cargo run -p stages -- check`: fails, naming each file, if anything
-//! under `chapters/` or `exercises/` is not what `source/` makes; for CI.
+//! under `chapters/`, `exercises/` or `.github/` is not what `source/`
+//! makes; for CI.
 
 use std::process::ExitCode;
 
@@ -14,14 +15,14 @@ fn main() -> ExitCode {
             changes.iter().for_each(|change| println!("{change}"));
             let s = if changes.len() == 1 { "" } else { "s" };
             println!(
-                "chapters/ and exercises/ are what source/ makes ({} change{s})",
+                "chapters/, exercises/ and .github/ are what source/ makes ({} change{s})",
                 changes.len()
             );
             true
         }),
         "check" => stages::check(&workspace).map(|problems| {
             if problems.is_empty() {
-                println!("chapters/ and exercises/ are what source/ makes");
+                println!("chapters/, exercises/ and .github/ are what source/ makes");
                 return true;
             }
             problems.iter().for_each(|problem| println!("{problem}"));

@@ -1,382 +1,289 @@
-//! Running an exercise's tests, and saying what came of it.
+//! Checking exercises: build their tests, run them, and say what came of
+//! it, to a student or to a machine.
 
-use std::fs;
-use std::path::Path;
-use std::process::Command;
+use std::collections::BTreeMap;
+use std::thread;
+use std::time::Instant;
 
+use crate::compile::{self, Built};
 use crate::exercise::{self, Exercise};
+use crate::formats::{self, Format};
+use crate::places::Places;
+use crate::report::{self, Report, Status, indent};
+use crate::run::{self, TestResult};
+use crate::terminal;
 
-/// What one run of an exercise's tests showed.
-enum Outcome {
-    Passes,
-    /// The code does not compile: the compiler's first error.
-    DoesNotCompile(String),
-    /// A test failed: its name, and what it said.
-    Fails {
-        test: String,
-        message: String,
-    },
+/// How thoroughly to run an exercise's tests.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Thoroughness {
+    /// Every test, for the counts and the first failing test.
+    Every,
+    /// Until one test fails: enough to tell "passes" from "not yet".
+    UntilOneFails,
 }
 
-/// Runs the tests of `exercise` (the chapter's test files, against the
-/// student's code).
-fn run_tests(workspace: &Path, exercise: &Exercise) -> Result<Outcome, String> {
-    let output = cargo()
-        .args(["test", "--manifest-path", "exercises/Cargo.toml", "-p"])
-        .arg(exercise.package())
-        .args(["--no-fail-fast", "--color=never", "--", "--color=never"])
-        // The panic's message is what helps here, not a backtrace.
-        .env("RUST_BACKTRACE", "0")
-        .current_dir(workspace)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if output.status.success() {
-        return Ok(Outcome::Passes);
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if let Some(error) = first_compile_error(&stderr) {
-        return Ok(Outcome::DoesNotCompile(error));
-    }
-    match first_failure(&stdout) {
-        Some((test, message)) => Ok(Outcome::Fails { test, message }),
-        None => Ok(Outcome::DoesNotCompile(last_lines(&stderr, 30))),
-    }
+/// Builds and runs the tests of `exercises`, and reports on each.
+pub fn check(
+    places: &Places,
+    exercises: &[&Exercise],
+    thoroughness: Thoroughness,
+) -> Result<Vec<Report>, String> {
+    let packages: Vec<(&Exercise, String)> = exercises.iter().map(|e| (*e, e.package())).collect();
+    check_packages(places, &packages, thoroughness)
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+/// Checks one package made from `exercise`, under a name of its own.
+pub fn check_package(
+    places: &Places,
+    exercise: &Exercise,
+    package: &str,
+) -> Result<Report, String> {
+    let mut reports = check_packages(
+        places,
+        &[(exercise, package.to_string())],
+        Thoroughness::Every,
+    )?;
+    Ok(reports.remove(0))
 }
 
-/// The compiler's first error, from its `error` line to the next blank
-/// line; not Cargo's own "could not compile" at the end.
-fn first_compile_error(stderr: &str) -> Option<String> {
-    let lines: Vec<&str> = stderr.lines().collect();
-    // Cargo's own closing words about failures are not the compiler's.
-    let cargo_says = [
-        "could not compile",
-        "aborting",
-        "test failed",
-        "target failed",
-        "targets failed",
-    ];
-    let start = lines.iter().position(|line| {
-        line.starts_with("error") && !cargo_says.iter().any(|words| line.contains(words))
-    })?;
-    let error: Vec<&str> = lines[start..]
+fn check_packages(
+    places: &Places,
+    packages: &[(&Exercise, String)],
+    thoroughness: Thoroughness,
+) -> Result<Vec<Report>, String> {
+    let started = Instant::now();
+    let names: Vec<String> = packages
         .iter()
-        .copied()
-        .take_while(|l| !l.trim().is_empty())
+        .map(|(_, package)| package.clone())
         .collect();
-    Some(error.join("\n"))
+    let mut built: BTreeMap<String, Built> = compile::build(places, &names)?;
+    let build_seconds = started.elapsed().as_secs_f64() / packages.len().max(1) as f64;
+    let stop_at_first_failure = thoroughness == Thoroughness::UntilOneFails;
+    // The exercises run side by side, as each one's programs do: their
+    // tests mostly wait (for timers, for a slow server), so a machine with
+    // two cores runs them all in about the time of the slowest.
+    let runs: Vec<(Built, Vec<TestResult>, f64)> = thread::scope(|scope| {
+        let runs: Vec<_> = names
+            .iter()
+            .map(|package| {
+                let built = built
+                    .remove(package)
+                    .unwrap_or_else(|| Built::Errors(vec!["Cargo built nothing".to_string()]));
+                let folder = places.package(package);
+                scope.spawn(move || {
+                    let started = Instant::now();
+                    let tests = match &built {
+                        Built::Programs(programs) => {
+                            run::run(programs, &folder, stop_at_first_failure)
+                        }
+                        Built::Errors(_) => Vec::new(),
+                    };
+                    (built, tests, started.elapsed().as_secs_f64())
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().expect("a run of tests does not panic"))
+            .collect()
+    });
+    let reports = packages
+        .iter()
+        .zip(runs)
+        .map(|((exercise, package), (built, tests, seconds))| {
+            report::report(
+                places,
+                exercise,
+                package,
+                built,
+                tests,
+                build_seconds + seconds,
+            )
+        })
+        .collect();
+    Ok(reports)
 }
 
-/// The first failing test and what it said: its panic message if it
-/// panicked, or else the first lines it printed. "First" in the order of
-/// the test runner's summary, which is sorted, so that the same failures
-/// always name the same test.
-fn first_failure(stdout: &str) -> Option<(String, String)> {
-    let lines: Vec<&str> = stdout.lines().collect();
-    let summary = lines
-        .windows(2)
-        .position(|pair| pair[0] == "failures:" && pair[1].starts_with("    "))?;
-    let test = lines[summary + 1].trim().to_string();
-    let header = format!("---- {test} stdout ----");
-    let section: Vec<&str> = match stdout.split_once(&header) {
-        Some((_, after)) => after
-            .lines()
-            .take_while(|line| !line.starts_with("----") && *line != "failures:")
-            .collect(),
-        None => Vec::new(),
+/// `check N`: checks one exercise and tells the student what came of it,
+/// or prints its results in another format. True if it passes.
+pub fn check_one(places: &Places, exercise: &Exercise, format: Format) -> Result<bool, String> {
+    let [report] = &check(places, &[exercise], Thoroughness::Every)?[..] else {
+        unreachable!("one exercise checked, one report");
     };
-    let start = section
-        .iter()
-        .position(|line| line.contains("panicked at"))
-        .unwrap_or(0);
-    let message: Vec<&str> = section[start..]
-        .iter()
-        .copied()
-        .skip_while(|line| line.trim().is_empty())
-        .take_while(|line| !line.trim().is_empty())
-        .filter(|line| !line.contains("RUST_BACKTRACE"))
-        .take(12)
-        .collect();
-    Some((test, message.join("\n")))
-}
-
-fn last_lines(text: &str, count: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(count)..].join("\n")
-}
-
-/// Paths in the test's messages start from `exercises/`, where the tests
-/// ran; the tutor speaks from the top of the workspace.
-fn from_the_top(message: &str) -> String {
-    message.replace(" exercise-", " exercises/exercise-")
-}
-
-fn describe(exercise: &Exercise, outcome: &Outcome) {
-    match outcome {
-        Outcome::Passes => println!("exercise {}: passes", exercise.stage),
-        Outcome::DoesNotCompile(error) => {
-            println!("exercise {}: does not compile yet", exercise.stage);
-            println!("\n{error}\n");
+    match format {
+        Format::Text => {
+            describe(report);
+            println!();
+            after(places, exercise, report)?;
         }
-        Outcome::Fails { test, message } => {
-            println!(
-                "exercise {}: not yet: the test `{test}` fails",
-                exercise.stage
-            );
-            println!("\n{}\n", indent(&from_the_top(message)));
-        }
+        Format::Json => println!("{:#}", formats::json_of(report)),
+        Format::Junit => print!("{}", formats::junit_of(std::slice::from_ref(report))),
     }
+    Ok(report.status == Status::Passes)
 }
 
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|line| format!("    {line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// `check` without a number: every exercise, in a format for machines.
+pub fn check_all(places: &Places, format: Format) -> Result<bool, String> {
+    let exercises = exercise::all_in(places)?;
+    let all: Vec<&Exercise> = exercises.iter().collect();
+    let reports = check(places, &all, Thoroughness::Every)?;
+    match format {
+        Format::Text => {
+            for report in &reports {
+                describe(report);
+                println!();
+            }
+        }
+        Format::Json => println!("{:#}", formats::json_of_all(&reports)),
+        Format::Junit => print!("{}", formats::junit_of(&reports)),
+    }
+    Ok(reports.iter().all(|r| r.status == Status::Passes))
 }
 
-fn hint(workspace: &Path, exercise: &Exercise) {
-    let _ = exercise::print_hints(workspace, exercise);
+/// `cargo run -p tutor`: which exercises pass, and what to do next.
+pub fn status(places: &Places) -> Result<bool, String> {
+    let exercises = exercise::all_in(places)?;
     println!(
-        "\nCheck again with `cargo run -p tutor -- check {}`.",
-        exercise.stage
+        "Checking the exercises (what changed is built first: the first time, that takes minutes)...\n"
     );
-}
-
-/// `cargo run -p tutor`: checks every exercise, in order, and names the
-/// first one that does not pass yet.
-pub fn status(workspace: &Path) -> Result<bool, String> {
-    let exercises = exercise::all(workspace)?;
-    println!("Checking the exercises (the first run builds them, which takes a minute)...\n");
-    let mut next = None;
-    for exercise in &exercises {
-        let outcome = run_tests(workspace, exercise)?;
-        let verdict = match &outcome {
-            Outcome::Passes => "passes",
-            Outcome::DoesNotCompile(_) => "does not compile yet",
-            Outcome::Fails { .. } => "not yet",
-        };
+    let all: Vec<&Exercise> = exercises.iter().collect();
+    let reports = check(places, &all, Thoroughness::UntilOneFails)?;
+    for (exercise, report) in exercises.iter().zip(&reports) {
         println!(
             "  exercise {}  {:<22} {}",
-            exercise.stage, verdict, exercise.page
+            exercise.stage,
+            verdict(report.status),
+            exercise.page
         );
-        if next.is_none() && !matches!(outcome, Outcome::Passes) {
-            next = Some((exercise, outcome));
-        }
     }
-    println!();
-    let Some((exercise, outcome)) = next else {
+    let done = reports
+        .iter()
+        .filter(|r| r.status == Status::Passes)
+        .count();
+    println!("\n{done}/{} done.\n", reports.len());
+    let next = exercises
+        .iter()
+        .zip(&reports)
+        .find(|(_, report)| report.status != Status::Passes);
+    let Some((exercise, _)) = next else {
         println!("Every exercise passes. Well done!");
         return Ok(true);
     };
-    println!("Next: exercise {}.\n", exercise.stage);
-    describe(exercise, &outcome);
-    hint(workspace, exercise);
+    // The run above stopped at the first failure it saw; run this one in
+    // full, so that what it says is the same every time.
+    println!("Next: exercise {}, {}.\n", exercise.stage, exercise.page);
+    let [report] = &check(places, &[exercise], Thoroughness::Every)?[..] else {
+        unreachable!("one exercise checked, one report");
+    };
+    describe(report);
+    println!();
+    after(places, exercise, report)?;
     Ok(false)
 }
 
-/// `cargo run -p tutor -- check N`.
-pub fn check_one(workspace: &Path, exercise: &Exercise) -> Result<bool, String> {
-    let outcome = run_tests(workspace, exercise)?;
-    describe(exercise, &outcome);
-    if matches!(outcome, Outcome::Passes) {
-        if let Some(next) = exercise::all(workspace)?
-            .iter()
-            .find(|e| e.stage > exercise.stage)
-        {
-            println!("Next: exercise {} ({}).", next.stage, next.page);
-        }
-        return Ok(true);
+pub fn verdict(status: Status) -> &'static str {
+    match status {
+        Status::Passes => "passes",
+        Status::Fails => "not yet",
+        Status::DoesNotCompile => "does not compile yet",
     }
-    hint(workspace, exercise);
-    Ok(false)
 }
 
-/// `cargo run -p tutor -- prove`, for CI: for every exercise, that it is
-/// what the source makes, that it compiles, that its tests fail as
-/// shipped, and that the chapter (the solution) passes them. And for every
-/// gap on its own, that the tests reach it and fail while it is open.
-pub fn prove(workspace: &Path) -> Result<bool, String> {
-    let exercises = exercise::all(workspace)?;
-    let mut proven = true;
-    let drifted: Vec<String> = stages::check(workspace)?
-        .into_iter()
-        .filter(|problem| problem.starts_with("exercises/"))
-        .collect();
-    if !drifted.is_empty() {
-        println!("the exercises are not what source/ makes:");
-        drifted.iter().for_each(|problem| println!("  {problem}"));
-        println!("  (cargo run -p stages -- generate makes them again)");
-        proven = false;
-    }
-    let built = cargo()
-        .args([
-            "build",
-            "--manifest-path",
-            "exercises/Cargo.toml",
-            "--all-targets",
-            "--locked",
-        ])
-        .current_dir(workspace)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !built.success() {
-        println!("the exercises do not compile as shipped");
-        return Ok(false);
-    }
-    for exercise in &exercises {
-        match run_tests(workspace, exercise)? {
-            Outcome::Fails { test, .. } => {
-                println!(
-                    "exercise {}: compiles, and fails as shipped (`{test}`)",
-                    exercise.stage
-                );
-            }
-            Outcome::Passes => {
-                println!(
-                    "exercise {}: its tests pass as shipped: nothing is left to do",
-                    exercise.stage
-                );
-                proven = false;
-            }
-            Outcome::DoesNotCompile(error) => {
-                println!(
-                    "exercise {}: its tests do not compile:\n{error}",
-                    exercise.stage
-                );
-                proven = false;
-            }
-        }
-        let solution = cargo()
-            .args(["test", "-q", "-p"])
-            .arg(format!("chapter-{}", exercise.stage))
-            .current_dir(workspace)
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if solution.status.success() {
-            println!(
-                "exercise {}: chapter-{} passes the same tests",
-                exercise.stage, exercise.stage
-            );
-        } else {
-            println!(
-                "exercise {}: chapter-{} FAILS its own tests",
-                exercise.stage, exercise.stage
-            );
-            proven = false;
-        }
-    }
-    Ok(proven && prove_each_gap(workspace, &exercises)?)
+/// The report, for a student.
+pub fn describe(report: &Report) {
+    let counts = match report.status {
+        Status::DoesNotCompile => String::new(),
+        _ => format!(
+            " ({} of {} tests pass)",
+            report.passed(),
+            report.tests.len()
+        ),
+    };
+    println!(
+        "exercise {}: {}{counts}\n",
+        report.exercise,
+        verdict(report.status)
+    );
+    // Prose is fitted to the terminal; the compiler's and the tests' own
+    // words are laid out already.
+    let message = match report.reached {
+        Some(_) => wrap(&report.message, terminal::width().clamp(40, 100) - 4),
+        None => report.message.clone(),
+    };
+    println!("{}", indent(&message));
 }
 
-/// Makes, for each gap, the exercise with only that gap open (the others
-/// filled in as in the chapter), in a scratch workspace `.gap-proofs`, and
-/// checks that its tests fail and that one of them reaches the gap's
-/// `todo!()`: no gap goes untested.
-fn prove_each_gap(workspace: &Path, exercises: &[Exercise]) -> Result<bool, String> {
-    let scratch = workspace.join(".gap-proofs");
-    let _ = fs::remove_dir_all(&scratch);
-    for name in ["Cargo.toml", "Cargo.lock"] {
-        fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-        fs::copy(workspace.join("exercises").join(name), scratch.join(name))
-            .map_err(|e| format!("cannot copy exercises/{name}: {e}"))?;
-    }
-    let mut proven = true;
-    for exercise in exercises {
-        for gap in &exercise.gaps {
-            let package = exercise.gap_package(gap);
-            let files = stages::exercises::files(workspace, exercise, Some(gap))?;
-            exercise::write_files(&scratch.join(&package), &files)?;
-            let output = cargo()
-                .args([
-                    "test",
-                    "--manifest-path",
-                    ".gap-proofs/Cargo.toml",
-                    "--no-fail-fast",
-                    "-p",
-                ])
-                .arg(&package)
-                .env("CARGO_TARGET_DIR", workspace.join("exercises/target"))
-                .env("RUST_BACKTRACE", "0")
-                .current_dir(workspace)
-                .output()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
-            let printed =
-                String::from_utf8_lossy(&output.stdout) + String::from_utf8_lossy(&output.stderr);
-            let reached = printed.contains(&exercise.todo_message(gap));
-            let verdict = match (output.status.success(), reached) {
-                (false, true) => "is reached by the tests, which fail while it is open",
-                (true, _) => "is NOT tested: the tests pass with it open",
-                (false, false) => "is NOT reached: the tests fail, but never get to it",
-            };
-            println!(
-                "exercise {}: the gap in {} {verdict}",
-                exercise.stage, gap.function
-            );
-            proven &= !output.status.success() && reached;
+/// `text` with its long lines broken at spaces to fit in `width` columns
+/// (a word longer than that, such as a path, is left whole).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let fits = current.chars().count() + 1 + word.chars().count() <= width;
+            if current.is_empty() || fits {
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            } else {
+                lines.push(std::mem::take(&mut current));
+                current.push_str(word);
+            }
         }
+        lines.push(current);
     }
-    let _ = fs::remove_dir_all(&scratch);
-    Ok(proven)
+    lines.join("\n")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const RUN: &str = "running 2 tests\n\
-        test a_good_one ... ok\n\
-        test tasks_wait_their_turn ... FAILED\n\
-        \n\
-        failures:\n\
-        \n\
-        ---- tasks_wait_their_turn stdout ----\n\
-        [main] a line the test printed\n\
-        \n\
-        thread 'x' panicked at src/thread_pool.rs:9:9:\n\
-        not yet implemented: exercise 2: do it\n\
-        note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
-        \n\
-        failures:\n\
-        \x20   tasks_wait_their_turn\n\
-        \n\
-        test result: FAILED. 1 passed; 1 failed\n";
-
-    #[test]
-    fn the_first_failing_test_is_found_with_its_message() {
-        let (test, message) = first_failure(RUN).unwrap();
-        assert_eq!(test, "tasks_wait_their_turn");
-        assert_eq!(
-            message,
-            "thread 'x' panicked at src/thread_pool.rs:9:9:\nnot yet implemented: exercise 2: do it"
+/// What to run next, after a check.
+fn after(places: &Places, exercise: &Exercise, report: &Report) -> Result<(), String> {
+    let stage = exercise.stage;
+    if report.status != Status::Passes {
+        println!(
+            "What each gap needs: `{}`.",
+            tutor_command(places, &format!("hints {stage}"))
         );
+        println!(
+            "Check again with `{}`, or run `{}`: it checks each time you save.",
+            tutor_command(places, &format!("check {stage}")),
+            tutor_command(places, "watch")
+        );
+        return Ok(());
     }
-
-    #[test]
-    fn a_syntax_error_without_a_code_is_found_too() {
-        let stderr = "error: expected expression, found `)`\n --> src/a.rs:3:9\n\nerror: could not compile `exercise-2`\n";
-        assert_eq!(
-            first_compile_error(stderr).unwrap(),
-            "error: expected expression, found `)`\n --> src/a.rs:3:9"
-        );
+    println!(
+        "Compare yours with the reference: `{}`.",
+        tutor_command(places, &format!("solution {stage}"))
+    );
+    let exercises = exercise::all_in(places)?;
+    match exercises.iter().find(|e| e.stage > stage) {
+        Some(next) => println!(
+            "Next: exercise {}, {}. What to write: `{}`; or run `{}`, which checks it each time you save.",
+            next.stage,
+            next.page,
+            tutor_command(places, &format!("hints {}", next.stage)),
+            tutor_command(places, "watch")
+        ),
+        None => println!(
+            "That was the last exercise. `{}` shows them all.",
+            tutor_command(places, "")
+        ),
     }
+    Ok(())
+}
 
-    #[test]
-    fn a_compile_error_is_found() {
-        let stderr =
-            "   Compiling exercise-2\nerror[E0308]: mismatched types\n --> src/a.rs:1:1\n\nmore\n";
-        assert_eq!(
-            first_compile_error(stderr).unwrap(),
-            "error[E0308]: mismatched types\n --> src/a.rs:1:1"
-        );
-        assert_eq!(first_compile_error("   Compiling fine\n"), None);
-        assert_eq!(
-            first_compile_error("error: 2 targets failed:\n    `-p exercise-5 --test x`\n"),
-            None
-        );
+/// The command that runs the tutor with `arguments`, as typed where the
+/// student is. The exercises are a workspace of their own, so from inside
+/// them Cargo must be told where the tutor's workspace is.
+pub fn tutor_command(places: &Places, arguments: &str) -> String {
+    let mut command = if places.here.starts_with(&places.exercises) {
+        let manifest = places.show(&places.workspace.join("Cargo.toml"));
+        format!("cargo run --manifest-path {manifest} -p tutor")
+    } else {
+        "cargo run -p tutor".to_string()
+    };
+    if !arguments.is_empty() {
+        command.push_str(" -- ");
+        command.push_str(arguments);
     }
+    command
 }

@@ -1,0 +1,197 @@
+//! Building the exercises' tests, and reading what the compiler said.
+//!
+//! The tutor asks Cargo for JSON messages (`--message-format=json`): one
+//! object per line, for every error the compiler reports and for every
+//! test program it builds. Nothing is guessed from text meant for people.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::places::Places;
+
+/// One test program of an exercise: a file under `tests/`, or the unit
+/// tests of its library or its program.
+pub struct TestProgram {
+    /// Its name, such as `timers` or `chapter_9` (the library).
+    pub suite: String,
+    pub path: PathBuf,
+}
+
+/// What building an exercise's tests gave.
+pub enum Built {
+    Programs(Vec<TestProgram>),
+    /// The compiler's errors, each as it shows it, with its paths shown
+    /// from where the student is.
+    Errors(Vec<String>),
+}
+
+/// Builds the tests of `packages`, each on its own account: one that does
+/// not compile does not keep the others from being built.
+pub fn build(places: &Places, packages: &[String]) -> Result<BTreeMap<String, Built>, String> {
+    let mut command = cargo();
+    command
+        // What `cargo test` builds; `--keep-going` is `cargo build`'s.
+        .args(["build", "--tests", "--keep-going", "--message-format=json"])
+        .arg("--manifest-path")
+        .arg(places.exercises.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", places.target())
+        .current_dir(&places.exercises);
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut programs: BTreeMap<String, Vec<TestProgram>> = BTreeMap::new();
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut finished = false;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if message["reason"] == "build-finished" {
+            finished = true;
+        }
+        let Some(package) = package_of(&message) else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(program) = test_program(&message) {
+                    programs.entry(package).or_default().push(program);
+                }
+            }
+            Some("compiler-message") => {
+                if let Some(error) = error_text(&message["message"]) {
+                    let shown = places.paths_from_here(error);
+                    let known = errors.entry(package).or_default();
+                    // The library is built twice, as itself and with its
+                    // unit tests: the same error comes twice.
+                    if !known.contains(&shown) {
+                        known.push(shown);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !finished {
+        // Cargo never got to build: the tutor asked it wrongly, or
+        // `exercises/Cargo.toml` is broken. Not the exercise's fault.
+        return Err(format!(
+            "cargo could not build the exercises:\n{}",
+            cargo_said(&output.stderr)
+        ));
+    }
+    let mut built = BTreeMap::new();
+    for package in packages {
+        let result = match (errors.remove(package), programs.remove(package)) {
+            (Some(errors), _) => Built::Errors(errors),
+            (None, Some(mut programs)) if output.status.success() || !programs.is_empty() => {
+                // In the same order every time, so that the first failing
+                // test is always the same one.
+                programs.sort_by(|a, b| a.suite.cmp(&b.suite));
+                Built::Programs(programs)
+            }
+            _ => Built::Errors(vec![cargo_said(&output.stderr)]),
+        };
+        built.insert(package.clone(), result);
+    }
+    Ok(built)
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+}
+
+/// The package a message is about: the folder of its `Cargo.toml`.
+fn package_of(message: &Value) -> Option<String> {
+    let manifest = Path::new(message["manifest_path"].as_str()?);
+    let folder = manifest.parent()?.file_name()?;
+    Some(folder.to_string_lossy().into_owned())
+}
+
+/// A test program that Cargo built, if this artifact is one.
+fn test_program(artifact: &Value) -> Option<TestProgram> {
+    if artifact["profile"]["test"].as_bool() != Some(true) {
+        return None;
+    }
+    Some(TestProgram {
+        suite: artifact["target"]["name"].as_str()?.to_string(),
+        path: PathBuf::from(artifact["executable"].as_str()?),
+    })
+}
+
+/// The text of a compiler error, as the compiler shows it; `None` for
+/// warnings, and for the closing "aborting due to N previous errors".
+fn error_text(diagnostic: &Value) -> Option<&str> {
+    let is_error = diagnostic["level"].as_str()? == "error";
+    let about_code = diagnostic["spans"]
+        .as_array()
+        .is_some_and(|spans| !spans.is_empty());
+    let aborting = diagnostic["message"]
+        .as_str()
+        .is_some_and(|text| text.starts_with("aborting due to"));
+    if !is_error || (aborting && !about_code) {
+        return None;
+    }
+    Some(diagnostic["rendered"].as_str()?.trim_end())
+}
+
+/// When Cargo fails before the compiler says anything (a broken
+/// `Cargo.toml`, say), its own last words.
+fn cargo_said(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_read_and_the_closing_words_left_out() {
+        let error: Value = serde_json::from_str(
+            r#"{"level":"error","message":"mismatched types","spans":[{"file_name":"exercise-2/src/a.rs"}],"rendered":"error[E0308]: mismatched types\n --> exercise-2/src/a.rs:1:1\n"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            error_text(&error),
+            Some("error[E0308]: mismatched types\n --> exercise-2/src/a.rs:1:1")
+        );
+        let closing: Value = serde_json::from_str(
+            r#"{"level":"error","message":"aborting due to 1 previous error","spans":[],"rendered":"error: aborting due to 1 previous error\n"}"#,
+        )
+        .unwrap();
+        assert_eq!(error_text(&closing), None);
+        let warning: Value = serde_json::from_str(
+            r#"{"level":"warning","message":"unused","spans":[],"rendered":"warning: unused\n"}"#,
+        )
+        .unwrap();
+        assert_eq!(error_text(&warning), None);
+    }
+
+    #[test]
+    fn test_programs_are_told_from_other_artifacts() {
+        let test: Value = serde_json::from_str(
+            r#"{"reason":"compiler-artifact","manifest_path":"/w/exercises/exercise-2/Cargo.toml","target":{"name":"timers"},"profile":{"test":true},"executable":"/w/t/timers-1"}"#,
+        )
+        .unwrap();
+        assert_eq!(package_of(&test).as_deref(), Some("exercise-2"));
+        let program = test_program(&test).unwrap();
+        assert_eq!(program.suite, "timers");
+        assert_eq!(program.path, PathBuf::from("/w/t/timers-1"));
+        let library: Value = serde_json::from_str(
+            r#"{"reason":"compiler-artifact","target":{"name":"chapter_2"},"profile":{"test":false},"executable":null}"#,
+        )
+        .unwrap();
+        assert!(test_program(&library).is_none());
+    }
+}

@@ -1,0 +1,265 @@
+//! What checking an exercise found, and the one message that tells the
+//! student about it.
+//!
+//! The message names the most useful thing first:
+//! - code that does not compile: the compiler's first error;
+//! - a `todo!()` that a test reached: which one, what belongs there, and
+//!   where the book explains it (even if the test also panicked on
+//!   purpose: the todo is what the student has to do next);
+//! - otherwise the first failing test, and what it expected.
+
+use crate::compile::Built;
+use crate::exercise::{Exercise, Gap};
+use crate::places::Places;
+use crate::run::TestResult;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Status {
+    Passes,
+    Fails,
+    DoesNotCompile,
+}
+
+impl Status {
+    /// The word for it in the tutor's machine-readable results.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Passes => "passes",
+            Status::Fails => "fails",
+            Status::DoesNotCompile => "does not compile",
+        }
+    }
+}
+
+pub struct Report {
+    pub exercise: usize,
+    pub package: String,
+    pub status: Status,
+    pub tests: Vec<TestResult>,
+    /// The compiler's errors, when it does not compile.
+    pub errors: Vec<String>,
+    /// The `todo!()` a test reached, if one did.
+    pub reached: Option<Reached>,
+    /// The test the message is about, if it is about one.
+    pub test: Option<String>,
+    pub message: String,
+    pub seconds: f64,
+}
+
+/// A `todo!()` that a test reached.
+pub struct Reached {
+    /// The function it stands in: the gap's, or `None` for a `todo!()` of
+    /// the student's own.
+    pub function: Option<String>,
+    /// Where it is, as `FILE:LINE:COLUMN` from where the student is.
+    pub place: Option<String>,
+    /// The book sections that explain the gap.
+    pub sections: Vec<String>,
+}
+
+impl Report {
+    pub fn passed(&self) -> usize {
+        self.tests.iter().filter(|t| t.passed).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.tests.iter().filter(|t| !t.passed).count()
+    }
+}
+
+/// Makes the report of one check of `exercise`.
+pub fn report(
+    places: &Places,
+    exercise: &Exercise,
+    package: &str,
+    built: Built,
+    tests: Vec<TestResult>,
+    seconds: f64,
+) -> Report {
+    // What the tests printed names files from the exercises' workspace,
+    // where they ran; the student reads them from where they are.
+    let tests = tests
+        .into_iter()
+        .map(|test| TestResult {
+            output: places.paths_from_here(&test.output),
+            ..test
+        })
+        .collect();
+    let mut report = Report {
+        exercise: exercise.stage,
+        package: package.to_string(),
+        status: Status::Fails,
+        tests,
+        errors: Vec::new(),
+        reached: None,
+        test: None,
+        message: String::new(),
+        seconds,
+    };
+    if let Built::Errors(errors) = built {
+        report.status = Status::DoesNotCompile;
+        report.message = compile_message(places, package, &errors);
+        report.errors = errors;
+        return report;
+    }
+    let failures: Vec<&TestResult> = report.tests.iter().filter(|t| !t.passed).collect();
+    let todo = failures
+        .iter()
+        .find_map(|test| Some((*test, todo_reached(&test.output)?)));
+    if let Some((test, (said, place))) = todo {
+        let gap = exercise
+            .gaps
+            .iter()
+            .find(|gap| said.starts_with(&exercise.todo_message(gap)));
+        let name = full_name(test);
+        report.message = todo_message(places, exercise, gap, &name, place.as_deref(), &said);
+        report.reached = Some(Reached {
+            function: gap.map(|gap| gap.function.clone()),
+            place,
+            sections: gap.map(|gap| gap.sections.clone()).unwrap_or_default(),
+        });
+        report.test = Some(name);
+    } else if let Some(test) = failures.first() {
+        let name = full_name(test);
+        report.message = format!(
+            "The test `{name}` fails. It says:\n\n{}",
+            indent(&what_it_said(&test.output))
+        );
+        report.test = Some(name);
+    } else if report.tests.is_empty() {
+        report.message = "No test ran, so nothing shows that it works.".to_string();
+    } else {
+        report.status = Status::Passes;
+        report.message = format!("All {} of its tests pass.", report.tests.len());
+    }
+    report
+}
+
+/// `suite::name`, as `cargo test` would name it to run it alone.
+fn full_name(test: &TestResult) -> String {
+    format!("{}::{}", test.suite, test.name)
+}
+
+fn compile_message(places: &Places, package: &str, errors: &[String]) -> String {
+    let mut message = format!(
+        "It does not compile yet. The compiler says:\n\n{}",
+        errors[0]
+    );
+    if errors.len() > 1 {
+        let manifest = places.show(&places.exercises.join("Cargo.toml"));
+        message.push_str(&format!(
+            "\n\n({} more errors: `cargo test --manifest-path {manifest} -p {package}` shows them all.)",
+            errors.len() - 1,
+        ));
+    }
+    message
+}
+
+fn todo_message(
+    places: &Places,
+    exercise: &Exercise,
+    gap: Option<&Gap>,
+    test: &str,
+    place: Option<&str>,
+    said: &str,
+) -> String {
+    let place = place.map_or(String::new(), |place| format!(" ({place})"));
+    let Some(gap) = gap else {
+        return format!("The test `{test}` reached a todo!(){place}:\n{said}");
+    };
+    format!(
+        "The test `{test}` reached the todo!() in `{}`{place}.\n\
+         What belongs there: {}\n\
+         The book explains it in {}, on the page \"{}\" ({}).",
+        gap.function,
+        gap.hint,
+        gap.sections_quoted(),
+        exercise.page,
+        places.show(&places.workspace.join(&exercise.page_file)),
+    )
+}
+
+/// The message of the first `todo!()` in what a test printed, and where
+/// that `todo!()` is: the panic's `panicked at FILE:LINE:COLUMN:` line
+/// just above it.
+fn todo_reached(output: &str) -> Option<(String, Option<String>)> {
+    let lines: Vec<&str> = output.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.starts_with("not yet implemented"))?;
+    let said = lines[at]
+        .trim_start_matches("not yet implemented")
+        .trim_start_matches(": ")
+        .to_string();
+    let place = at
+        .checked_sub(1)
+        .and_then(|above| lines[above].split_once(" panicked at "))
+        .map(|(_, place)| place.trim_end_matches(':').to_string());
+    Some((said, place))
+}
+
+/// What a failed test said: its panic, from `panicked at` on (an
+/// assertion's expected and found values among it), or else all it
+/// printed; at most 15 lines.
+fn what_it_said(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| line.contains(" panicked at "))
+        .unwrap_or(0);
+    let said: Vec<&str> = lines[start..]
+        .iter()
+        .copied()
+        .take_while(|line| !line.trim().is_empty())
+        .take(15)
+        .collect();
+    said.join("\n")
+}
+
+pub fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_todo_and_where_it_is_are_found_among_other_panics() {
+        let output = "thread 'main' panicked at ../chapters/chapter-9/tests/panics.rs:20:5:\n\
+            out of paper\n\
+            \n\
+            thread '<unnamed>' (12) panicked at exercise-9/src/thread_pool.rs:24:5:\n\
+            not yet implemented: exercise 9: Read the pool size.\n\
+            \n\
+            thread 't' panicked at ../tools/deadline/src/lib.rs:40:5:\n\
+            not yet implemented: exercise 9: Read the pool size.\n\
+            (the todo!() at exercise-9/src/thread_pool.rs:24:5, reached on the thread '<unnamed>')";
+        let (said, place) = todo_reached(output).unwrap();
+        assert_eq!(said, "exercise 9: Read the pool size.");
+        assert_eq!(place.as_deref(), Some("exercise-9/src/thread_pool.rs:24:5"));
+        assert_eq!(todo_reached("thread 'a' panicked at x.rs:1:1:\nboom"), None);
+    }
+
+    #[test]
+    fn a_failed_assertion_is_told_from_its_panic_on() {
+        let output = "[main] a line the test printed\n\
+            \n\
+            thread 't' panicked at ../chapters/chapter-2/tests/t.rs:9:5:\n\
+            assertion `left == right` failed\n\
+            \x20 left: 1\n\
+            \x20right: 2\n\
+            \n\
+            later lines";
+        assert_eq!(
+            what_it_said(output),
+            "thread 't' panicked at ../chapters/chapter-2/tests/t.rs:9:5:\n\
+             assertion `left == right` failed\n\
+             \x20 left: 1\n\
+             \x20right: 2"
+        );
+    }
+}
