@@ -24,7 +24,6 @@ impl Format {
     }
 }
 
-// ANCHOR: json
 /// One exercise's results as a JSON object.
 pub fn json_of(report: &Report) -> Value {
     let reached = report.reached.as_ref().map(|reached| {
@@ -58,7 +57,6 @@ pub fn json_of_all(reports: &[Report]) -> Value {
         "total": reports.len(),
     })
 }
-// ANCHOR_END: json
 
 /// JUnit XML: a `testsuite` per exercise, a `testcase` per test. An
 /// exercise that does not compile has one `testcase`, `compiles`, with

@@ -35,10 +35,12 @@ pub fn show(places: &Places, exercise: &Exercise) -> Result<bool, String> {
         let yours = std::fs::read_to_string(&yours_file)
             .ok()
             .and_then(|text| function_text(&text, &gap.function))
+            .map(|code| dedent(&code))
             .unwrap_or_else(|| format!("(no fn {} found)", gap.function));
         let theirs = reference
             .get(&gap.file)
             .and_then(|text| function_text(text, &gap.function))
+            .map(|code| dedent(&code))
             .unwrap_or_default();
         println!("\n== {} ==\n", gap.function);
         let yours_title = format!("Yours ({})", places.show(&yours_file));
@@ -62,16 +64,15 @@ pub fn show(places: &Places, exercise: &Exercise) -> Result<bool, String> {
 /// Two texts in two columns, if they fit in `width`; else one after the
 /// other.
 fn beside(left: (&str, &str), right: (&str, &str), width: usize) -> String {
-    let column = width.saturating_sub(3) / 2;
-    let widest = left
-        .1
-        .lines()
-        .chain(right.1.lines())
-        .chain([left.0, right.0])
-        .map(|line| line.chars().count())
-        .max()
-        .unwrap_or(0);
-    if widest > column {
+    let widest = |(title, text): (&str, &str)| {
+        text.lines()
+            .chain([title])
+            .map(|line| line.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let column = widest(left);
+    if column + 3 + widest(right) > width {
         return format!("{}:\n\n{}\n\n{}:\n\n{}\n", left.0, left.1, right.0, right.1);
     }
     let lefts: Vec<&str> = [left.0, ""].into_iter().chain(left.1.lines()).collect();
@@ -85,6 +86,20 @@ fn beside(left: (&str, &str), right: (&str, &str), width: usize) -> String {
         text.push('\n');
     }
     text
+}
+
+/// `code` with the indentation all its lines share taken off.
+fn dedent(code: &str) -> String {
+    let shared = code
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    code.lines()
+        .map(|line| line.get(shared..).unwrap_or(line.trim_start()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn normalized(code: &str) -> String {
@@ -179,9 +194,10 @@ mod tests {
     #[test]
     fn two_texts_sit_side_by_side_when_they_fit() {
         let text = beside(("A", "a1\na2"), ("B", "b1"), 23);
+        assert_eq!(text, "A  | B\n   |\na1 | b1\na2 |\n");
         assert_eq!(
-            text,
-            "A          | B\n           |\na1         | b1\na2         |\n"
+            dedent("    fn a() {\n        b\n    }"),
+            "fn a() {\n    b\n}"
         );
         let narrow = beside(("A", "a long line"), ("B", "b"), 10);
         assert_eq!(narrow, "A:\n\na long line\n\nB:\n\nb\n");
