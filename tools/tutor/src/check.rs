@@ -32,21 +32,8 @@ pub fn check(
     check_packages(places, &packages, thoroughness)
 }
 
-/// Checks one package made from `exercise`, under a name of its own.
-pub fn check_package(
-    places: &Places,
-    exercise: &Exercise,
-    package: &str,
-) -> Result<Report, String> {
-    let mut reports = check_packages(
-        places,
-        &[(exercise, package.to_string())],
-        Thoroughness::Every,
-    )?;
-    Ok(reports.remove(0))
-}
-
-fn check_packages(
+/// Checks packages made from exercises, each under a name of its own.
+pub fn check_packages(
     places: &Places,
     packages: &[(&Exercise, String)],
     thoroughness: Thoroughness,

@@ -16,7 +16,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::check::{self, Thoroughness};
-use crate::exercise::{self, Exercise, Open};
+use crate::exercise::{self, Exercise, Gap, Open};
 use crate::places::Places;
 use crate::report::{Report, Status};
 
@@ -33,6 +33,7 @@ pub fn prove(places: &Places) -> Result<bool, String> {
             .zip(check::check(&shipped, &all, Thoroughness::Every)?)
     {
         proven &= fails_at_a_gap(exercise, &report);
+        proven &= no_test_waited_out_its_limit(&report);
     }
     let scratch = make_scratch(places, &exercises)?;
     for (exercise, report) in
@@ -42,27 +43,33 @@ pub fn prove(places: &Places) -> Result<bool, String> {
     {
         proven &= passes_when_solved(exercise, &report);
     }
-    for exercise in &exercises {
-        for gap in &exercise.gaps {
-            let package = exercise.gap_package(gap);
-            let report = check::check_package(&scratch, exercise, &package)?;
-            let reached = report
-                .reached
-                .as_ref()
-                .and_then(|reached| reached.function.as_deref());
-            let verdict = match (report.status, reached) {
-                (Status::Fails, Some(function)) if function == gap.function => {
-                    "is reached by the tests, which fail while it is open"
-                }
-                (Status::Passes, _) => "is NOT tested: the tests pass with it open",
-                _ => "is NOT reached: the tests fail, but never get to it",
-            };
-            println!(
-                "exercise {}: the gap in {} {verdict}",
-                exercise.stage, gap.function
-            );
-            proven &= verdict.starts_with("is reached");
-        }
+    let gaps: Vec<(&Exercise, &Gap)> = exercises
+        .iter()
+        .flat_map(|exercise| exercise.gaps.iter().map(move |gap| (exercise, gap)))
+        .collect();
+    let packages: Vec<(&Exercise, String)> = gaps
+        .iter()
+        .map(|(exercise, gap)| (*exercise, exercise.gap_package(gap)))
+        .collect();
+    let reports = check::check_packages(&scratch, &packages, Thoroughness::Every)?;
+    for ((exercise, gap), report) in gaps.iter().zip(&reports) {
+        let reached = report
+            .reached
+            .as_ref()
+            .and_then(|reached| reached.function.as_deref());
+        let verdict = match (report.status, reached) {
+            (Status::Fails, Some(function)) if function == gap.function => {
+                "is reached by the tests, which fail while it is open"
+            }
+            (Status::Passes, _) => "is NOT tested: the tests pass with it open",
+            _ => "is NOT reached: the tests fail, but never get to it",
+        };
+        println!(
+            "exercise {}: the gap in {} {verdict}",
+            exercise.stage, gap.function
+        );
+        proven &= verdict.starts_with("is reached");
+        proven &= no_test_waited_out_its_limit(report);
     }
     proven &= machine_results_hold(places, &exercises[0])?;
     let _ = fs::remove_dir_all(places.workspace.join(SCRATCH));
@@ -112,6 +119,26 @@ fn fails_at_a_gap(exercise: &Exercise, report: &Report) -> bool {
             false
         }
     }
+}
+
+/// A `todo!()` ends its test at once (see the `deadline` crate): a test
+/// that ran into its time limit instead makes a student wait for nothing.
+fn no_test_waited_out_its_limit(report: &Report) -> bool {
+    let waited: Vec<String> = report
+        .tests
+        .iter()
+        .filter(|test| test.output.contains("did not finish"))
+        .map(|test| format!("{}::{}", test.suite, test.name))
+        .collect();
+    if waited.is_empty() {
+        return true;
+    }
+    println!(
+        "{}: these tests waited out their time limit: {}",
+        report.package,
+        waited.join(", ")
+    );
+    false
 }
 
 fn passes_when_solved(exercise: &Exercise, report: &Report) -> bool {
