@@ -122,6 +122,27 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 }
 // ANCHOR_END: gate
 
+/// The idle threads wait in line: the one idle longest takes the next
+/// task. A thread that has just finished goes to the back.
+#[test]
+fn the_thread_idle_longest_takes_the_next_task() {
+    within(10, || {
+        let mut runtime = Runtime::new();
+        let threads = Rc::new(RefCell::new(Vec::new()));
+        for _ in 0..2 {
+            let threads = Rc::clone(&threads);
+            runtime.register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::String(current_thread_name()),
+                move |value| threads.borrow_mut().push(value),
+            );
+            run_until_done(&mut runtime);
+        }
+        let pool = |name: &str| Js::String(name.to_string());
+        assert_eq!(*threads.borrow(), [pool("pool0"), pool("pool1")]);
+    });
+}
+
 #[test]
 fn a_hundred_tasks_on_four_threads_all_complete_once() {
     within(20, || {

@@ -122,6 +122,35 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 }
 // ANCHOR_END: gate
 
+/// The idle threads wait in line: the one idle longest takes the next
+/// task. A thread that has just finished goes to the back.
+#[test]
+fn the_thread_idle_longest_takes_the_next_task() {
+    within(10, || {
+        let threads = Rc::new(RefCell::new(Vec::new()));
+        let program_threads = Rc::clone(&threads);
+        let runtime = Runtime::new();
+        runtime.run(move || {
+            // The second task is given once the first is done, so its
+            // thread is back among the idle ones, at the end of the line.
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::String(current_thread_name()),
+                move |value| {
+                    program_threads.borrow_mut().push(value);
+                    register_pool_task(
+                        ThreadPoolTaskKind::Encrypt,
+                        || Js::String(current_thread_name()),
+                        move |value| program_threads.borrow_mut().push(value),
+                    );
+                },
+            );
+        });
+        let pool = |name: &str| Js::String(name.to_string());
+        assert_eq!(*threads.borrow(), [pool("pool0"), pool("pool1")]);
+    });
+}
+
 #[test]
 fn a_hundred_tasks_on_four_threads_all_complete_once() {
     within(20, || {

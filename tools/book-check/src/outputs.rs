@@ -9,6 +9,10 @@
 //! ```
 //! ````
 //!
+//! A marker may also give the arguments of a run, after the package:
+//! `<!-- output: tutor check 2 -->` shows what `cargo run -p tutor --
+//! check 2` prints (checked while `exercises/` is as handed out).
+//!
 //! Two runs of a stage never print quite the same thing: threads take
 //! their turns in another order, a different pool thread picks up a task,
 //! a timer fires a millisecond later, the loop needs one tick more. So both
@@ -28,7 +32,8 @@ pub struct ShownOutput {
     pub page: PathBuf,
     /// The line of the marker comment, counting from 1.
     pub line: usize,
-    /// The package whose run the block shows, such as `chapter-2`.
+    /// The package whose run the block shows, such as `chapter-2`, and the
+    /// run's arguments if it has any, such as `tutor check 2`.
     pub package: String,
     pub text: String,
 }

@@ -31,6 +31,9 @@ enum Ended<T> {
 /// if it takes longer than `seconds`, and passes on its panic if it
 /// panics, with the original message. Fails at once, naming the
 /// `todo!()`, if any thread reaches a `todo!()` while it runs.
+///
+/// A failure is reported at the line that called `within`, in the test.
+#[track_caller]
 pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
     let (done, result) = mpsc::channel();
     let watch = TodoWatch::start(done.clone());

@@ -64,7 +64,7 @@ fn workflow(exercises: &[Exercise]) -> String {
          # publishes the tutor's JUnit report. The tests are the same as in\n\
          # .github/classroom/autograding.json.\n\
          name: Autograding\n\
-         on: [push, repository_dispatch, workflow_dispatch]\n\
+         'on': [push, repository_dispatch, workflow_dispatch]\n\
          permissions:\n\
          \x20 checks: write\n\
          \x20 actions: read\n\

@@ -221,8 +221,12 @@ pub fn read_tree(folder: &Path) -> Result<Files, String> {
                     folders.push(path);
                 }
             } else {
-                let text = fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                // A file that is not text (an editor's swap file, say) is
+                // read as well as it can be, not refused: it is still a file
+                // that is there, and `check` names it.
+                let bytes =
+                    fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
                 files.insert(relative_name(folder, &path), text);
             }
         }

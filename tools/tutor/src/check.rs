@@ -2,6 +2,7 @@
 //! it, to a student or to a machine.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::thread;
 use std::time::Instant;
 
@@ -93,6 +94,9 @@ pub fn check_packages(
 /// `check N`: checks one exercise and tells the student what came of it,
 /// or prints its results in another format. True if it passes.
 pub fn check_one(places: &Places, exercise: &Exercise, format: Format) -> Result<bool, String> {
+    if format == Format::Text && std::io::stderr().is_terminal() {
+        eprintln!("Checking exercise {}...", exercise.stage);
+    }
     let [report] = &check(places, &[exercise], Thoroughness::Every)?[..] else {
         unreachable!("one exercise checked, one report");
     };
@@ -108,32 +112,37 @@ pub fn check_one(places: &Places, exercise: &Exercise, format: Format) -> Result
     Ok(report.status == Status::Passes)
 }
 
-/// `check` without a number: every exercise, in a format for machines.
+/// `check` without a number: every exercise in full, told to a student
+/// as the status is, or in a format for machines.
 pub fn check_all(places: &Places, format: Format) -> Result<bool, String> {
+    let machine_format = match format {
+        Format::Text => return overview(places, Thoroughness::Every),
+        other => other,
+    };
     let exercises = exercise::all_in(places)?;
     let all: Vec<&Exercise> = exercises.iter().collect();
     let reports = check(places, &all, Thoroughness::Every)?;
-    match format {
-        Format::Text => {
-            for report in &reports {
-                describe(report);
-                println!();
-            }
-        }
-        Format::Json => println!("{:#}", formats::json_of_all(&reports)),
-        Format::Junit => print!("{}", formats::junit_of(&reports)),
+    if machine_format == Format::Json {
+        println!("{:#}", formats::json_of_all(&reports));
+    } else {
+        print!("{}", formats::junit_of(&reports));
     }
     Ok(reports.iter().all(|r| r.status == Status::Passes))
 }
 
 /// `cargo run -p tutor`: which exercises pass, and what to do next.
 pub fn status(places: &Places) -> Result<bool, String> {
+    overview(places, Thoroughness::UntilOneFails)
+}
+
+/// Every exercise's verdict, how many are done, and the next one's report.
+fn overview(places: &Places, thoroughness: Thoroughness) -> Result<bool, String> {
     let exercises = exercise::all_in(places)?;
     println!(
         "Checking the exercises (what changed is built first: the first time, that takes minutes)...\n"
     );
     let all: Vec<&Exercise> = exercises.iter().collect();
-    let reports = check(places, &all, Thoroughness::UntilOneFails)?;
+    let reports = check(places, &all, thoroughness)?;
     for (exercise, report) in exercises.iter().zip(&reports) {
         println!(
             "  exercise {}  {:<22} {}",
@@ -151,15 +160,20 @@ pub fn status(places: &Places) -> Result<bool, String> {
         .iter()
         .zip(&reports)
         .find(|(_, report)| report.status != Status::Passes);
-    let Some((exercise, _)) = next else {
+    let Some((exercise, report)) = next else {
         println!("Every exercise passes. Well done!");
         return Ok(true);
     };
-    // The run above stopped at the first failure it saw; run this one in
-    // full, so that what it says is the same every time.
     println!("Next: exercise {}, {}.\n", exercise.stage, exercise.page);
-    let [report] = &check(places, &[exercise], Thoroughness::Every)?[..] else {
-        unreachable!("one exercise checked, one report");
+    // A run that stopped at the first failure it saw may name another one
+    // each time; checked in full, it says the same every time.
+    let full;
+    let report = match thoroughness {
+        Thoroughness::Every => report,
+        Thoroughness::UntilOneFails => {
+            full = check(places, &[exercise], Thoroughness::Every)?;
+            &full[0]
+        }
     };
     describe(report);
     println!();
@@ -191,10 +205,12 @@ pub fn describe(report: &Report) {
         verdict(report.status)
     );
     // Prose is fitted to the terminal; the compiler's and the tests' own
-    // words are laid out already.
-    let message = match report.reached {
-        Some(_) => wrap(&report.message, terminal::width().clamp(40, 100) - 4),
-        None => report.message.clone(),
+    // words, after the first paragraph, are laid out already.
+    let width = terminal::width().clamp(40, 100) - 4;
+    let message = match (report.reached.is_some(), report.message.split_once("\n\n")) {
+        (true, _) => wrap(&report.message, width),
+        (false, Some((prose, laid_out))) => format!("{}\n\n{laid_out}", wrap(prose, width)),
+        (false, None) => wrap(&report.message, width),
     };
     println!("{}", indent(&message));
 }
@@ -204,16 +220,19 @@ pub fn describe(report: &Report) {
 pub fn wrap(text: &str, width: usize) -> String {
     let mut lines = Vec::new();
     for line in text.lines() {
+        // The lines an item of a list (`- ...`) goes on to are indented
+        // under its text.
+        let hang = if line.starts_with("- ") { "  " } else { "" };
         let mut current = String::new();
         for word in line.split(' ') {
             let fits = current.chars().count() + 1 + word.chars().count() <= width;
-            if current.is_empty() || fits {
-                if !current.is_empty() {
+            if current.trim().is_empty() || fits {
+                if !current.is_empty() && !current.ends_with(' ') {
                     current.push(' ');
                 }
                 current.push_str(word);
             } else {
-                lines.push(std::mem::take(&mut current));
+                lines.push(std::mem::replace(&mut current, hang.to_string()));
                 current.push_str(word);
             }
         }
@@ -273,4 +292,17 @@ pub fn tutor_command(places: &Places, arguments: &str) -> String {
         command.push_str(arguments);
     }
     command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_wrapped_at_spaces_and_list_items_hang() {
+        assert_eq!(wrap("one two three", 7), "one two\nthree");
+        assert_eq!(wrap("- one two three", 9), "- one two\n  three");
+        assert_eq!(wrap("a_very_long_word x", 5), "a_very_long_word\nx");
+        assert_eq!(wrap("kept\n\nas is", 20), "kept\n\nas is");
+    }
 }

@@ -5,12 +5,16 @@
 //! test program it builds. Nothing is guessed from text meant for people.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::places::Places;
+use crate::run;
 
 /// One test program of an exercise: a file under `tests/`, or the unit
 /// tests of its library or its program.
@@ -42,11 +46,10 @@ pub fn build(places: &Places, packages: &[String]) -> Result<BTreeMap<String, Bu
     for package in packages {
         command.args(["-p", package]);
     }
-    let output = command
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = output_unless_stopped(&mut command)?;
     let mut programs: BTreeMap<String, Vec<TestProgram>> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
     let mut finished = false;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else {
@@ -66,12 +69,14 @@ pub fn build(places: &Places, packages: &[String]) -> Result<BTreeMap<String, Bu
             }
             Some("compiler-message") => {
                 if let Some(error) = error_text(&message["message"]) {
-                    let shown = places.paths_from_here(error);
-                    let known = errors.entry(package).or_default();
                     // The library is built twice, as itself and with its
-                    // unit tests: the same error comes twice.
-                    if !known.contains(&shown) {
-                        known.push(shown);
+                    // unit tests, so the same error comes twice, not always
+                    // in the same words: it is the same error if it has the
+                    // same code at the same place.
+                    let key = error_place(&message["message"]);
+                    if seen.insert((package.clone(), key)) {
+                        let shown = places.paths_from_here(error);
+                        errors.entry(package).or_default().push(shown);
                     }
                 }
             }
@@ -101,6 +106,46 @@ pub fn build(places: &Places, packages: &[String]) -> Result<BTreeMap<String, Bu
         built.insert(package.clone(), result);
     }
     Ok(built)
+}
+
+/// Everything `pipe` gives until it closes.
+fn read_all(pipe: Option<&mut impl Read>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    if let Some(pipe) = pipe {
+        let _ = pipe.read_to_end(&mut bytes);
+    }
+    bytes
+}
+
+/// Runs `command` to its end, as `Command::output` does, unless every
+/// check is being stopped (the student quit): then it stops it too.
+fn output_unless_stopped(command: &mut Command) -> Result<Output, String> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
+    thread::scope(|scope| {
+        let printed = scope.spawn(move || read_all(stdout.as_mut()));
+        let said = scope.spawn(move || read_all(stderr.as_mut()));
+        let status = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break status;
+            }
+            if run::stopping_everything() {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("the check was stopped".to_string());
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        Ok(Output {
+            status,
+            stdout: printed.join().unwrap_or_default(),
+            stderr: said.join().unwrap_or_default(),
+        })
+    })
 }
 
 pub fn cargo() -> Command {
@@ -139,6 +184,21 @@ fn error_text(diagnostic: &Value) -> Option<&str> {
         return None;
     }
     Some(diagnostic["rendered"].as_str()?.trim_end())
+}
+
+/// What tells one error from another: its code and where it is (or, for
+/// an error about no place, its message).
+fn error_place(diagnostic: &Value) -> String {
+    let primary = diagnostic["spans"]
+        .as_array()
+        .and_then(|spans| spans.iter().find(|span| span["is_primary"] == true));
+    match primary {
+        Some(span) => format!(
+            "{} {}:{}:{}",
+            diagnostic["code"]["code"], span["file_name"], span["line_start"], span["column_start"]
+        ),
+        None => diagnostic["message"].to_string(),
+    }
 }
 
 /// When Cargo fails before the compiler says anything (a broken

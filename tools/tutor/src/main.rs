@@ -38,6 +38,13 @@ use formats::Format;
 use places::Places;
 
 fn main() -> ExitCode {
+    // `tutor check 2 | head -1`: when the reader goes away, end quietly,
+    // as other command-line tools do, instead of panicking on a write.
+    #[cfg(unix)]
+    // SAFETY: SIG_DFL is the default action, and nothing else runs yet.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match run_command(std::env::args().skip(1).collect()) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,

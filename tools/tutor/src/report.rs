@@ -141,15 +141,16 @@ fn full_name(test: &TestResult) -> String {
 }
 
 fn compile_message(places: &Places, package: &str, errors: &[String]) -> String {
-    let mut message = format!(
-        "It does not compile yet. The compiler says:\n\n{}",
-        errors[0]
-    );
-    if errors.len() > 1 {
+    let mut message = format!("The compiler says:\n\n{}", errors[0]);
+    let more = match errors.len() {
+        1 => None,
+        2 => Some("1 more error".to_string()),
+        n => Some(format!("{} more errors", n - 1)),
+    };
+    if let Some(more) = more {
         let manifest = places.show(&places.exercises.join("Cargo.toml"));
         message.push_str(&format!(
-            "\n\n({} more errors: `cargo test --manifest-path {manifest} -p {package}` shows them all.)",
-            errors.len() - 1,
+            "\n\n({more}: `cargo build --tests --manifest-path {manifest} -p {package}` shows them all.)"
         ));
     }
     message

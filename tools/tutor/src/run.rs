@@ -6,19 +6,33 @@
 //! themselves run side by side, so a whole exercise takes about as long as
 //! its slowest program.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::compile::TestProgram;
 
-/// A test program that runs longer than this is stopped. Every test that
-/// runs an event loop has a limit of its own, far below it; this one is
+/// A test program that prints nothing for this long is stopped. It
+/// prints a line as each test starts and ends, and every test that runs
+/// an event loop has a time limit of its own, far below this; so this is
 /// for a test that hangs outside of one.
-const PROGRAM_LIMIT: Duration = Duration::from_secs(60);
+const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+
+/// Set to stop every test program at once: the student has quit.
+static STOP_EVERYTHING: AtomicBool = AtomicBool::new(false);
+
+/// Stops every test program that is running, and any that would start.
+pub fn stop_everything() {
+    STOP_EVERYTHING.store(true, Ordering::SeqCst);
+}
+
+pub fn stopping_everything() -> bool {
+    STOP_EVERYTHING.load(Ordering::SeqCst)
+}
 
 /// One test's result.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,13 +79,15 @@ fn run_program(
     failed: &AtomicBool,
     stop_when_failed: bool,
 ) -> Vec<TestResult> {
-    let child = Command::new(&program.path)
+    let result = |name: &str, output: String| TestResult {
+        suite: program.suite.clone(),
+        name: name.to_string(),
+        passed: false,
+        output,
+    };
+    let tests = list_tests(program, folder);
+    let child = test_command(program, folder)
         .args(["--test-threads=1", "--color=never"])
-        // A panic's message is what helps a student, not a backtrace.
-        .env("RUST_BACKTRACE", "0")
-        .env("CARGO_MANIFEST_DIR", folder)
-        .current_dir(folder)
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
@@ -79,24 +95,21 @@ fn run_program(
         Ok(child) => child,
         Err(e) => {
             failed.store(true, Ordering::SeqCst);
-            return vec![TestResult {
-                suite: program.suite.clone(),
-                name: "(the test program)".to_string(),
-                passed: false,
-                output: format!("cannot run {}: {e}", program.path.display()),
-            }];
+            let why = format!("cannot run {}: {e}", program.path.display());
+            return vec![result("(the test program)", why)];
         }
     };
     let stdout = child.stdout.take().expect("stdout is piped");
     let mut stderr = child.stderr.take().expect("stderr is piped");
+    let last_word = Mutex::new(Instant::now());
     let (printed, errors, ending) = thread::scope(|scope| {
-        let reader = scope.spawn(|| read_and_watch(stdout, failed));
+        let reader = scope.spawn(|| read_and_watch(stdout, failed, &last_word));
         let errors = scope.spawn(move || {
             let mut text = String::new();
             let _ = stderr.read_to_string(&mut text);
             text
         });
-        let ending = wait(&mut child, failed, stop_when_failed);
+        let ending = wait(&mut child, failed, stop_when_failed, &last_word);
         (
             reader.join().unwrap_or_default(),
             errors.join().unwrap_or_default(),
@@ -104,38 +117,71 @@ fn run_program(
         )
     });
     let mut results = parse(&program.suite, &printed);
+    if matches!(ending, Ending::Stopped) {
+        // Another test failed first; what did not finish is no one's fault.
+        return results;
+    }
     let unfinished = unfinished_test(&printed);
     let said_why = results.iter().any(|r| !r.passed) || unfinished.is_some();
     if matches!(ending, Ending::Exited { success: false }) && !said_why {
         // It failed, and no test says why: never call that a pass.
-        results.push(TestResult {
-            suite: program.suite.clone(),
-            name: "(the test program)".to_string(),
-            passed: false,
-            output: format!("it failed, and no test said why:\n{}", errors.trim_end()),
-        });
+        let why = format!("it failed, and no test said why:\n{}", errors.trim_end());
+        results.push(result("(the test program)", why));
     }
     if let Some(unfinished) = unfinished {
-        match ending {
-            Ending::Stopped => {} // another program failed first: not this test's fault
-            Ending::TooLong => results.push(TestResult {
-                suite: program.suite.clone(),
-                name: unfinished,
-                passed: false,
-                output: format!(
-                    "did not finish: the tutor stopped its program after {} s",
-                    PROGRAM_LIMIT.as_secs()
-                ),
-            }),
-            Ending::Exited { .. } => results.push(TestResult {
-                suite: program.suite.clone(),
-                name: unfinished,
-                passed: false,
-                output: format!("its program crashed while it ran:\n{}", errors.trim_end()),
-            }),
+        let why = match ending {
+            Ending::TooLong => format!(
+                "did not finish: it went on for {} s without a word, and the tutor stopped it",
+                SILENCE_LIMIT.as_secs()
+            ),
+            _ => format!("its program crashed while it ran:\n{}", errors.trim_end()),
+        };
+        results.push(result(&unfinished, why));
+    }
+    // The runner prints why a test failed only at its end: a program
+    // stopped before then leaves failed tests without a word.
+    for test in results
+        .iter_mut()
+        .filter(|t| !t.passed && t.output.is_empty())
+    {
+        test.output = "it failed, but its program was stopped before it said why".to_string();
+    }
+    // And tests it never got to are not passes either.
+    for name in tests {
+        let ignored = printed.contains(&format!("test {name} ... ignored"));
+        if !ignored && !results.iter().any(|r| r.name == name) {
+            let why = "did not run: its program was stopped before it got to it";
+            results.push(result(&name, why.to_string()));
         }
     }
     results
+}
+
+/// A test program, run as `cargo test` runs it.
+fn test_command(program: &TestProgram, folder: &Path) -> Command {
+    let mut command = Command::new(&program.path);
+    command
+        // A panic's message is what helps a student, not a backtrace.
+        .env("RUST_BACKTRACE", "0")
+        .env("CARGO_MANIFEST_DIR", folder)
+        .current_dir(folder)
+        .stdin(Stdio::null());
+    command
+}
+
+/// The names of a program's tests, as it lists them (`NAME: test`).
+fn list_tests(program: &TestProgram, folder: &Path) -> Vec<String> {
+    let Ok(output) = test_command(program, folder)
+        .args(["--list", "--format", "terse"])
+        .output()
+    else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// How a test program ended.
@@ -143,23 +189,29 @@ enum Ending {
     Exited {
         success: bool,
     },
-    /// Stopped because a test failed, here or in another program.
+    /// Stopped because a test failed, here or in another program, or
+    /// because the student quit.
     Stopped,
-    /// Stopped because it ran longer than `PROGRAM_LIMIT`.
+    /// Stopped because it went quiet for longer than `SILENCE_LIMIT`.
     TooLong,
 }
 
-fn wait(child: &mut Child, failed: &AtomicBool, stop_when_failed: bool) -> Ending {
-    let started = Instant::now();
+fn wait(
+    child: &mut Child,
+    failed: &AtomicBool,
+    stop_when_failed: bool,
+    last_word: &Mutex<Instant>,
+) -> Ending {
     loop {
         if let Ok(Some(status)) = child.try_wait() {
             return Ending::Exited {
                 success: status.success(),
             };
         }
-        let ending = if started.elapsed() > PROGRAM_LIMIT {
+        let quiet_for = last_word.lock().map_or(Duration::ZERO, |at| at.elapsed());
+        let ending = if quiet_for > SILENCE_LIMIT {
             Ending::TooLong
-        } else if stop_when_failed && failed.load(Ordering::SeqCst) {
+        } else if (stop_when_failed && failed.load(Ordering::SeqCst)) || stopping_everything() {
             Ending::Stopped
         } else {
             thread::sleep(Duration::from_millis(5));
@@ -171,20 +223,38 @@ fn wait(child: &mut Child, failed: &AtomicBool, stop_when_failed: bool) -> Endin
     }
 }
 
-/// Reads what a test program prints, and sets `failed` as soon as a test
-/// fails.
-fn read_and_watch(stdout: impl Read, failed: &AtomicBool) -> String {
-    let mut printed = String::new();
-    let mut lines = BufReader::new(stdout);
-    let mut line = String::new();
-    while matches!(lines.read_line(&mut line), Ok(read) if read > 0) {
-        if line.starts_with("test ") && line.trim_end().ends_with(" ... FAILED") {
+/// Reads what a test program prints, notes when it last printed, and sets
+/// `failed` as soon as a test fails. The runner prints `test NAME ... `
+/// as a test starts, and the rest of that line when it ends, so this
+/// reads what comes as it comes, not line by line.
+fn read_and_watch(
+    mut stdout: impl Read,
+    failed: &AtomicBool,
+    last_word: &Mutex<Instant>,
+) -> String {
+    let mut printed: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(read) = stdout.read(&mut chunk) {
+        if read == 0 {
+            break;
+        }
+        if let Ok(mut at) = last_word.lock() {
+            *at = Instant::now();
+        }
+        let line_start = printed
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        printed.extend_from_slice(&chunk[..read]);
+        let new_lines = String::from_utf8_lossy(&printed[line_start..]);
+        if new_lines
+            .lines()
+            .any(|line| line.starts_with("test ") && line.trim_end().ends_with(" ... FAILED"))
+        {
             failed.store(true, Ordering::SeqCst);
         }
-        printed.push_str(&line);
-        line.clear();
     }
-    printed
+    String::from_utf8_lossy(&printed).into_owned()
 }
 
 /// The results in what the test runner printed: a line `test NAME ...

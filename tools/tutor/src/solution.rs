@@ -27,7 +27,7 @@ pub fn show(places: &Places, exercise: &Exercise) -> Result<bool, String> {
         .workspace
         .join(format!("chapters/chapter-{}", exercise.stage));
     println!(
-        "exercise {} passes. Here is each function you wrote, beside the reference.",
+        "exercise {} passes. Here is each function you wrote, and the reference's, to compare.",
         exercise.stage
     );
     for gap in &exercise.gaps {

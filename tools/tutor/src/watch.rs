@@ -3,15 +3,17 @@
 //!
 //! The screen shows how many exercises are done, and the current one's
 //! result. Keys: `h` shows what to write, `n` moves on once it passes,
-//! `q` quits.
+//! `q` quits, at any moment, even while a check runs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::thread;
 use std::time::{Duration, SystemTime};
 
 use crate::check::{self, Thoroughness, describe};
 use crate::exercise::{self, Exercise};
 use crate::places::Places;
 use crate::report::{Report, Status};
+use crate::run;
 use crate::terminal::{self, Key, Keys};
 
 /// How often the exercise's files are looked at for a save.
@@ -27,40 +29,55 @@ pub fn watch(places: &Places, start: Option<usize>) -> Result<bool, String> {
             places.show(&places.exercises)
         ));
     }
+    let keys = Keys::start();
     terminal::clear_screen();
-    println!("Checking every exercise, to see where you are...");
+    println!("Checking every exercise, to see where you are... (q quits)");
     let all: Vec<&Exercise> = exercises.iter().collect();
-    let mut passing: Vec<bool> = check::check(places, &all, Thoroughness::UntilOneFails)?
+    let Some(reports) = unless_quit(&keys, || {
+        check::check(places, &all, Thoroughness::UntilOneFails)
+    })?
+    else {
+        return Ok(bye(places));
+    };
+    let mut passing: Vec<bool> = reports
         .iter()
         .map(|report| report.status == Status::Passes)
         .collect();
-    let first_to_do = passing.iter().position(|passes| !passes).unwrap_or(0);
     let mut current = match start {
         Some(stage) => exercises
             .iter()
             .position(|e| e.stage == stage)
             .ok_or_else(|| format!("there is no exercise {stage}"))?,
-        None => first_to_do,
+        None => passing.iter().position(|passes| !passes).unwrap_or(0),
     };
-    let keys = Keys::start();
     let mut show_hints = false;
     let mut note = String::new();
     loop {
         let exercise = &exercises[current];
         let folder = places.package(&exercise.package());
-        let saved = last_saved(&folder);
+        let saved = saved_files(&folder);
         terminal::clear_screen();
-        println!("Checking exercise {}...", exercise.stage);
-        let [report] = &check::check(places, &[exercise], Thoroughness::Every)?[..] else {
-            unreachable!("one exercise checked, one report");
+        println!("Checking exercise {}... (q quits)", exercise.stage);
+        let Some(reports) = unless_quit(&keys, || {
+            check::check(places, &[exercise], Thoroughness::Every)
+        })?
+        else {
+            return Ok(bye(places));
         };
+        let report = &reports[0];
         passing[current] = report.status == Status::Passes;
         loop {
-            show(
-                places, &exercises, &passing, current, report, show_hints, &note,
-            );
+            let screen = Screen {
+                exercises: &exercises,
+                passing: &passing,
+                current,
+                report,
+                show_hints,
+                note: &note,
+            };
+            screen.show(places);
             note.clear();
-            match wait_for_key_or_save(&keys, &folder, saved) {
+            match wait_for_key_or_save(&keys, &folder, &saved) {
                 Event::Saved => break,
                 Event::Key('h') => show_hints = !show_hints,
                 Event::Key('n') if passing[current] => {
@@ -74,58 +91,107 @@ pub fn watch(places: &Places, start: Option<usize>) -> Result<bool, String> {
                 Event::Key('n') => {
                     note = format!("n moves on once exercise {} passes.", exercise.stage);
                 }
-                Event::Key('q' | '\u{3}' | '\u{4}') => {
-                    println!(
-                        "\nBye! `{}` shows where you are.",
-                        check::tutor_command(places, "")
-                    );
-                    return Ok(passing.iter().all(|passes| *passes));
-                }
+                Event::Key(key) if quits(key) => return Ok(bye(places)),
                 Event::Key(_) => {}
             }
         }
     }
 }
 
+fn quits(key: char) -> bool {
+    // q, or Ctrl-C and Ctrl-D, which arrive as keys: the terminal is in a
+    // mode where they send no signal.
+    matches!(key, 'q' | '\u{3}' | '\u{4}')
+}
+
+fn bye(places: &Places) -> bool {
+    println!(
+        "\nBye! `{}` shows where you are.",
+        check::tutor_command(places, "")
+    );
+    true
+}
+
+/// Runs `work` (a check) while listening for keys: a key that quits stops
+/// the check's programs at once, and gives `None`.
+fn unless_quit<T: Send>(
+    keys: &Keys,
+    work: impl FnOnce() -> Result<T, String> + Send,
+) -> Result<Option<T>, String> {
+    thread::scope(|scope| {
+        let working = scope.spawn(work);
+        while !working.is_finished() {
+            if let Key::Pressed(key) = keys.next(Duration::from_millis(50)) {
+                if quits(key) {
+                    run::stop_everything();
+                    let _ = working.join();
+                    return Ok(None);
+                }
+            }
+        }
+        working
+            .join()
+            .map_err(|_| "the check panicked".to_string())?
+            .map(Some)
+    })
+}
+
 /// One screenful: progress, the current exercise's result, the keys.
-fn show(
-    places: &Places,
-    exercises: &[Exercise],
-    passing: &[bool],
+struct Screen<'a> {
+    exercises: &'a [Exercise],
+    passing: &'a [bool],
     current: usize,
-    report: &Report,
+    report: &'a Report,
     show_hints: bool,
-    note: &str,
-) {
-    let done = passing.iter().filter(|passes| **passes).count();
-    let bar: String = passing.iter().map(|p| if *p { '#' } else { '-' }).collect();
-    let exercise = &exercises[current];
-    terminal::clear_screen();
-    println!("[{bar}] {done}/{} done\n", exercises.len());
-    println!("Exercise {}: {}\n", exercise.stage, exercise.page);
-    describe(report);
-    if show_hints {
-        let hints = exercise::hints(places, exercise);
+    note: &'a str,
+}
+
+impl Screen<'_> {
+    fn show(&self, places: &Places) {
+        let exercise = &self.exercises[self.current];
+        let width = terminal::width().clamp(40, 100);
+        terminal::clear_screen();
+        println!("{}\n", self.progress());
+        println!("Exercise {}: {}\n", exercise.stage, exercise.page);
+        describe(self.report);
+        if self.show_hints {
+            let hints = exercise::hints(places, exercise);
+            println!("\n{}", check::wrap(hints.trim_end(), width));
+        }
+        println!();
+        if !self.note.is_empty() {
+            println!("{}\n", self.note);
+        }
+        // The keys come last, with the progress again: if the result is
+        // longer than the screen, this is the part that stays in view.
+        let mut keys = vec!["save: check again", "h: hints", "q: quit"];
+        if self.show_hints {
+            keys[1] = "h: no hints";
+        }
+        let next;
+        if self.passing[self.current] && self.current + 1 < self.exercises.len() {
+            next = format!("n: exercise {}", self.exercises[self.current + 1].stage);
+            keys.insert(2, &next);
+        }
         println!(
-            "\n{}",
-            check::wrap(hints.trim_end(), terminal::width().clamp(40, 100))
+            "{}",
+            check::wrap(
+                &format!("{} · {}", self.progress(), keys.join(" · ")),
+                width
+            )
         );
     }
-    println!();
-    if !note.is_empty() {
-        println!("{note}\n");
+
+    /// `[##------] 2/8 done`: a mark for each exercise, `#` if it passes.
+    fn progress(&self) -> String {
+        let bar: String = self
+            .passing
+            .iter()
+            .map(|passes| if *passes { '#' } else { '-' })
+            .collect();
+        let done = self.passing.iter().filter(|passes| **passes).count();
+        format!("[{bar}] {done}/{} done", self.passing.len())
     }
-    let next = if report.status == Status::Passes && current + 1 < exercises.len() {
-        format!(" · n: on to exercise {}", exercises[current + 1].stage)
-    } else {
-        String::new()
-    };
-    let hints = if show_hints {
-        "h: hide hints"
-    } else {
-        "h: hints"
-    };
-    println!("Saving a file of it checks it again · {hints}{next} · q: quit");
 }
 
 enum Event {
@@ -133,50 +199,65 @@ enum Event {
     Key(char),
 }
 
-/// Waits until a key is pressed, or a file under `folder` is saved after
-/// `saved`.
-fn wait_for_key_or_save(keys: &Keys, folder: &Path, saved: SystemTime) -> Event {
+/// Waits until a key the watch mode knows is pressed, or the exercise's
+/// files change from `saved`.
+fn wait_for_key_or_save(keys: &Keys, folder: &Path, saved: &[SavedFile]) -> Event {
     let mut keys_closed = false;
     loop {
         if !keys_closed {
             match keys.next(LOOK_EVERY) {
-                Key::Pressed(key) => return Event::Key(key.to_ascii_lowercase()),
+                Key::Pressed(key) => {
+                    let key = key.to_ascii_lowercase();
+                    if matches!(key, 'h' | 'n') || quits(key) {
+                        return Event::Key(key);
+                    }
+                }
                 Key::None => {}
                 // No key will come (stdin was not a terminal, and ended):
                 // watch for saves only, until stopped.
                 Key::Closed => keys_closed = true,
             }
         } else {
-            std::thread::sleep(LOOK_EVERY);
+            thread::sleep(LOOK_EVERY);
         }
-        if last_saved(folder) != saved {
+        if saved_files(folder) != saved {
             return Event::Saved;
         }
     }
 }
 
-/// When a file under `folder` (but not in Cargo's `target`) was last
-/// changed, added or removed: the latest time among them, and the folder's
-/// own times (a file removed changes its folder's time).
-fn last_saved(folder: &Path) -> SystemTime {
-    let mut latest = SystemTime::UNIX_EPOCH;
+/// A file of the exercise, and when it was last saved.
+type SavedFile = (PathBuf, SystemTime, u64);
+
+/// The exercise's own files (its `.rs` files and `Cargo.toml`), with when
+/// each was saved and its size. An editor's own files (`.x.swp`, `#x#`,
+/// `x~`) and Cargo's `target` are left out: writing them saves nothing.
+fn saved_files(folder: &Path) -> Vec<SavedFile> {
+    let mut files = Vec::new();
     let mut folders = vec![folder.to_path_buf()];
     while let Some(current) = folders.pop() {
-        let times = std::fs::metadata(&current).and_then(|m| m.modified());
-        latest = latest.max(times.unwrap_or(SystemTime::UNIX_EPOCH));
         let Ok(entries) = std::fs::read_dir(&current) else {
             continue;
         };
         for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') {
+                continue;
+            }
             let path = entry.path();
             if path.is_dir() {
-                if entry.file_name() != "target" {
+                if name != "target" {
                     folders.push(path);
                 }
-            } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-                latest = latest.max(modified);
+            } else if name.ends_with(".rs") || name == "Cargo.toml" {
+                let Ok(metadata) = entry.metadata() else {
+                    continue;
+                };
+                let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                files.push((path, modified, metadata.len()));
             }
         }
     }
-    latest
+    files.sort();
+    files
 }

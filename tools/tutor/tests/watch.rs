@@ -38,13 +38,13 @@ fn watch_checks_on_save_and_answers_its_keys() {
     terminal.wait_for(&["0/2 done", "Exercise 2: Stage 2", "not yet"]);
 
     terminal.press("h");
-    terminal.wait_for(&["Hand the waiting tasks to idle threads", "h: hide hints"]);
+    terminal.wait_for(&["Hand the waiting tasks to idle threads", "h: no hints"]);
 
     terminal.press("n");
     terminal.wait_for(&["n moves on once exercise 2 passes."]);
 
     solve(&workspace, &copy, 2);
-    terminal.wait_for(&["1/2 done", "exercise 2: passes", "n: on to exercise 3"]);
+    terminal.wait_for(&["1/2 done", "exercise 2: passes", "n: exercise 3"]);
 
     terminal.press("n");
     terminal.wait_for(&["Exercise 3: Stage 3", "1/2 done"]);

@@ -17,6 +17,7 @@ use minimio::TcpStream;
 /// Runs a test under a time limit, so that a hang fails instead of
 /// stalling the run; and quietly: the runtime's log lines would bury the
 /// test results.
+#[track_caller]
 pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
     stage::set_logging(false);
     deadline::within(seconds, test)
