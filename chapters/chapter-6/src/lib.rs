@@ -33,6 +33,7 @@ pub use globals::{register_io, register_pool_task, set_timeout};
 pub use modules::{Crypto, Fs, Http};
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
+pub use timers::TIMEOUT_MAX;
 pub use types::{Js, ThreadPoolTaskKind};
 // A program needs neither: the runtime makes its own tasks, and its events
 // stay between its threads.

@@ -32,6 +32,7 @@ pub use globals::{
 pub use modules::{Crypto, Fs, Http};
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
+pub use timers::TIMEOUT_MAX;
 pub use timers::TimerId;
 pub use types::{Js, ThreadPoolTaskKind};
 // A program needs neither: the runtime makes its own tasks, and its events

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{
-    Crypto, Fs, Http, Js, Runtime, TimerId, clear_interval, clear_timeout, set_immediate,
-    set_interval, set_timeout,
+    Crypto, Fs, Http, Js, Runtime, TIMEOUT_MAX, TimerId, clear_interval, clear_timeout,
+    set_immediate, set_interval, set_timeout,
 };
 use common::within;
 use slow_server::SlowServer;
@@ -241,6 +241,54 @@ fn an_interval_fires_until_its_own_callback_clears_it() {
                 "firing {k} came early"
             );
         }
+    });
+}
+
+/// Node arms an interval again only once its callback has returned. So a
+/// timeout with the same delay, set in the interval's first run, is ahead
+/// of the interval's second run: the same order as `node` gives, every
+/// time.
+#[test]
+fn an_interval_is_armed_again_after_its_callback_as_node_does() {
+    within(10, || {
+        let log: Log = Rc::default();
+        let program_log = Rc::clone(&log);
+        Runtime::new().run(move || {
+            let runs = Rc::new(RefCell::new(0));
+            let id: Rc<RefCell<Option<TimerId>>> = Rc::default();
+            let own_id = Rc::clone(&id);
+            let interval = set_interval(30, move |_| {
+                *runs.borrow_mut() += 1;
+                let run = *runs.borrow();
+                program_log.borrow_mut().push(format!("interval {run}"));
+                if run == 1 {
+                    set_timeout(30, note(&program_log, "timeout"));
+                }
+                if run == 2 {
+                    clear_interval(own_id.borrow().expect("set below"));
+                }
+            });
+            *id.borrow_mut() = Some(interval);
+        });
+        assert_eq!(*log.borrow(), ["interval 1", "timeout", "interval 2"]);
+    });
+}
+
+/// Node keeps delays in 32 bits: a longer one is taken as 1 ms (with a
+/// warning), so a forgotten huge delay does not keep the program alive.
+#[test]
+fn a_delay_too_long_for_node_is_one_millisecond() {
+    within(10, || {
+        let log: Log = Rc::default();
+        let program_log = Rc::clone(&log);
+        let started = Instant::now();
+        Runtime::new().run(move || {
+            set_timeout(u64::MAX, note(&program_log, "huge"));
+            set_timeout(TIMEOUT_MAX + 1, note(&program_log, "just too long"));
+        });
+        assert_eq!(*log.borrow(), ["huge", "just too long"]);
+        // Generous: it proves the loop did not wait for the delays given.
+        assert!(started.elapsed() < Duration::from_secs(5));
     });
 }
 

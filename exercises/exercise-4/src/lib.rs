@@ -24,6 +24,7 @@ mod types;
 
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
+pub use timers::TIMEOUT_MAX;
 pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
 
 // ANCHOR: log

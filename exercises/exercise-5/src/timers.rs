@@ -5,12 +5,33 @@ use std::time::{Duration, Instant};
 
 use crate::{Js, Runtime};
 
+// ANCHOR: delay
+/// The longest delay Node takes: 2^31 - 1 ms, about 24.8 days, since it
+/// keeps delays in 32 bits.
+pub const TIMEOUT_MAX: u64 = 2_147_483_647;
+
+/// A timer's delay, as Node takes it: one longer than [`TIMEOUT_MAX`] is
+/// taken as 1 ms, with a warning. A forgotten `u64::MAX` would otherwise
+/// keep the program alive for ever, if the clock could even count that
+/// far ahead.
+fn delay(ms: u64) -> Duration {
+    if ms > TIMEOUT_MAX {
+        crate::log!(
+            "TimeoutOverflowWarning: {ms} does not fit into a 32-bit signed integer. \
+             Timeout duration was set to 1."
+        );
+        return Duration::from_millis(1);
+    }
+    Duration::from_millis(ms)
+}
+// ANCHOR_END: delay
+
 // ANCHOR: set_timeout
 impl Runtime {
     /// Runs `callback` on the main thread once `ms` milliseconds have
     /// passed.
     pub(crate) fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) {
-        let deadline = Instant::now() + Duration::from_millis(ms);
+        let deadline = Instant::now() + delay(ms);
         self.set_timeout_at(deadline, callback);
     }
 
@@ -48,3 +69,16 @@ impl Runtime {
     }
 }
 // ANCHOR_END: expired
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delay_longer_than_node_takes_is_one_millisecond() {
+        crate::set_logging(false);
+        assert_eq!(delay(TIMEOUT_MAX), Duration::from_millis(TIMEOUT_MAX));
+        assert_eq!(delay(TIMEOUT_MAX + 1), Duration::from_millis(1));
+        assert_eq!(delay(u64::MAX), Duration::from_millis(1));
+    }
+}

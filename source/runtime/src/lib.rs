@@ -125,6 +125,7 @@ pub use modules::{Crypto, Fs, Http}; //@ 6..
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE; //@ 2..=8
 pub use thread_pool::{POOL_SIZE, pool_size_from_environment}; //@ 9..
+pub use timers::TIMEOUT_MAX; //@ 4..
 pub use timers::TimerId; //@ 7..
 pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind}; //@ ..=4
 //@ 5..
