@@ -4,8 +4,10 @@
 mod common;
 
 use std::cell::RefCell;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::rc::Rc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use common::stage::{Crypto, Fs, Http, Js, Runtime, set_timeout};
@@ -141,6 +143,72 @@ fn a_refused_connection_gives_an_error_and_the_loop_goes_on() {
         let message = error_of(&results[0].1);
         assert!(message.contains("cannot connect"), "{message}");
         assert_eq!(results[1].0, "timer");
+    });
+}
+
+/// A server for one connection: it reads the request, answers `reply`,
+/// and closes. Gives its port, and the request it read.
+fn one_reply_server(reply: &'static str) -> (u16, thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = thread::spawn(move || {
+        let (mut connection, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut byte = [0u8; 1];
+        while !request.ends_with(b"\r\n\r\n") && connection.read(&mut byte).unwrap() == 1 {
+            request.push(byte[0]);
+        }
+        connection.write_all(reply.as_bytes()).unwrap();
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    (port, server)
+}
+
+#[test]
+fn a_peer_that_closes_without_answering_gives_an_error() {
+    within(10, || {
+        let (port, server) = one_reply_server("");
+        let results = run(move |results| {
+            Http::get(
+                &format!("http://127.0.0.1:{port}/"),
+                record(results, "silent"),
+            );
+        });
+        server.join().unwrap();
+        let message = error_of(&results[0].1);
+        assert!(message.contains("without answering"), "{message}");
+    });
+}
+
+#[test]
+fn a_body_cut_short_of_its_content_length_gives_an_error() {
+    within(10, || {
+        let (port, server) = one_reply_server("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        let results = run(move |results| {
+            Http::get(
+                &format!("http://127.0.0.1:{port}/"),
+                record(results, "short"),
+            );
+        });
+        server.join().unwrap();
+        let message = error_of(&results[0].1);
+        assert!(message.contains("3 of the 10 bytes"), "{message}");
+    });
+}
+
+/// A path that would end the request line and add headers of its own is
+/// refused before anything is sent, as Node refuses it.
+#[test]
+fn a_path_that_would_inject_a_header_is_refused_and_nothing_is_sent() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}/a HTTP/1.1\r\nX-Injected: yes\r\nX-Pad: b");
+        let results = run(move |results| Http::get(&url, record(results, "injected")));
+        let message = error_of(&results[0].1);
+        assert!(message.contains("must be escaped"), "{message}");
+        listener.set_nonblocking(true).unwrap();
+        assert!(listener.accept().is_err(), "a connection was made");
     });
 }
 

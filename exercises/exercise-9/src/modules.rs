@@ -84,7 +84,7 @@ impl Http {
     /// it breaks.
     pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
         match Url::parse(url).and_then(|url| send_request(&url)) {
-            Ok(stream) => register_io(stream, callback),
+            Ok(stream) => register_io(stream, |reply| callback(whole_response(reply))),
             Err(message) => fail_later(callback, message),
         }
     }
@@ -109,6 +109,46 @@ impl Http {
 // ANCHOR_END: http_get
 
 // ANCHOR: send_request
+/// What arrived, if it is a whole HTTP response; else an error that says
+/// what is wrong with it. A peer that closes without a word, or in the
+/// middle of its body, has not answered.
+fn whole_response(reply: Js) -> Js {
+    let Js::String(text) = reply else {
+        return reply; // an error already
+    };
+    if !text.starts_with("HTTP/") {
+        let why = match text.is_empty() {
+            true => "the server closed the connection without answering".to_string(),
+            false => format!("the reply is not HTTP: it begins {:?}", first_line(&text)),
+        };
+        return Js::Error(why);
+    }
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return Js::Error("the response ends in the middle of its headers".to_string());
+    };
+    match content_length(head) {
+        Some(length) if body.len() < length => Js::Error(format!(
+            "the response was cut short: {} of the {length} bytes of its body arrived",
+            body.len()
+        )),
+        _ => Js::String(text),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    let line = text.lines().next().unwrap_or_default();
+    &line[..line.len().min(40)]
+}
+
+/// The `Content-Length` a response's head gives, if it gives one.
+fn content_length(head: &str) -> Option<usize> {
+    head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        let named = name.trim().eq_ignore_ascii_case("content-length");
+        named.then(|| value.trim().parse().ok()).flatten()
+    })
+}
+
 /// Connects and sends the request. The answer is left for the runtime to
 /// read, once the epoll thread says it has arrived.
 fn send_request(url: &Url) -> Result<TcpStream, String> {
@@ -170,6 +210,17 @@ impl Url {
         if host.is_empty() {
             return Err(malformed("there is no host"));
         }
+        let name_or_address = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+        if !host.chars().all(name_or_address) {
+            return Err(malformed("the host holds a character no host name has"));
+        }
+        // As Node refuses them: a space or a control character would end
+        // the request line, and what follows would be taken for headers.
+        if let Some(c) = path.chars().find(|c| !('\u{21}'..='\u{ff}').contains(c)) {
+            return Err(malformed(&format!(
+                "the path holds {c:?}, which must be escaped (as %XX)"
+            )));
+        }
         let port = port
             .parse()
             .map_err(|_| malformed("the port is not a number from 0 to 65535"))?;
@@ -220,10 +271,46 @@ mod tests {
             ("http://127.0.0.1:70000/", "not a number"),
             ("http://::1/", "IPv6"),
             ("http://[::1]:8080/", "IPv6"),
+            ("http://127.0.0.1:80/a b", "the path holds ' '"),
+            (
+                "http://127.0.0.1/a HTTP/1.1\r\nX-Injected: yes",
+                "must be escaped",
+            ),
+            ("http://127.0.0.1\r\nX-Injected: yes/", "no host name has"),
         ] {
             let error = Url::parse(url).unwrap_err();
             assert!(error.contains(reason), "{url}: {error}");
         }
+    }
+
+    #[test]
+    fn only_a_whole_http_response_is_one() {
+        let whole = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
+        assert_eq!(
+            whole_response(Js::String(whole.into())),
+            Js::String(whole.into())
+        );
+        let no_length = "HTTP/1.1 200 OK\r\n\r\nanything";
+        assert_eq!(
+            whole_response(Js::String(no_length.into())),
+            Js::String(no_length.into())
+        );
+        for (reply, reason) in [
+            ("", "without answering"),
+            ("hello", "not HTTP"),
+            ("HTTP/1.1 200 OK\r\nContent-Le", "middle of its headers"),
+            (
+                "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc",
+                "3 of the 10 bytes",
+            ),
+        ] {
+            let Js::Error(error) = whole_response(Js::String(reply.into())) else {
+                panic!("{reply:?} was taken for a response");
+            };
+            assert!(error.contains(reason), "{reply:?}: {error}");
+        }
+        let error = Js::Error("cannot connect".into());
+        assert_eq!(whole_response(error.clone()), error);
     }
 
     #[test]
