@@ -149,3 +149,30 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
         assert_eq!(*received.borrow(), Some(Js::String(String::new())));
     });
 }
+
+/// Bytes that are not UTF-8 are not text: the callback is told so, as
+/// `Fs::read` does, instead of getting text with the bytes replaced.
+#[test]
+fn bytes_that_are_not_text_give_an_error() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        peer.write_all(&[b'a', 0xff, 0xfe, b'z']).unwrap();
+        drop(peer);
+        let mut runtime = Runtime::new();
+        let received = Rc::new(RefCell::new(None));
+        let received_by_callback = Rc::clone(&received);
+        runtime.register_io(stream, move |response| {
+            *received_by_callback.borrow_mut() = Some(response);
+        });
+
+        run_until_done(&mut runtime);
+
+        let received = received.borrow();
+        let Some(Js::Error(message)) = &*received else {
+            panic!("not an error: {received:?}");
+        };
+        assert!(message.contains("not UTF-8"), "{message}");
+    });
+}

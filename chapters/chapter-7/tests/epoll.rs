@@ -147,3 +147,27 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
         assert_eq!(results, [("peer".to_string(), Js::String(String::new()))]);
     });
 }
+
+/// Bytes that are not UTF-8 are not text: the callback is told so, as
+/// `Fs::read` does, instead of getting text with the bytes replaced.
+#[test]
+fn bytes_that_are_not_text_give_an_error() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        peer.write_all(&[b'a', 0xff, 0xfe, b'z']).unwrap();
+        drop(peer);
+        let results = run(move |results| {
+            let results = Rc::clone(results);
+            register_io(stream, move |response| {
+                results.borrow_mut().push(("peer".to_string(), response))
+            });
+        });
+
+        let [(_, Js::Error(message))] = &results[..] else {
+            panic!("not one error: {results:?}");
+        };
+        assert!(message.contains("not UTF-8"), "{message}");
+    });
+}

@@ -156,7 +156,7 @@ impl Reading {
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
     /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
-    /// fails. The epoll thread does the waiting; the main thread does the
+    /// fails or what it sent is not UTF-8 text. The epoll thread does the waiting; the main thread does the
     /// reading.
     pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
@@ -196,8 +196,13 @@ impl Runtime {
         };
         match reading.read_available() {
             Ok(true) => {
-                let response = String::from_utf8_lossy(&reading.received).into_owned();
-                self.callback_ready(callback_id, Js::String(response));
+                let response = match String::from_utf8(reading.received) {
+                    Ok(text) => Js::String(text),
+                    // A `Js::String` holds text: bytes that are not text
+                    // are not made into some.
+                    Err(_) => Js::Error("the response is not UTF-8 text".to_string()),
+                };
+                self.callback_ready(callback_id, response);
             }
             Ok(false) => self.wait_for_more(callback_id, reading),
             Err(error) => {
