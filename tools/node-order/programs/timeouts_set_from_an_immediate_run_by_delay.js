@@ -1,0 +1,7 @@
+// The same program as `timeouts_set_from_an_immediate_run_by_delay` in src/programs.rs.
+const say = (line) => () => console.log(line);
+
+setImmediate(() => {
+  setTimeout(say('b'), 10);
+  setTimeout(say('a'), 5);
+});
