@@ -150,8 +150,8 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
     });
 }
 
-/// Bytes that are not UTF-8 are not text: the callback is told so, as
-/// `Fs::read` does, instead of getting text with the bytes replaced.
+/// Bytes that are not UTF-8 are not text: the callback is told so,
+/// instead of getting text with the bytes replaced.
 #[test]
 fn bytes_that_are_not_text_give_an_error() {
     within(10, || {

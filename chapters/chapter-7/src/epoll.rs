@@ -167,8 +167,8 @@ impl Reading {
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
     /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
-    /// fails or what it sent is not UTF-8 text. The epoll thread does the waiting; the main thread does the
-    /// reading.
+    /// fails or what it sent is not UTF-8 text. The epoll thread does the
+    /// waiting; the main thread does the reading.
     pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         match self

@@ -72,8 +72,8 @@ pub struct Http;
 impl Http {
     /// GETs a plain `http://host:port/path` URL. The callback gets the
     /// whole response, status line first, as a `Js::String`; or a
-    /// `Js::Error` if the URL is malformed, the connection is refused, or
-    /// it breaks.
+    /// `Js::Error` if the URL is malformed, the connection is refused or
+    /// breaks, or what comes back is not a whole HTTP response in UTF-8.
     pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
         todo!(
             "exercise 6: Parse the URL, send the request (send_request), and let the runtime read the answer (register_io), handing the callback only a whole response (whole_response); any error reaches the callback through fail_later. The book explains it in \"`Http`: a GET through the epoll thread\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md)."
@@ -126,9 +126,13 @@ fn whole_response(reply: Js) -> Js {
     }
 }
 
+/// The first line of `text`, at most 40 characters of it (cut between
+/// characters, never inside one).
 fn first_line(text: &str) -> &str {
     let line = text.lines().next().unwrap_or_default();
-    &line[..line.len().min(40)]
+    line.char_indices()
+        .nth(40)
+        .map_or(line, |(end, _)| &line[..end])
 }
 
 /// The `Content-Length` a response's head gives, if it gives one.
@@ -205,8 +209,9 @@ impl Url {
         if !host.chars().all(name_or_address) {
             return Err(malformed("the host holds a character no host name has"));
         }
-        // As Node refuses them: a space or a control character would end
-        // the request line, and what follows would be taken for headers.
+        // As Node refuses them, any character outside `!` to `ÿ`: a space
+        // or a control character would end the request line, and what
+        // follows would be taken for headers.
         if let Some(c) = path.chars().find(|c| !('\u{21}'..='\u{ff}').contains(c)) {
             return Err(malformed(&format!(
                 "the path holds {c:?}, which must be escaped (as %XX)"
@@ -289,6 +294,10 @@ mod tests {
         for (reply, reason) in [
             ("", "without answering"),
             ("hello", "not HTTP"),
+            (
+                "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<é not http",
+                "not HTTP",
+            ),
             ("HTTP/1.1 200 OK\r\nContent-Le", "middle of its headers"),
             (
                 "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc",

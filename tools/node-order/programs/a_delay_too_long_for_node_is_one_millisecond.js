@@ -2,4 +2,4 @@
 const say = (line) => () => console.log(line);
 
 setTimeout(say('huge'), 2 ** 31);
-setTimeout(say('later'), 50);
+setTimeout(say('later'), 500);

@@ -5,4 +5,4 @@ const t = setTimeout(say('a'), 5);
 setTimeout(() => {
   clearTimeout(t);
   console.log('b');
-}, 20);
+}, 200);

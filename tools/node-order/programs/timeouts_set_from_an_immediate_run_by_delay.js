@@ -2,6 +2,6 @@
 const say = (line) => () => console.log(line);
 
 setImmediate(() => {
-  setTimeout(say('b'), 10);
-  setTimeout(say('a'), 5);
+  setTimeout(say('b'), 200);
+  setTimeout(say('a'), 10);
 });

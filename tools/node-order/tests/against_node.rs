@@ -19,19 +19,22 @@ fn node_is_installed() -> bool {
         .is_ok_and(|output| output.status.success())
 }
 
-/// What `node programs/NAME.js` prints, line by line.
-fn run_in_node(name: &str) -> Vec<String> {
-    let file = programs_folder().join(format!("{name}.js"));
-    let output = Command::new("node").arg(&file).output().expect("node runs");
-    assert!(
-        output.status.success(),
-        "node {}: {output:?}",
-        file.display()
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+/// What `node programs/NAME.js` prints, line by line; within 10 s, as
+/// our side must.
+fn run_in_node(name: &'static str) -> Vec<String> {
+    deadline::within(10, move || {
+        let file = programs_folder().join(format!("{name}.js"));
+        let output = Command::new("node").arg(&file).output().expect("node runs");
+        assert!(
+            output.status.success(),
+            "node {}: {output:?}",
+            file.display()
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    })
 }
 
 #[test]
