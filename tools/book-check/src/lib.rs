@@ -9,6 +9,9 @@
 //!
 //! The book also shows what each stage prints. [`outputs`] finds those
 //! blocks, and `tests/outputs.rs` runs each stage and compares.
+//!
+//! And `tests/exercise_table.rs` checks the teachers' table of exercises
+//! against the list the exercises are made from.
 
 pub mod outputs;
 
