@@ -116,11 +116,11 @@ fn whole_response(reply: Js) -> Js {
     let Js::String(text) = reply else {
         return reply; // an error already
     };
+    if text.is_empty() {
+        return Js::Error("the server closed the connection without answering".to_string());
+    }
     if !text.starts_with("HTTP/") {
-        let why = match text.is_empty() {
-            true => "the server closed the connection without answering".to_string(),
-            false => format!("the reply is not HTTP: it begins {:?}", first_line(&text)),
-        };
+        let why = format!("the reply is not HTTP: it begins {:?}", first_line(&text));
         return Js::Error(why);
     }
     let Some((head, body)) = text.split_once("\r\n\r\n") else {

@@ -148,7 +148,7 @@ fn output_unless_stopped(command: &mut Command) -> Result<Output, String> {
     })
 }
 
-pub fn cargo() -> Command {
+fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
 }
 
