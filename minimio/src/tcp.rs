@@ -1,7 +1,9 @@
 //! A TCP connection that never blocks the thread that reads it.
 
 use std::io::{self, Read, Write};
-use std::net::{self, ToSocketAddrs};
+use std::net::{self, SocketAddr, ToSocketAddrs};
+
+use socket2::{Domain, Socket, Type};
 
 use crate::sys;
 
@@ -36,6 +38,49 @@ impl TcpStream {
     }
 }
 // ANCHOR_END: connect
+
+// ANCHOR: start_connect
+impl TcpStream {
+    /// Starts connecting to `addr`, and returns at once, without waiting
+    /// for the peer's answer.
+    ///
+    /// The connection is made (or refused) later. Register the stream with
+    /// [`Interests::WRITABLE`](crate::Interests::WRITABLE): once it is
+    /// reported, [`take_error`](TcpStream::take_error) says whether the
+    /// connect failed, and if not, the stream is ready to write.
+    pub fn start_connect(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+        socket.set_nonblocking(true)?;
+        match socket.connect(&addr.into()) {
+            // On loopback, the kernel may connect at once.
+            Ok(()) => {}
+            // The usual answer: the peer has been asked, and will answer.
+            Err(error) if is_in_progress(&error) => {}
+            Err(error) => return Err(error),
+        }
+        Ok(TcpStream {
+            inner: socket.into(),
+            registration: sys::Registration::default(),
+        })
+    }
+
+    /// The error that ended the connect, or a later one, if there is one:
+    /// the socket's `SO_ERROR`, which this call also clears.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.inner.take_error()
+    }
+}
+
+/// Whether a non-blocking connect's error only says "not yet": Unix says
+/// `EINPROGRESS`, Windows says "would block".
+fn is_in_progress(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(libc::EINPROGRESS) {
+        return true;
+    }
+    error.kind() == io::ErrorKind::WouldBlock
+}
+// ANCHOR_END: start_connect
 
 impl Read for TcpStream {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {

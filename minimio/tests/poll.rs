@@ -376,3 +376,46 @@ fn a_waker_cannot_have_the_reserved_token() {
         .expect("the reserved token is refused");
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
 }
+
+#[test]
+fn a_started_connect_is_reported_writable_once_the_peer_accepts() {
+    within(10, || {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut stream = TcpStream::start_connect(listener.local_addr().unwrap()).unwrap();
+        let mut poll = Poll::new().unwrap();
+        poll.registrator()
+            .register(&stream, 5, Interests::WRITABLE)
+            .unwrap();
+        let mut events = Events::with_capacity(8);
+        poll.poll(&mut events, Some(5_000)).unwrap();
+        assert_eq!(ids(&events), [5]);
+        assert!(stream.take_error().unwrap().is_none());
+
+        stream.write_all(b"hello").unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        let mut received = [0; 5];
+        peer.read_exact(&mut received).unwrap();
+        assert_eq!(&received, b"hello");
+    });
+}
+
+#[test]
+fn a_refused_connect_is_reported_and_take_error_says_why() {
+    within(10, || {
+        // A port that nothing listens on any more.
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let stream = TcpStream::start_connect(address).unwrap();
+        let mut poll = Poll::new().unwrap();
+        poll.registrator()
+            .register(&stream, 6, Interests::WRITABLE)
+            .unwrap();
+        let mut events = Events::with_capacity(8);
+        poll.poll(&mut events, Some(5_000)).unwrap();
+        assert_eq!(ids(&events), [6]);
+        let error = stream.take_error().unwrap().expect("the connect failed");
+        assert_eq!(error.kind(), ErrorKind::ConnectionRefused);
+    });
+}

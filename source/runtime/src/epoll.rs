@@ -164,14 +164,28 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
 pub(crate) struct Reading {
-    stream: TcpStream,
-    received: Vec<u8>,
+    stream: TcpStream, //@ ..=9
+    received: Vec<u8>, //@ ..=9
+    pub(crate) stream: TcpStream, //@ 10..
+    pub(crate) received: Vec<u8>, //@ 10..
 }
 
 impl Reading {
+//@ 10..
+    /// A socket from which nothing has arrived yet.
+    pub(crate) fn new(stream: TcpStream) -> Reading {
+        Reading {
+            stream,
+            received: Vec::new(),
+        }
+    }
+
+//@ end
     /// Reads everything that has arrived. Returns `true` once the peer has
-    /// closed the connection: then the response is whole.
-    fn read_available(&mut self) -> io::Result<bool> {
+    /// closed the connection: then the response is whole. //@ ..=9
+    fn read_available(&mut self) -> io::Result<bool> { //@ ..=9
+    /// closed the connection. //@ 10..
+    pub(crate) fn read_available(&mut self) -> io::Result<bool> { //@ 10..
         let mut buffer = [0; 64 * 1024];
         loop {
             match self.stream.read(&mut buffer) {
@@ -231,6 +245,11 @@ impl Runtime {
     /// The epoll thread says the socket of `callback_id` is ready: read
     /// what has arrived, and see whether the response is whole.
     pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
+//@ 10..
+        if self.http_requests.contains_key(&callback_id) {
+            return self.request_is_ready(callback_id);
+        }
+//@ end
         let Some(mut reading) = self.epoll_streams.remove(&callback_id) else {
             return; // not a socket we are reading
         };

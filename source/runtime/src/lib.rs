@@ -6,7 +6,8 @@
 //! Stage 6: the modules. //@ 6
 //! Stage 7: timers as Node has them. //@ 7
 //! Stage 8: the loop's other phases. //@ 8
-//! Stage 9: a sturdier pool. //@ 9..
+//! Stage 9: a sturdier pool. //@ 9
+//! Stage 10: an HTTP client that never blocks the loop. //@ 10..
 //!
 //@ 1
 //! Before any thread is started, this stage sets out the vocabulary the
@@ -58,9 +59,12 @@
 //@ or 8
 //! Stage 7 gave timers what Node's have. This stage gives the loop two of
 //! libuv's phases that ours lacked:
-//@ or 9..
+//@ or 9
 //! Stage 8 gave the loop its check and pending phases. This stage makes the
 //! pool hold up the way libuv's does:
+//@ or 10..
+//! Stage 9 made the pool sturdy. This stage does the same for [`Http`],
+//! whose GET still made the main thread wait to connect and to send:
 //@ end
 //! //@ 6..
 //@ 6
@@ -84,7 +88,7 @@
 //! - a pending phase, for callbacks that were ready but had to wait: no
 //!   phase runs more than [`BUDGET`] callbacks in a tick, so that however
 //!   much is ready, timers and sockets get their turn every tick.
-//@ or 9..
+//@ or 9
 //! - a pool task that panics gives its callback a `Js::Error` with the
 //!   panic's message, and its thread goes on to the next task; a callback
 //!   that panics stops and joins every thread before the panic goes on,
@@ -92,6 +96,16 @@
 //! - the pool can have any size: [`Runtime::with_pool_size`], or the
 //!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
 //!   told otherwise.
+//@ or 10..
+//! - the connect starts and returns at once; the epoll thread says when
+//!   the socket is connected, and when it takes more of the request, so
+//!   a full queue of connections or a huge request stalls nothing else;
+//!   a host name is looked up on the pool;
+//! - a response is whole at its `Content-Length`, at its last chunk, or
+//!   at the close when it gives neither, whether or not the server closes;
+//! - [`Http::get_with_timeout`] gives up on a request that takes too long:
+//!   its callback gets a `Js::Error` that says "timeout", and its socket
+//!   is closed.
 //@ end
 
 #![forbid(unsafe_code)]
@@ -102,8 +116,10 @@ mod epoll; //@ 3..
 mod event_loop; //@ 5..
 mod globals; //@ 5..
 mod handle; //@ 5..
+mod http; //@ 10..
 mod immediates; //@ 8..
 mod modules; //@ 6..
+mod response; //@ 10..
 mod runtime;
 mod thread_pool; //@ 2..
 mod timers; //@ 4..

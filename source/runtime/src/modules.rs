@@ -4,12 +4,15 @@
 //! work, and hands it to the pool or to the epoll thread.
 
 use std::fs;
+//@ ..=9
 use std::io::Write;
 
 use minimio::TcpStream;
+//@ end
 
 use crate::handle::with_runtime;
-use crate::{Js, ThreadPoolTaskKind, register_io, register_pool_task};
+use crate::{Js, ThreadPoolTaskKind, register_io, register_pool_task}; //@ ..=9
+use crate::{Js, ThreadPoolTaskKind, register_pool_task}; //@ 10..
 
 // ANCHOR: fs
 /// Files, read on the pool: a read may have to wait for the disk.
@@ -83,12 +86,28 @@ impl Http {
     /// whole response, status line first, as a `Js::String`; or a
     /// `Js::Error` if the URL is malformed, the connection is refused or
     /// breaks, or what comes back is not a whole HTTP response in UTF-8.
+//@ ..=9
     pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
         match Url::parse(url).and_then(|url| send_request(&url)) {
             Ok(stream) => register_io(stream, |reply| callback(whole_response(reply))),
             Err(message) => fail_later(callback, message),
         }
     }
+//@ or 10..
+    ///
+    /// Like Node's, it has no time limit: a server that never answers
+    /// keeps the program waiting. [`Http::get_with_timeout`] has one.
+    pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
+        start_get(url, None, callback);
+    }
+
+    /// As [`Http::get`], but gives up once `timeout_ms` milliseconds have
+    /// passed without a whole response: the socket is closed, and the
+    /// callback gets a `Js::Error` that begins with "timeout".
+    pub fn get_with_timeout(url: &str, timeout_ms: u64, callback: impl FnOnce(Js) + 'static) {
+        start_get(url, Some(timeout_ms), callback);
+    }
+//@ end
 
     /// The book's slow GET: asks the workspace's slow server at `url` to
     /// wait `delay_ms` milliseconds before it answers (its `/delay/` path).
@@ -107,7 +126,20 @@ impl Http {
     }
 }
 
+//@ 10..
+/// Checks the URL, then leaves the request to the runtime.
+fn start_get(url: &str, timeout_ms: Option<u64>, callback: impl FnOnce(Js) + 'static) {
+    match Url::parse(url) {
+        Ok(url) => with_runtime(|runtime| {
+            runtime.http_get(&url.host, url.port, &url.path, timeout_ms, callback);
+        }),
+        Err(message) => fail_later(callback, message),
+    }
+}
+
+//@ end
 // ANCHOR_END: http_get
+//@ ..=9
 
 // ANCHOR: send_request
 /// What arrived, if it is a whole HTTP response; else an error that says
@@ -171,6 +203,7 @@ fn send_request(url: &Url) -> Result<TcpStream, String> {
 }
 
 // ANCHOR_END: send_request
+//@ end
 
 // ANCHOR: fail_later
 //@ ..=7
@@ -294,6 +327,7 @@ mod tests {
             assert!(error.contains(reason), "{url}: {error}");
         }
     }
+//@ ..=9
 
     #[test]
     fn only_a_whole_http_response_is_one() {
@@ -328,6 +362,7 @@ mod tests {
         let error = Js::Error("cannot connect".into());
         assert_eq!(whole_response(error.clone()), error);
     }
+//@ end
 
     #[test]
     fn fibonacci_numbers_are_right_and_too_large_ones_are_caught() {

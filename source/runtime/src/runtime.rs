@@ -19,6 +19,7 @@ use minimio::{Registrator, Waker}; //@ 4..
 //@ end
 
 use crate::epoll::{self, Reading}; //@ 3..
+use crate::http::HttpRequest; //@ 10..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
 use crate::timers::{Interval, TimerId}; //@ 7..
 use crate::{Js, PollEvent}; //@ 1
@@ -69,6 +70,11 @@ pub struct Runtime {
     pub(crate) epoll_thread: Option<JoinHandle<()>>,
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) epoll_streams: HashMap<usize, Reading>,
+//@ end
+//@ 10..
+    /// The HTTP requests on their way, by the id of the callback waiting
+    /// for each.
+    pub(crate) http_requests: HashMap<usize, HttpRequest>,
 //@ end
 //@ 4..=6
     /// Every timer, as (deadline, callback id): in deadline order, and for
@@ -148,6 +154,7 @@ impl Runtime {
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
 //@ end
+            http_requests: HashMap::new(), //@ 10..
             timers: BTreeSet::new(), //@ 4..=6
 //@ 7..
             timers: BTreeMap::new(),

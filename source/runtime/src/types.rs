@@ -40,6 +40,8 @@ impl Js {
 pub enum ThreadPoolTaskKind {
     FileRead,
     Encrypt,
+    /// Finding the address of a host name, for an HTTP request. //@ 10..
+    Lookup, //@ 10..
     /// Not work: the message that tells a pool thread to stop.
     Close,
 }
@@ -49,6 +51,7 @@ impl fmt::Display for ThreadPoolTaskKind {
         let name = match self {
             ThreadPoolTaskKind::FileRead => "FileRead",
             ThreadPoolTaskKind::Encrypt => "Encrypt",
+            ThreadPoolTaskKind::Lookup => "Lookup", //@ 10..
             ThreadPoolTaskKind::Close => "Close",
         };
         f.write_str(name)
@@ -123,6 +126,7 @@ mod tests {
     fn task_kinds_print_their_names() {
         assert_eq!(ThreadPoolTaskKind::FileRead.to_string(), "FileRead");
         assert_eq!(ThreadPoolTaskKind::Encrypt.to_string(), "Encrypt");
+        assert_eq!(ThreadPoolTaskKind::Lookup.to_string(), "Lookup"); //@ 10..
     }
 
     #[test]

@@ -13,6 +13,8 @@
 //!
 //! Each answer carries `Connection: close`, and the server closes the
 //! connection after it, so a client reads until the end of the stream.
+//! Three more prefixes, `/silent`, `/keep-open` and `/chunked`, are for
+//! the last stage's client, which must not need that (see `answer`).
 //! Every connection gets its own thread, named `server`, so that a slow
 //! answer never holds up another one.
 
@@ -92,12 +94,58 @@ fn accept_connections(listener: TcpListener, stopping: &AtomicBool) {
 
 /// Reads one request and writes its answer. Errors only mean the client
 /// went away, so they are dropped with the connection.
+///
+/// Three prefixes of the path change how it answers, for the last
+/// stage's sturdier client: `/silent` is never answered; after
+/// `/keep-open<path>` or `/chunked<path>`, the connection stays open until
+/// the client closes it, and `/chunked` sends the body in two chunks,
+/// 20 ms apart.
 fn answer(mut connection: TcpStream) {
     let Ok(request) = read_request_head(&mut connection) else {
         return;
     };
-    let response = respond_to(&request);
-    let _ = connection.write_all(response.as_bytes());
+    let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let for_path = |rest: &str| respond_to(&request.replacen(&path, rest, 1));
+    if path.starts_with("/silent") {
+        wait_for_close(connection);
+    } else if let Some(rest) = path.strip_prefix("/keep-open") {
+        let response = for_path(rest).replace("Connection: close\r\n", "");
+        let _ = connection.write_all(response.as_bytes());
+        wait_for_close(connection);
+    } else if let Some(rest) = path.strip_prefix("/chunked") {
+        let _ = write_in_chunks(&mut connection, &for_path(rest));
+        wait_for_close(connection);
+    } else {
+        let _ = connection.write_all(respond_to(&request).as_bytes());
+    }
+}
+
+/// Sends `response` with its body in two chunks, 20 ms apart, and a last
+/// chunk of size 0.
+fn write_in_chunks(connection: &mut TcpStream, response: &str) -> io::Result<()> {
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((response, ""));
+    let head: Vec<&str> = head
+        .lines()
+        .filter(|line| !line.starts_with("Content-Length") && !line.starts_with("Connection"))
+        .collect();
+    write!(
+        connection,
+        "{}\r\nTransfer-Encoding: chunked\r\n\r\n",
+        head.join("\r\n")
+    )?;
+    let (first, second) = body.split_at(body.len() / 2);
+    for chunk in [first, second] {
+        write!(connection, "{:x}\r\n{chunk}\r\n", chunk.len())?;
+        thread::sleep(Duration::from_millis(20));
+    }
+    connection.write_all(b"0\r\n\r\n")
+}
+
+/// Keeps the connection open until the client closes it (or 10 s pass
+/// without a word from it).
+fn wait_for_close(mut connection: TcpStream) {
+    let mut buffer = [0; 1024];
+    while let Ok(1..) = connection.read(&mut buffer) {}
 }
 
 /// Reads up to the blank line that ends a request's head.
@@ -184,6 +232,40 @@ mod tests {
         let mut answer = String::new();
         connection.read_to_string(&mut answer).unwrap();
         answer
+    }
+
+    /// Sends a GET for `path`, and reads what comes back within 300 ms,
+    /// without waiting for the close.
+    fn answer_within_300_ms(server: &SlowServer, path: &str) -> String {
+        let mut connection = TcpStream::connect(server.address()).unwrap();
+        write!(connection, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        connection
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let mut buffer = [0; 1024];
+        // Until the close, or until 300 ms pass without a byte.
+        while let Ok(count @ 1..) = connection.read(&mut buffer) {
+            answer.extend_from_slice(&buffer[..count]);
+        }
+        String::from_utf8(answer).unwrap()
+    }
+
+    #[test]
+    fn keep_open_and_chunked_answer_and_leave_the_connection_open() {
+        let server = SlowServer::start().unwrap();
+        let kept = answer_within_300_ms(&server, "/keep-open/hello");
+        assert!(kept.ends_with("\r\n\r\nYou asked for /hello\n"), "{kept}");
+        assert!(!kept.contains("Connection: close"), "{kept}");
+        let chunked = answer_within_300_ms(&server, "/chunked/hello");
+        assert!(
+            chunked.ends_with(
+                "Transfer-Encoding: chunked\r\n\r\n\
+                               a\r\nYou asked \r\nb\r\nfor /hello\n\r\n0\r\n\r\n"
+            ),
+            "{chunked:?}"
+        );
+        assert_eq!(answer_within_300_ms(&server, "/silent"), "");
     }
 
     #[test]

@@ -1,0 +1,50 @@
+//! Helpers shared by this stage's test files.
+
+// Each test file uses only some of them.
+#![allow(dead_code, unused_imports)]
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The stage these tests check. Every test file reaches it through this
+/// one name, so that a test file is the same in every stage that has it.
+pub use chapter_10 as stage;
+
+use minimio::TcpStream;
+
+/// Runs a test under a time limit, so that a hang fails instead of
+/// stalling the run; and quietly: the runtime's log lines would bury the
+/// test results.
+#[track_caller]
+pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
+    stage::set_logging(false);
+    deadline::within(seconds, test)
+}
+
+/// Waits until `condition` holds, for at most `seconds`, and says whether
+/// it did. A test never assumes that another thread, or the kernel, has
+/// done something already: it waits for it, within a bound.
+pub fn eventually(seconds: u64, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !condition() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
+/// Connects to `address` and sends a GET for `path`; the answer is left
+/// for the runtime to read.
+pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
+}
