@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_9::{Fs, Http, Js, Runtime, set_logging, set_timeout};
+use chapter_10::{Fs, Http, Js, Runtime, set_logging, set_timeout};
 
 /// xorshift32: the same numbers as `random` in `js/common.js`.
 struct Random(u32);

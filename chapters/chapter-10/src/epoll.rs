@@ -205,8 +205,10 @@ impl Runtime {
     /// The epoll thread says the socket of `callback_id` is ready: read
     /// what has arrived, and see whether the response is whole.
     pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
-        if self.http_requests.contains_key(&callback_id) {
-            return self.request_is_ready(callback_id);
+        // An HTTP request's socket: its request takes over. A request that
+        // timed out is in neither map, and its late event is ignored.
+        if let Some(request) = self.http_requests.remove(&callback_id) {
+            return self.request_is_ready(request);
         }
         let Some(mut reading) = self.epoll_streams.remove(&callback_id) else {
             return; // not a socket we are reading

@@ -107,7 +107,7 @@ impl Runtime {
     /// `dns.lookup` does.
     fn look_up(&mut self, get: Get, host: String, port: u16) {
         let work = move || match (host.as_str(), port).to_socket_addrs() {
-            Ok(mut addresses) => match addresses.next() {
+            Ok(addresses) => match first_ipv4_or_any(addresses) {
                 Some(address) => Js::String(address.to_string()),
                 None => Js::Error(format!("cannot find the address of {host}")),
             },
@@ -131,6 +131,14 @@ impl Runtime {
             error => self.finish(get, error),
         }
     }
+}
+/// The address to connect to, of those a name has: an IPv4 one if there is
+/// one, since `localhost` is often `::1` first, and servers on 127.0.0.1
+/// alone are common (ours among them). Node did the same until version 17.
+fn first_ipv4_or_any(addresses: impl Iterator<Item = SocketAddr>) -> Option<SocketAddr> {
+    let addresses: Vec<SocketAddr> = addresses.collect();
+    let ipv4 = addresses.iter().find(|address| address.is_ipv4());
+    ipv4.or(addresses.first()).copied()
 }
 // ANCHOR_END: look_up
 
@@ -176,12 +184,9 @@ impl Runtime {
 
 // ANCHOR: request_is_ready
 impl Runtime {
-    /// The epoll thread says the socket of request `callback_id` is ready:
-    /// take the request as far as it can go now.
-    pub(crate) fn request_is_ready(&mut self, callback_id: usize) {
-        let Some(mut request) = self.http_requests.remove(&callback_id) else {
-            return; // over already: it timed out
-        };
+    /// The epoll thread says the socket of `request` is ready: take the
+    /// request as far as it can go now.
+    pub(crate) fn request_is_ready(&mut self, mut request: HttpRequest) {
         match request.go_on() {
             Next::Socket(interests) => self.wait(request, interests),
             Next::Done(value) => self.finish(request.get, value),

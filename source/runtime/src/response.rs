@@ -29,6 +29,10 @@ pub(crate) fn progress(received: &[u8], closed: bool) -> Progress {
         return Progress::Broken("the response's head is not text".to_string());
     };
     let body = &received[head_end + 4..];
+    if is_interim(head) {
+        // `100 Continue` or `103 Early Hints`: the response follows it.
+        return progress(body, closed);
+    }
     let framing = match framing(head) {
         Ok(framing) => framing,
         Err(why) => return Progress::Broken(why),
@@ -65,13 +69,20 @@ fn head_not_whole(received: &[u8], closed: bool) -> Progress {
         }
     }
 }
+
+/// Whether a head is that of an interim response, 1xx, which another
+/// follows. (101, which switches to another protocol, is not one.)
+fn is_interim(head: &str) -> bool {
+    let status = head.split(' ').nth(1).unwrap_or_default();
+    status.len() == 3 && status.starts_with('1') && status != "101"
+}
 // ANCHOR_END: progress
 
 // ANCHOR: framing
 /// Where a response's body ends, as its head says.
 #[derive(Debug, PartialEq, Eq)]
 enum Framing {
-    /// No body at all: a 1xx, 204 or 304 status.
+    /// No body at all: a 101, 204 or 304 status.
     Empty,
     /// `Content-Length`: that many bytes.
     Length(usize),
@@ -91,17 +102,19 @@ fn framing(head: &str) -> Result<Framing, String> {
         .nth(1)
         .and_then(|code| code.parse::<u16>().ok())
         .ok_or_else(|| format!("the status line {status_line:?} has no status code"))?;
-    if (100..200).contains(&status) || status == 204 || status == 304 {
+    if matches!(status, 101 | 204 | 304) {
         return Ok(Framing::Empty);
     }
     let mut framing = Framing::UntilClose;
     for (name, value) in lines.filter_map(|line| line.split_once(':')) {
         let value = value.trim();
         if name.eq_ignore_ascii_case("transfer-encoding") {
-            // Chunked wins over any length (RFC 9112, 6.3).
+            // It wins over any length; a last coding other than chunked
+            // ends at the close (RFC 9112, 6.3).
             if value.to_ascii_lowercase().ends_with("chunked") {
                 return Ok(Framing::Chunked);
             }
+            return Ok(Framing::UntilClose);
         } else if name.eq_ignore_ascii_case("content-length") {
             let length = value
                 .parse()
@@ -257,6 +270,23 @@ mod tests {
         broken_because(progress(not_hex.as_bytes(), false), "not a number");
         let too_long = format!("{head}2\r\nhello\r\n0\r\n\r\n");
         broken_because(progress(too_long.as_bytes(), false), "longer than its size");
+    }
+
+    #[test]
+    fn an_interim_response_is_skipped_for_the_one_that_follows() {
+        let interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        assert_eq!(progress(interim.as_bytes(), false), Progress::Incomplete);
+        let response = format!("{interim}HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        let last = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert_eq!(progress(response.as_bytes(), false), whole(last));
+    }
+
+    #[test]
+    fn a_transfer_encoding_other_than_chunked_ends_at_close() {
+        let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nab";
+        assert_eq!(progress(response, false), Progress::Incomplete);
+        let whole_text = String::from_utf8(response.to_vec()).unwrap();
+        assert_eq!(progress(response, true), whole(&whole_text));
     }
 
     #[test]

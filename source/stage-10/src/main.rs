@@ -1,8 +1,9 @@
 //! Stage 10 at work: an HTTP client that never blocks the loop.
 //!
-//! Four GETs to the workspace's own server on 127.0.0.1, each of a kind
-//! that stage 9 would wait for until the server closed, or never finish;
-//! and a timer, which fires on time while they wait.
+//! Four GETs to the workspace's own server on 127.0.0.1: two answered
+//! without a close, which stage 9 would wait for until the server closed;
+//! one to a name, looked up on the pool; and one never answered, given up
+//! on after its timeout. And a timer, which fires on time while they wait.
 
 use chapter_10::{Http, Js, Runtime, log, set_timeout};
 use slow_server::SlowServer;

@@ -1,0 +1,85 @@
+//! Stage 10: an HTTP client that never blocks the loop.
+//!
+//! Stage 9 made the pool sturdy. This stage does the same for [`Http`],
+//! whose GET still made the main thread wait to connect and to send:
+//!
+//! - the connect starts and returns at once; the epoll thread says when
+//!   the socket is connected, and when it takes more of the request, so
+//!   a full queue of connections or a huge request stalls nothing else;
+//!   a host name is looked up on the pool;
+//! - a response is whole at its `Content-Length`, at its last chunk, or
+//!   at the close when it gives neither, whether or not the server closes;
+//! - [`Http::get_with_timeout`] gives up on a request that takes too long:
+//!   its callback gets a `Js::Error` that says "timeout", and its socket
+//!   is closed.
+
+#![forbid(unsafe_code)]
+// An exercise: some functions are left for you to write. Until
+// they are, the compiler would warn about what they would use.
+// Take this line out once they are all written.
+#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+mod epoll;
+mod event_loop;
+mod globals;
+mod handle;
+mod http;
+mod immediates;
+mod modules;
+mod response;
+mod runtime;
+mod thread_pool;
+mod timers;
+mod types;
+
+pub use event_loop::BUDGET;
+pub use globals::{
+    clear_interval, clear_timeout, register_io, register_pool_task, set_immediate, set_interval,
+    set_timeout,
+};
+pub use modules::{Crypto, Fs, Http};
+pub use runtime::Runtime;
+pub use thread_pool::{POOL_SIZE, pool_size_from_environment};
+pub use timers::TIMEOUT_MAX;
+pub use timers::TimerId;
+pub use types::{Js, ThreadPoolTaskKind};
+// A program needs neither: the runtime makes its own tasks, and its events
+// stay between its threads.
+use types::{PollEvent, Task};
+
+// ANCHOR: log
+/// Prints a line that starts with the name of the thread printing it, such
+/// as `[main] ...`, so the output shows which thread did what.
+#[macro_export]
+macro_rules! log {
+    ($($message:tt)*) => {
+        $crate::print_from_this_thread(format_args!($($message)*))
+    };
+}
+
+/// Whether `log!` prints: yes, unless [`set_logging`] said no.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+/// Turns the log lines of the runtime (and of `log!`) on or off; they are
+/// on at first. Tests turn them off, so that their results are not buried
+/// under thousands of lines; a benchmark too, since printing a line for
+/// every task would be most of what it measured.
+pub fn set_logging(on: bool) {
+    LOGGING.store(on, Ordering::Relaxed);
+}
+
+#[doc(hidden)]
+pub fn print_from_this_thread(message: std::fmt::Arguments) {
+    use std::io::Write;
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("unnamed");
+    // Not `println!`, which panics when nobody reads the output any more
+    // (`cargo run | head`): a log line is not worth a panic.
+    let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
+}
+// ANCHOR_END: log
