@@ -5,53 +5,17 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::rc::Rc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use common::stage::{Http, Js, Runtime, set_timeout};
-use common::within;
+use common::stage::{Http, Js, set_timeout};
+use common::{body, error_of, record, run, within};
 use slow_server::SlowServer;
-
-type Results = Rc<RefCell<Vec<(String, Js)>>>;
-
-/// A callback that records what it got, under `name`.
-fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
-    let results = Rc::clone(results);
-    let name = name.to_string();
-    move |value| results.borrow_mut().push((name, value))
-}
-
-/// Runs `program` and returns what its callbacks recorded, in order.
-fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
-    let results = Results::default();
-    let for_program = Rc::clone(&results);
-    Runtime::new().run(move || program(&for_program));
-    results.take()
-}
 
 fn names(results: &[(String, Js)]) -> Vec<&str> {
     results.iter().map(|(name, _)| name.as_str()).collect()
-}
-
-fn error_of(value: &Js) -> &str {
-    match value {
-        Js::Error(message) => message,
-        other => panic!("expected an error, got {other:?}"),
-    }
-}
-
-fn body(value: &Js) -> &str {
-    let Js::String(response) = value else {
-        panic!("expected a response, got {value:?}");
-    };
-    response
-        .split_once("\r\n\r\n")
-        .expect("a head and a body")
-        .1
 }
 
 /// A server for one connection, on a free port of 127.0.0.1: `serve`
@@ -109,6 +73,7 @@ fn a_response_is_whole_at_its_content_length_though_the_server_keeps_it_open() {
             closed_by_client(connection)
         });
         let results = run(move |results| Http::get(&url, record(results, "get")));
+        assert_eq!(names(&results), ["get"]);
         assert_eq!(body(&results[0].1), "hello");
         assert!(server.join().unwrap(), "the client left the socket open");
     });
@@ -126,6 +91,7 @@ fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
             closed_by_client(connection)
         });
         let results = run(move |results| Http::get(&url, record(results, "get")));
+        assert_eq!(names(&results), ["get"]);
         assert_eq!(body(&results[0].1), "hello, world");
         assert!(server.join().unwrap(), "the client left the socket open");
     });
@@ -141,6 +107,7 @@ fn a_body_that_is_not_text_gives_an_error() {
             closed_by_client(connection)
         });
         let results = run(move |results| Http::get(&url, record(results, "get")));
+        assert_eq!(names(&results), ["get"]);
         assert!(error_of(&results[0].1).contains("not UTF-8 text"));
         assert!(server.join().unwrap(), "the client left the socket open");
     });
@@ -171,6 +138,7 @@ fn a_response_in_time_does_not_wait_for_its_timeout() {
         let results = run(move |results| {
             Http::get_with_timeout(&url, 60_000, record(results, "get"));
         });
+        assert_eq!(names(&results), ["get"]);
         assert_eq!(body(&results[0].1), "You asked for /hello\n");
         // Far below the timeout: its timer was cleared, and did not keep
         // the loop alive.
@@ -185,6 +153,7 @@ fn a_host_name_is_looked_up_and_the_request_made() {
         let server = SlowServer::start().unwrap();
         let url = format!("http://localhost:{}/hello", server.address().port());
         let results = run(move |results| Http::get(&url, record(results, "get")));
+        assert_eq!(names(&results), ["get"]);
         assert_eq!(body(&results[0].1), "You asked for /hello\n");
     });
 }

@@ -3,50 +3,14 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::stage::{Crypto, Fs, Http, Js, Runtime, set_timeout};
-use common::within;
+use common::stage::{Crypto, Fs, Http, Js, set_timeout};
+use common::{body, error_of, record, run, within};
 use slow_server::SlowServer;
-
-type Results = Rc<RefCell<Vec<(String, Js)>>>;
-
-/// A callback that records what it got, under `name`.
-fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
-    let results = Rc::clone(results);
-    let name = name.to_string();
-    move |value| results.borrow_mut().push((name, value))
-}
-
-/// Runs `program` and returns what its callbacks recorded, in order.
-fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
-    let results = Results::default();
-    let for_program = Rc::clone(&results);
-    Runtime::new().run(move || program(&for_program));
-    results.take()
-}
-
-fn error_of(value: &Js) -> &str {
-    match value {
-        Js::Error(message) => message,
-        other => panic!("expected an error, got {other:?}"),
-    }
-}
-
-fn body(value: &Js) -> &str {
-    let Js::String(response) = value else {
-        panic!("expected a response, got {value:?}");
-    };
-    response
-        .split_once("\r\n\r\n")
-        .expect("a head and a body")
-        .1
-}
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
 

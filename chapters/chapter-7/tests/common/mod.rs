@@ -3,14 +3,18 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 /// The stage these tests check. Every test file reaches it through this
 /// one name, so that a test file is the same in every stage that has it.
 pub use chapter_7 as stage;
+
+use stage::{Js, Runtime};
 
 use minimio::TcpStream;
 
@@ -47,4 +51,42 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
     )
     .unwrap();
     stream
+}
+
+/// What a program's callbacks got, each under a name, in the order they
+/// ran.
+pub type Results = Rc<RefCell<Vec<(String, Js)>>>;
+
+/// A callback that records what it got, under `name`.
+pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
+    let results = Rc::clone(results);
+    let name = name.to_string();
+    move |value| results.borrow_mut().push((name, value))
+}
+
+/// Runs `program` and returns what its callbacks recorded, in order.
+pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
+    let results = Results::default();
+    let for_program = Rc::clone(&results);
+    Runtime::new().run(move || program(&for_program));
+    results.take()
+}
+
+/// The message of an error; any other value fails the test.
+pub fn error_of(value: &Js) -> &str {
+    match value {
+        Js::Error(message) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// The body of a response; any other value fails the test.
+pub fn body(value: &Js) -> &str {
+    let Js::String(response) = value else {
+        panic!("expected a response, got {value:?}");
+    };
+    response
+        .split_once("\r\n\r\n")
+        .expect("a head and a body")
+        .1
 }

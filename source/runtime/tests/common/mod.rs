@@ -3,8 +3,10 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::cell::RefCell; //@ 6..
 use std::io::Write; //@ 3..
 use std::net::SocketAddr; //@ 3..
+use std::rc::Rc; //@ 6..
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,10 @@ pub use chapter_{{stage}} as stage;
 //@ 2..=4
 
 use stage::Runtime;
+//@ end
+//@ 6..
+
+use stage::{Js, Runtime};
 //@ end
 //@ 3..
 
@@ -83,5 +89,45 @@ pub fn tick(runtime: &mut Runtime) -> bool {
     runtime.wait_for_events();
     runtime.run_callbacks();
     true
+}
+//@ end
+//@ 6..
+
+/// What a program's callbacks got, each under a name, in the order they
+/// ran.
+pub type Results = Rc<RefCell<Vec<(String, Js)>>>;
+
+/// A callback that records what it got, under `name`.
+pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
+    let results = Rc::clone(results);
+    let name = name.to_string();
+    move |value| results.borrow_mut().push((name, value))
+}
+
+/// Runs `program` and returns what its callbacks recorded, in order.
+pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
+    let results = Results::default();
+    let for_program = Rc::clone(&results);
+    Runtime::new().run(move || program(&for_program));
+    results.take()
+}
+
+/// The message of an error; any other value fails the test.
+pub fn error_of(value: &Js) -> &str {
+    match value {
+        Js::Error(message) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// The body of a response; any other value fails the test.
+pub fn body(value: &Js) -> &str {
+    let Js::String(response) = value else {
+        panic!("expected a response, got {value:?}");
+    };
+    response
+        .split_once("\r\n\r\n")
+        .expect("a head and a body")
+        .1
 }
 //@ end
