@@ -153,22 +153,35 @@ impl Reading {
         }
     }
 
-    /// Reads everything that has arrived. Returns `true` once the peer has
-    /// closed the connection.
+    /// Reads what has arrived, but at most [`READ_BUDGET`] bytes. Returns
+    /// `true` once the peer has closed the connection.
     pub(crate) fn read_available(&mut self) -> io::Result<bool> {
         let mut buffer = [0; 64 * 1024];
-        loop {
+        let mut this_turn = 0;
+        while this_turn < READ_BUDGET {
             match self.stream.read(&mut buffer) {
                 Ok(0) => return Ok(true),
-                Ok(count) => self.received.extend_from_slice(&buffer[..count]),
+                Ok(count) => {
+                    self.received.extend_from_slice(&buffer[..count]);
+                    this_turn += count;
+                }
                 // Nothing more for now: more may come later.
                 Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
                 Err(error) if error.kind() == ErrorKind::Interrupted => continue,
                 Err(error) => return Err(error),
             }
         }
+        // The budget is spent. The rest waits until the socket's next
+        // turn, after the loop has run its timers and other callbacks.
+        Ok(false)
     }
 }
+
+/// The most bytes one socket may give the main thread in one turn. A peer
+/// that sends faster than we read would otherwise keep the main thread
+/// reading, and the loop would stop with it: that is the network blocking
+/// the loop, without a single blocking call.
+pub(crate) const READ_BUDGET: usize = 256 * 1024;
 // ANCHOR_END: reading
 
 // ANCHOR: register_io

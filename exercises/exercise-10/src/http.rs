@@ -26,7 +26,7 @@ use crate::epoll::Reading;
 use crate::handle::with_runtime;
 use crate::response::{self, Progress};
 use crate::runtime::Callback;
-use crate::timers::TimerId;
+use crate::timers::{TIMEOUT_MAX, TimerId};
 use crate::{Js, Runtime, ThreadPoolTaskKind, log};
 
 // ANCHOR: request
@@ -83,6 +83,7 @@ impl Runtime {
     ) {
         let callback_id = self.add_callback(callback);
         let peer = format!("{host}:{port}");
+        let timeout_ms = timeout_ms.and_then(timeout_as_node_takes_it);
         let timer = timeout_ms.map(|ms| self.set_timeout(ms, move |_| give_up(callback_id, ms)));
         let request = format!("GET {path} HTTP/1.1\r\nHost: {peer}\r\nConnection: close\r\n\r\n");
         let get = Get {
@@ -96,6 +97,12 @@ impl Runtime {
             Err(_) => self.look_up(get, host.to_string(), port),
         }
     }
+}
+
+/// A request's timeout, as Node takes a socket's: 0 is none at all, and
+/// one longer than [`TIMEOUT_MAX`] is cut to it.
+fn timeout_as_node_takes_it(ms: u64) -> Option<u64> {
+    (ms > 0).then_some(ms.min(TIMEOUT_MAX))
 }
 // ANCHOR_END: http_get
 
@@ -155,7 +162,7 @@ impl Runtime {
             }
             Err(error) => {
                 let message = format!("cannot connect to {}: {error}", get.peer);
-                self.finish(get, Js::Error(message));
+                self.finish_early(get, Js::Error(message));
             }
         }
     }
@@ -200,6 +207,15 @@ impl Runtime {
             self.clear_timer(timer);
         }
         self.callback_ready(get.callback_id, value);
+    }
+
+    /// As `finish`, for an error found before any work began: the
+    /// callback waits for the next pending phase, as stage 8 has it.
+    fn finish_early(&mut self, get: Get, value: Js) {
+        if let Some(timer) = get.timer {
+            self.clear_timer(timer);
+        }
+        self.defer_callback(get.callback_id, value);
     }
 }
 
@@ -264,7 +280,7 @@ fn failed(what: &str, peer: &str, error: io::Error) -> Next {
 fn give_up(callback_id: usize, ms: u64) {
     let callback = with_runtime(|runtime| runtime.give_up_on(callback_id));
     if let Some(callback) = callback {
-        log!("request {callback_id} timed out: its socket is closed");
+        log!("request {callback_id} timed out: it is given up");
         let message = format!("timeout: no whole response within {ms} ms");
         callback(Js::Error(message));
     }

@@ -88,7 +88,9 @@ impl Http {
 
     /// As [`Http::get`], but gives up once `timeout_ms` milliseconds have
     /// passed without a whole response: the socket is closed, and the
-    /// callback gets a `Js::Error` that begins with "timeout".
+    /// callback gets a `Js::Error` that begins with "timeout". As with
+    /// Node's socket timeouts, 0 means no timeout, and one longer than
+    /// [`TIMEOUT_MAX`](crate::TIMEOUT_MAX) is cut to it.
     pub fn get_with_timeout(url: &str, timeout_ms: u64, callback: impl FnOnce(Js) + 'static) {
         start_get(url, Some(timeout_ms), callback);
     }

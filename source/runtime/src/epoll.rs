@@ -181,24 +181,50 @@ impl Reading {
     }
 
 //@ end
+//@ ..=9
     /// Reads everything that has arrived. Returns `true` once the peer has
-    /// closed the connection: then the response is whole. //@ ..=9
-    fn read_available(&mut self) -> io::Result<bool> { //@ ..=9
-    /// closed the connection. //@ 10..
-    pub(crate) fn read_available(&mut self) -> io::Result<bool> { //@ 10..
+    /// closed the connection: then the response is whole.
+    fn read_available(&mut self) -> io::Result<bool> {
         let mut buffer = [0; 64 * 1024];
         loop {
             match self.stream.read(&mut buffer) {
                 Ok(0) => return Ok(true),
                 Ok(count) => self.received.extend_from_slice(&buffer[..count]),
+//@ or 10..
+    /// Reads what has arrived, but at most [`READ_BUDGET`] bytes. Returns
+    /// `true` once the peer has closed the connection.
+    pub(crate) fn read_available(&mut self) -> io::Result<bool> {
+        let mut buffer = [0; 64 * 1024];
+        let mut this_turn = 0;
+        while this_turn < READ_BUDGET {
+            match self.stream.read(&mut buffer) {
+                Ok(0) => return Ok(true),
+                Ok(count) => {
+                    self.received.extend_from_slice(&buffer[..count]);
+                    this_turn += count;
+                }
+//@ end
                 // Nothing more for now: more may come later.
                 Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
                 Err(error) if error.kind() == ErrorKind::Interrupted => continue,
                 Err(error) => return Err(error),
             }
         }
+//@ 10..
+        // The budget is spent. The rest waits until the socket's next
+        // turn, after the loop has run its timers and other callbacks.
+        Ok(false)
+//@ end
     }
 }
+//@ 10..
+
+/// The most bytes one socket may give the main thread in one turn. A peer
+/// that sends faster than we read would otherwise keep the main thread
+/// reading, and the loop would stop with it: that is the network blocking
+/// the loop, without a single blocking call.
+pub(crate) const READ_BUDGET: usize = 256 * 1024;
+//@ end
 // ANCHOR_END: reading
 
 // ANCHOR: register_io

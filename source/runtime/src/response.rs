@@ -19,20 +19,45 @@ pub(crate) enum Progress {
     Broken(String),
 }
 
+/// The longest head we read, as Node's `http.maxHeaderSize` is by default.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// The largest response we keep. The callback gets it whole, so it must
+/// fit in memory: a server that never stops sending must not fill it.
+pub(crate) const MAX_RESPONSE: usize = 64 * 1024 * 1024;
+
 /// What the bytes `received` so far are, `closed` saying whether the
 /// server has closed the connection: no more will come.
-pub(crate) fn progress(received: &[u8], closed: bool) -> Progress {
-    let Some(head_end) = find(received, b"\r\n\r\n") else {
-        return head_not_whole(received, closed);
-    };
-    let Ok(head) = std::str::from_utf8(&received[..head_end]) else {
-        return Progress::Broken("the response's head is not text".to_string());
-    };
-    let body = &received[head_end + 4..];
-    if is_interim(head) {
-        // `100 Continue` or `103 Early Hints`: the response follows it.
-        return progress(body, closed);
+pub(crate) fn progress(mut received: &[u8], closed: bool) -> Progress {
+    if received.len() > MAX_RESPONSE {
+        return Progress::Broken("the response is larger than 64 MiB".to_string());
     }
+    loop {
+        let head_end = head_end(received);
+        let Some(head_end) = head_end else {
+            return head_not_whole(received, closed);
+        };
+        let Ok(head) = std::str::from_utf8(&received[..head_end]) else {
+            return Progress::Broken("the response's head is not text".to_string());
+        };
+        let body = &received[head_end + 4..];
+        if !is_interim(head) {
+            return whole_or_not(head, body, closed);
+        }
+        // `100 Continue` or `103 Early Hints`: the response follows it.
+        received = body;
+    }
+}
+
+/// Where the head ends: the blank line, looked for in the first
+/// [`MAX_HEAD`] bytes only.
+fn head_end(received: &[u8]) -> Option<usize> {
+    let searched = received.len().min(MAX_HEAD + 4);
+    find(&received[..searched], b"\r\n\r\n")
+}
+
+/// Reads the head's framing, and says whether the body is all there.
+fn whole_or_not(head: &str, body: &[u8], closed: bool) -> Progress {
     let framing = match framing(head) {
         Ok(framing) => framing,
         Err(why) => return Progress::Broken(why),
@@ -52,6 +77,9 @@ pub(crate) fn progress(received: &[u8], closed: bool) -> Progress {
 /// The head has not ended yet. A reply that does not begin as HTTP does
 /// never will; one that stops here is cut short.
 fn head_not_whole(received: &[u8], closed: bool) -> Progress {
+    if received.len() > MAX_HEAD {
+        return Progress::Broken("the response's head is longer than 16 KiB".to_string());
+    }
     let start = received.len().min(5);
     if received[..start] != b"HTTP/"[..start] {
         let text = String::from_utf8_lossy(received);
@@ -111,18 +139,30 @@ fn framing(head: &str) -> Result<Framing, String> {
         if name.eq_ignore_ascii_case("transfer-encoding") {
             // It wins over any length; a last coding other than chunked
             // ends at the close (RFC 9112, 6.3).
-            if value.to_ascii_lowercase().ends_with("chunked") {
+            let last_coding = value.rsplit(',').next().unwrap_or_default().trim();
+            if last_coding.eq_ignore_ascii_case("chunked") {
                 return Ok(Framing::Chunked);
             }
             return Ok(Framing::UntilClose);
         } else if name.eq_ignore_ascii_case("content-length") {
-            let length = value
-                .parse()
-                .map_err(|_| format!("the Content-Length {value:?} is not a number"))?;
+            let length = number(value, 10)
+                .ok_or_else(|| format!("the Content-Length {value:?} is not a number"))?;
+            if matches!(framing, Framing::Length(earlier) if earlier != length) {
+                return Err("the response gives two different lengths".to_string());
+            }
             framing = Framing::Length(length);
         }
     }
     Ok(framing)
+}
+
+/// A number written in digits of `radix` and nothing else: no sign, no
+/// spaces.
+fn number(text: &str, radix: u32) -> Option<usize> {
+    if text.is_empty() || !text.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    usize::from_str_radix(text, radix).ok()
 }
 // ANCHOR_END: framing
 
@@ -148,6 +188,9 @@ impl Framing {
                 bytes.len()
             )),
             Framing::Length(_) => Body::NotYet,
+            // A chunked body ends with a blank line. Until the bytes so
+            // far do, there is no need to go through every chunk again.
+            Framing::Chunked if !closed && !bytes.ends_with(b"\r\n\r\n") => Body::NotYet,
             Framing::Chunked => match join_chunks(bytes) {
                 Some(body) => body,
                 None if closed => Body::Broken(
@@ -174,7 +217,7 @@ fn join_chunks(mut bytes: &[u8]) -> Option<Body> {
         let line = String::from_utf8_lossy(&bytes[..line_end]);
         // A size may be followed by `;name=value` extensions: skip them.
         let size = line.split(';').next().unwrap_or_default().trim();
-        let Ok(size) = usize::from_str_radix(size, 16) else {
+        let Some(size) = number(size, 16) else {
             let why = format!("a chunk's size is not a number: {line:?}");
             return Some(Body::Broken(why));
         };
@@ -245,8 +288,8 @@ mod tests {
                          5\r\nhello\r\n7;note=x\r\n, world\r\n0\r\n\r\n";
         let joined = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello, world";
         assert_eq!(progress(response, false), whole(joined));
-        // Every shorter prefix waits for more.
-        for end in 45..response.len() {
+        // Every shorter piece of it waits for more.
+        for end in 0..response.len() {
             assert_eq!(progress(&response[..end], false), Progress::Incomplete);
         }
     }
@@ -287,6 +330,38 @@ mod tests {
         assert_eq!(progress(response, false), Progress::Incomplete);
         let whole_text = String::from_utf8(response.to_vec()).unwrap();
         assert_eq!(progress(response, true), whole(&whole_text));
+    }
+
+    #[test]
+    fn many_interim_responses_in_a_row_are_skipped_one_after_another() {
+        let mut response = "HTTP/1.1 100 Continue\r\n\r\n".repeat(100_000);
+        response.push_str("HTTP/1.1 204 No Content\r\n\r\n");
+        let last = "HTTP/1.1 204 No Content\r\n\r\n";
+        assert_eq!(progress(response.as_bytes(), false), whole(last));
+    }
+
+    #[test]
+    fn a_head_or_a_response_too_large_to_keep_is_broken() {
+        let endless_head = format!("HTTP/1.1 200 OK\r\nX: {}", "a".repeat(MAX_HEAD));
+        broken_because(
+            progress(endless_head.as_bytes(), false),
+            "longer than 16 KiB",
+        );
+        let mut endless = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
+        endless.resize(MAX_RESPONSE + 1, b'a');
+        broken_because(progress(&endless, false), "larger than 64 MiB");
+    }
+
+    #[test]
+    fn lengths_and_sizes_are_plain_digits_and_lengths_agree() {
+        let signed = b"HTTP/1.1 200 OK\r\nContent-Length: +3\r\n\r\nabc";
+        broken_because(progress(signed, false), "not a number");
+        let two = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd";
+        broken_because(progress(two, false), "two different lengths");
+        let same_twice = b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na";
+        assert!(matches!(progress(same_twice, false), Progress::Whole(_)));
+        let not_chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: notchunked\r\n\r\n0\r\n\r\n";
+        assert_eq!(progress(not_chunked, false), Progress::Incomplete);
     }
 
     #[test]

@@ -8,11 +8,12 @@ mod common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::thread::{self, JoinHandle};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use common::stage::{Http, Js, set_timeout};
-use common::{body, error_of, record, run, within};
+use common::{Results, body, error_of, record, run, within};
 use slow_server::SlowServer;
 
 fn names(results: &[(String, Js)]) -> Vec<&str> {
@@ -20,19 +21,34 @@ fn names(results: &[(String, Js)]) -> Vec<&str> {
 }
 
 /// A server for one connection, on a free port of 127.0.0.1: `serve`
-/// gets the connection once it has read the request's head, and what it
-/// returns is what the test gets from `join`.
+/// gets the connection once it has read the request's head, and sends
+/// what it returns to the receiver.
 fn server<T: Send + 'static>(
     serve: impl FnOnce(TcpStream, Vec<u8>) -> T + Send + 'static,
-) -> (String, JoinHandle<T>) {
+) -> (String, Receiver<T>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let handle = thread::spawn(move || {
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
         let (mut connection, _) = listener.accept().unwrap();
         let request = read_head(&mut connection);
-        serve(connection, request)
+        let _ = sender.send(serve(connection, request));
     });
-    (url, handle)
+    (url, receiver)
+}
+
+/// The callback of a request to a server that reports, through `closed`,
+/// whether the client closed the connection. The request is over when its
+/// callback runs, so its socket must be closed by then, not only when the
+/// runtime is dropped: the server must see it closed (with a right
+/// client, at once; a wrong one fails after 10 s).
+fn record_once_closed(results: &Results, closed: Receiver<bool>) -> impl FnOnce(Js) + 'static {
+    let record = record(results, "get");
+    move |value| {
+        let seen = closed.recv_timeout(Duration::from_secs(10));
+        assert_eq!(seen, Ok(true), "the request's socket is still open");
+        record(value);
+    }
 }
 
 /// Reads up to the blank line that ends a request's head.
@@ -68,22 +84,21 @@ fn closed_by_client(mut connection: TcpStream) -> bool {
 #[test]
 fn a_response_is_whole_at_its_content_length_though_the_server_keeps_it_open() {
     within(20, || {
-        let (url, server) = server(|mut connection, _| {
+        let (url, closed) = server(|mut connection, _| {
             let response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
             connection.write_all(response.as_bytes()).unwrap();
             closed_by_client(connection)
         });
-        let results = run(move |results| Http::get(&url, record(results, "get")));
+        let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
         assert_eq!(names(&results), ["get"]);
         assert_eq!(body(&results[0].1), "hello");
-        assert!(server.join().unwrap(), "the client left the socket open");
     });
 }
 
 #[test]
 fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
     within(20, || {
-        let (url, server) = server(|mut connection, _| {
+        let (url, closed) = server(|mut connection, _| {
             let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
             connection.write_all(head.as_bytes()).unwrap();
             connection.write_all(b"5\r\nhello\r\n").unwrap();
@@ -91,26 +106,24 @@ fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
             connection.write_all(b"7\r\n, world\r\n0\r\n\r\n").unwrap();
             closed_by_client(connection)
         });
-        let results = run(move |results| Http::get(&url, record(results, "get")));
+        let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
         assert_eq!(names(&results), ["get"]);
         assert_eq!(body(&results[0].1), "hello, world");
-        assert!(server.join().unwrap(), "the client left the socket open");
     });
 }
 
 #[test]
 fn a_body_that_is_not_text_gives_an_error() {
     within(20, || {
-        let (url, server) = server(|mut connection, _| {
+        let (url, closed) = server(|mut connection, _| {
             let head = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
             connection.write_all(head.as_bytes()).unwrap();
             connection.write_all(&[0xff, 0xfe, 0, 1]).unwrap();
             closed_by_client(connection)
         });
-        let results = run(move |results| Http::get(&url, record(results, "get")));
+        let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
         assert_eq!(names(&results), ["get"]);
         assert!(error_of(&results[0].1).contains("not UTF-8 text"));
-        assert!(server.join().unwrap(), "the client left the socket open");
     });
 }
 
@@ -118,15 +131,35 @@ fn a_body_that_is_not_text_gives_an_error() {
 fn a_timeout_gives_an_error_closes_the_socket_and_the_loop_goes_on() {
     within(20, || {
         // It reads the request, and never answers.
-        let (url, server) = server(|connection, _| closed_by_client(connection));
+        let (url, closed) = server(|connection, _| closed_by_client(connection));
         let results = run(move |results| {
-            Http::get_with_timeout(&url, 200, record(results, "get"));
+            Http::get_with_timeout(&url, 200, record_once_closed(results, closed));
             set_timeout(20, record(results, "timer"));
         });
         assert_eq!(names(&results), ["timer", "get"]);
         let message = error_of(&results[1].1);
         assert!(message.starts_with("timeout"), "{message}");
-        assert!(server.join().unwrap(), "the socket was not closed");
+    });
+}
+
+#[test]
+fn a_server_that_never_stops_sending_holds_up_nothing_else() {
+    within(20, || {
+        let (url, _) = server(|mut connection, _| {
+            let _ = connection.write_all(b"HTTP/1.1 200 OK\r\n\r\n");
+            let endless = vec![b'a'; 64 * 1024];
+            while connection.write_all(&endless).is_ok() {}
+        });
+        let results = run(move |results| {
+            Http::get_with_timeout(&url, 300, record(results, "get"));
+            set_timeout(20, record(results, "timer"));
+        });
+        assert_eq!(names(&results), ["timer", "get"]);
+        // It is given up on at its timeout, or once it is too large to
+        // keep, whichever comes first.
+        let message = error_of(&results[1].1);
+        let given_up = message.starts_with("timeout") || message.contains("larger than 64 MiB");
+        assert!(given_up, "{message}");
     });
 }
 
