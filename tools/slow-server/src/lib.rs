@@ -105,7 +105,11 @@ fn answer(mut connection: TcpStream) {
         return;
     };
     let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let for_path = |rest: &str| respond_to(&request.replacen(&path, rest, 1));
+    // `/keep-open/hello` is answered as `/hello`, and `/keep-open` as `/`.
+    let for_path = |rest: &str| {
+        let rest = if rest.is_empty() { "/" } else { rest };
+        respond_to(&request.replacen(&path, rest, 1))
+    };
     if path.starts_with("/silent") {
         wait_for_close(connection);
     } else if let Some(rest) = path.strip_prefix("/keep-open") {
