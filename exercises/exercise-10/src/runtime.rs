@@ -235,7 +235,11 @@ impl Runtime {
                 .expect("the runtime's threads outlive its receiver");
             self.handle_event(event);
         }
-        while let Ok(event) = self.event_receiver.try_recv() {
+        // Only the events there are now. A socket read while we handle
+        // them, and ready again at once, is read again in the next poll
+        // phase: in between, the timers get their turn.
+        let arrived: Vec<PollEvent> = self.event_receiver.try_iter().collect();
+        for event in arrived {
             self.handle_event(event);
         }
     }

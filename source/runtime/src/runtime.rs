@@ -331,9 +331,19 @@ impl Runtime {
             self.handle_event(event);
         }
 //@ end
+//@ ..=9
         while let Ok(event) = self.event_receiver.try_recv() {
             self.handle_event(event);
         }
+//@ or 10..
+        // Only the events there are now. A socket read while we handle
+        // them, and ready again at once, is read again in the next poll
+        // phase: in between, the timers get their turn.
+        let arrived: Vec<PollEvent> = self.event_receiver.try_iter().collect();
+        for event in arrived {
+            self.handle_event(event);
+        }
+//@ end
     }
 //@ 5..
 
