@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 mod runtime;
+pub mod trace;
 mod types;
 
 pub use runtime::Runtime;

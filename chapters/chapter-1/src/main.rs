@@ -8,6 +8,8 @@ use chapter_1::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log};
 
 // ANCHOR: main
 fn main() {
+    // `cargo run -p chapter-1 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_1::trace::from_command_line();
     let mut runtime = Runtime::new();
 
     // The program asks for two pieces of work, each with a callback.

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::trace;
 use crate::{Js, PollEvent};
 
 // ANCHOR: runtime
@@ -100,6 +101,7 @@ impl Runtime {
     /// events arrived, each exactly once.
     pub fn run_callbacks(&mut self) {
         while let Some((callback, value)) = self.next_callback() {
+            let _traced = trace::slice("callback");
             callback(value);
         }
     }

@@ -28,6 +28,7 @@ mod response;
 mod runtime;
 mod thread_pool;
 mod timers;
+pub mod trace;
 mod types;
 
 pub use event_loop::BUDGET;

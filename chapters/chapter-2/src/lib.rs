@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 mod runtime;
 mod thread_pool;
+pub mod trace;
 mod types;
 
 pub use runtime::Runtime;

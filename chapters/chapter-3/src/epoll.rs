@@ -7,7 +7,7 @@ use std::thread::{self, JoinHandle};
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream};
 
-use crate::{Js, PollEvent, Runtime, log};
+use crate::{Js, PollEvent, Runtime, log, trace};
 
 // ANCHOR: start
 /// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
@@ -29,7 +29,11 @@ pub(crate) fn start(events: Sender<PollEvent>) -> (JoinHandle<()>, Registrator) 
 fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
     let mut events = Events::with_capacity(1024);
     loop {
-        match poll.poll(&mut events, None) {
+        let ready = {
+            let _waiting = trace::slice("epoll wait");
+            poll.poll(&mut events, None)
+        };
+        match ready {
             Ok(_) => {
                 for event in &events {
                     log!("the socket of callback {} is ready", event.id());

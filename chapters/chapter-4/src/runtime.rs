@@ -13,6 +13,7 @@ use minimio::{Registrator, Waker};
 
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
+use crate::trace;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -151,6 +152,7 @@ impl Runtime {
     /// events arrived, each exactly once.
     pub fn run_callbacks(&mut self) {
         while let Some((callback, value)) = self.next_callback() {
+            let _traced = trace::slice("callback");
             callback(value);
         }
     }

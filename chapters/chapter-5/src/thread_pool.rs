@@ -4,7 +4,7 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
-use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log};
+use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log, trace};
 
 /// How many worker threads the pool has. Node's pool (libuv's) has four
 /// unless told otherwise.
@@ -44,6 +44,7 @@ pub(crate) fn start(events: &Sender<PollEvent>) -> Vec<NodeThread> {
 /// until it is told to close.
 fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
     while let Ok(task) = tasks.recv() {
+        let _traced = trace::slice(task.kind);
         if task.kind == ThreadPoolTaskKind::Close {
             break;
         }

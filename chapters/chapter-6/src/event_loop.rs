@@ -2,7 +2,7 @@
 //! after tick, for as long as the program waits for anything.
 
 use crate::handle::{Installed, with_runtime};
-use crate::{Runtime, log};
+use crate::{Runtime, log, trace};
 
 // ANCHOR: run
 impl Runtime {
@@ -29,6 +29,7 @@ fn event_loop() -> usize {
     while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
+        trace::instant(format_args!("tick {tick}"));
         run_timers();
         poll_for_events();
     }
@@ -42,6 +43,7 @@ fn event_loop() -> usize {
 /// anything else that became ready outside the loop's phases, such as an
 /// error found before any work began.
 fn run_timers() {
+    let _phase = trace::slice("timers");
     with_runtime(Runtime::process_expired_timers);
     run_ready_callbacks();
 }
@@ -49,6 +51,7 @@ fn run_timers() {
 /// The poll phase: wait for events, if the loop may sleep, then run their
 /// callbacks.
 fn poll_for_events() {
+    let _phase = trace::slice("poll");
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
 }
@@ -57,6 +60,7 @@ fn poll_for_events() {
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
     while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
+        let _traced = trace::slice("callback");
         callback(value);
     }
 }

@@ -27,6 +27,7 @@ mod modules;
 mod runtime;
 mod thread_pool;
 mod timers;
+pub mod trace;
 mod types;
 
 pub use globals::{register_io, register_pool_task, set_timeout};

@@ -73,6 +73,8 @@ fn javascript(slow_server_url: String) {
 
 // ANCHOR: main
 fn main() -> std::io::Result<()> {
+    // `cargo run -p chapter-6 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_6::trace::from_command_line();
     let server = SlowServer::start()?;
     let url = server.url("/hello");
     Runtime::new().run(move || javascript(url));

@@ -37,5 +37,7 @@ fn javascript() {
 // ANCHOR_END: javascript
 
 fn main() {
+    // `cargo run -p chapter-7 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_7::trace::from_command_line();
     Runtime::new().run(javascript);
 }

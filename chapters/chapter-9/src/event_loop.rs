@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::handle::{Installed, with_runtime};
-use crate::{Js, Runtime, log};
+use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
 impl Runtime {
@@ -38,6 +38,7 @@ fn event_loop() -> usize {
     while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
+        trace::instant(format_args!("tick {tick}"));
         run_timers();
         run_pending();
         poll_for_events();
@@ -54,11 +55,13 @@ fn event_loop() -> usize {
 /// same phase does not run, and a timer set during the phase waits for
 /// the next one.
 fn run_timers() {
+    let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
     for _ in 0..BUDGET {
         let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
             return;
         };
+        let _traced = trace::slice("callback");
         callback(Js::Undefined);
     }
 }
@@ -66,6 +69,7 @@ fn run_timers() {
 /// The pending phase: the callbacks deferred from the last tick, at most
 /// [`BUDGET`] of them.
 fn run_pending() {
+    let _phase = trace::slice("pending");
     with_runtime(|runtime| runtime.ready_deferred_callbacks(BUDGET));
     run_ready_callbacks();
 }
@@ -73,6 +77,7 @@ fn run_pending() {
 /// The poll phase: wait for events, if the loop may sleep, then run their
 /// callbacks.
 fn poll_for_events() {
+    let _phase = trace::slice("poll");
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
 }
@@ -80,6 +85,7 @@ fn poll_for_events() {
 /// The check phase: the immediates set before it began, at most
 /// [`BUDGET`] of them.
 fn run_check() {
+    let _phase = trace::slice("check");
     with_runtime(|runtime| runtime.ready_immediates(BUDGET));
     run_ready_callbacks();
 }
@@ -92,6 +98,7 @@ fn run_ready_callbacks() {
         let Some((callback, value)) = with_runtime(Runtime::next_callback) else {
             return;
         };
+        let _traced = trace::slice("callback");
         callback(value);
     }
     with_runtime(Runtime::defer_ready_callbacks);

@@ -35,6 +35,8 @@ fn javascript() {
 
 // ANCHOR: main
 fn main() {
+    // `cargo run -p chapter-9 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_9::trace::from_command_line();
     // Rust reports every panic on stderr, with a backtrace if
     // RUST_BACKTRACE is set. One line on stdout, from the thread that
     // panicked, says enough here.

@@ -58,6 +58,8 @@ fn javascript(server: String) {
 
 // ANCHOR: main
 fn main() -> std::io::Result<()> {
+    // `cargo run -p chapter-10 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_10::trace::from_command_line();
     let server = SlowServer::start()?;
     let address = server.address().to_string();
     Runtime::new().run(move || javascript(address));

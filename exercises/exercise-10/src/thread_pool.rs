@@ -6,7 +6,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
-use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log};
+use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log, trace};
 
 // ANCHOR: pool_size
 /// How many worker threads the pool has unless told otherwise: four, as in
@@ -62,6 +62,7 @@ pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> 
 /// until it is told to close.
 fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
     while let Ok(task) = tasks.recv() {
+        let _traced = trace::slice(task.kind);
         if task.kind == ThreadPoolTaskKind::Close {
             break;
         }

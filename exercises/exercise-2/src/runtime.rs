@@ -7,6 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
 
 use crate::thread_pool::{self, NodeThread};
+use crate::trace;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -118,6 +119,7 @@ impl Runtime {
     /// events arrived, each exactly once.
     pub fn run_callbacks(&mut self) {
         while let Some((callback, value)) = self.next_callback() {
+            let _traced = trace::slice("callback");
             callback(value);
         }
     }

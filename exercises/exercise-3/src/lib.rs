@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 mod epoll;
 mod runtime;
 mod thread_pool;
+pub mod trace;
 mod types;
 
 pub use runtime::Runtime;

@@ -11,6 +11,7 @@ use minimio::Registrator;
 
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
+use crate::trace;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -134,6 +135,7 @@ impl Runtime {
     /// events arrived, each exactly once.
     pub fn run_callbacks(&mut self) {
         while let Some((callback, value)) = self.next_callback() {
+            let _traced = trace::slice("callback");
             callback(value);
         }
     }

@@ -20,6 +20,7 @@ mod epoll;
 mod runtime;
 mod thread_pool;
 mod timers;
+pub mod trace;
 mod types;
 
 pub use runtime::Runtime;

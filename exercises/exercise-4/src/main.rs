@@ -28,6 +28,8 @@ fn send_get(address: SocketAddr, path: &str) -> io::Result<TcpStream> {
 
 // ANCHOR: main
 fn main() -> io::Result<()> {
+    // `cargo run -p chapter-4 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_4::trace::from_command_line();
     let server = SlowServer::start()?;
     let mut runtime = Runtime::new();
     let start = Instant::now();

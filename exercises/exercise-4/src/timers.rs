@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::{Js, Runtime};
+use crate::{Js, Runtime, trace};
 
 // ANCHOR: delay
 /// The longest delay Node takes: 2^31 - 1 ms, about 24.8 days, since it
@@ -40,6 +40,7 @@ impl Runtime {
     pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.timers.insert((deadline, callback_id));
+        trace::instant(format_args!("timer {callback_id} set"));
     }
 }
 // ANCHOR_END: set_timeout

@@ -46,6 +46,8 @@ fn body(response: Js) -> String {
 
 // ANCHOR: main
 fn main() -> io::Result<()> {
+    // `cargo run -p chapter-5 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_5::trace::from_command_line();
     let server = SlowServer::start()?;
     let slow_get = send_get(server.address(), "/delay/300/slow")?;
 

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::handle::{Installed, with_runtime};
-use crate::{Js, Runtime, log};
+use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
 impl Runtime {
@@ -31,6 +31,7 @@ fn event_loop() -> usize {
     while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
+        trace::instant(format_args!("tick {tick}"));
         run_timers();
         poll_for_events();
     }
@@ -46,8 +47,10 @@ fn event_loop() -> usize {
 /// earlier one in the same phase does not run, and a timer set during the
 /// phase waits for the next one.
 fn run_timers() {
+    let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
     while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
+        let _traced = trace::slice("callback");
         callback(Js::Undefined);
     }
     run_ready_callbacks();
@@ -56,6 +59,7 @@ fn run_timers() {
 /// The poll phase: wait for events, if the loop may sleep, then run their
 /// callbacks.
 fn poll_for_events() {
+    let _phase = trace::slice("poll");
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
 }
@@ -64,6 +68,7 @@ fn poll_for_events() {
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
     while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
+        let _traced = trace::slice("callback");
         callback(value);
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token};
 
-use crate::{Js, PollEvent, Runtime, log};
+use crate::{Js, PollEvent, Runtime, log, trace};
 
 // ANCHOR: start
 /// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
@@ -44,7 +44,11 @@ fn wait_for_sockets(
     loop {
         let deadline = *lock(&epoll_timeout);
         let timeout = deadline.map(milliseconds_until);
-        match poll.poll(&mut events, timeout) {
+        let ready = {
+            let _waiting = trace::slice("epoll wait");
+            poll.poll(&mut events, timeout)
+        };
+        match ready {
             Ok(0) => {
                 forget_deadline(&epoll_timeout, deadline);
                 if events_out.send(PollEvent::Timeout).is_err() {

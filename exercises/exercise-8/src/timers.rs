@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::handle::with_runtime;
 use crate::runtime::Callback;
-use crate::{Js, Runtime};
+use crate::{Js, Runtime, trace};
 
 // ANCHOR: timer_id
 /// A timer's id, for `clear_timeout` and `clear_interval`: its deadline
@@ -63,6 +63,7 @@ impl Runtime {
             number: self.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
+        trace::instant(format_args!("timer {} set", id.number));
         id
     }
 }
@@ -159,6 +160,7 @@ impl Runtime {
             return None;
         }
         let (_, callback) = self.timers.pop_first()?;
+        trace::instant(format_args!("timer {} fired", id.number));
         Some(callback)
     }
 

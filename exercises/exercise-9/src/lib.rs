@@ -28,6 +28,7 @@ mod modules;
 mod runtime;
 mod thread_pool;
 mod timers;
+pub mod trace;
 mod types;
 
 pub use event_loop::BUDGET;

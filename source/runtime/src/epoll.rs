@@ -13,7 +13,7 @@ use std::time::{Duration, Instant}; //@ 4..
 use minimio::{Events, Interests, Poll, Registrator, TcpStream}; //@ 3
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token}; //@ 4..
 
-use crate::{Js, PollEvent, Runtime, log};
+use crate::{Js, PollEvent, Runtime, log, trace};
 
 // ANCHOR: start
 /// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
@@ -56,11 +56,21 @@ fn wait_for_sockets(
 //@ end
     let mut events = Events::with_capacity(1024);
     loop {
-        match poll.poll(&mut events, None) { //@ 3
+//@ 3
+        let ready = {
+            let _waiting = trace::slice("epoll wait");
+            poll.poll(&mut events, None)
+        };
+        match ready {
+//@ end
 //@ 4..
         let deadline = *lock(&epoll_timeout);
         let timeout = deadline.map(milliseconds_until);
-        match poll.poll(&mut events, timeout) {
+        let ready = {
+            let _waiting = trace::slice("epoll wait");
+            poll.poll(&mut events, timeout)
+        };
+        match ready {
             Ok(0) => {
                 forget_deadline(&epoll_timeout, deadline);
                 if events_out.send(PollEvent::Timeout).is_err() {

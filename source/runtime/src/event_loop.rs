@@ -7,8 +7,8 @@ use std::time::Instant;
 
 //@ end
 use crate::handle::{Installed, with_runtime};
-use crate::{Runtime, log}; //@ ..=6
-use crate::{Js, Runtime, log}; //@ 7..
+use crate::{Runtime, log, trace}; //@ ..=6
+use crate::{Js, Runtime, log, trace}; //@ 7..
 
 // ANCHOR: run
 impl Runtime {
@@ -44,6 +44,7 @@ fn event_loop() -> usize {
     while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
+        trace::instant(format_args!("tick {tick}"));
         run_timers();
         run_pending(); //@ 8..
         poll_for_events();
@@ -60,6 +61,7 @@ fn event_loop() -> usize {
 /// anything else that became ready outside the loop's phases, such as an
 /// error found before any work began.
 fn run_timers() {
+    let _phase = trace::slice("timers");
     with_runtime(Runtime::process_expired_timers);
     run_ready_callbacks();
 }
@@ -70,8 +72,10 @@ fn run_timers() {
 /// earlier one in the same phase does not run, and a timer set during the
 /// phase waits for the next one.
 fn run_timers() {
+    let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
     while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
+        let _traced = trace::slice("callback");
         callback(Js::Undefined);
     }
     run_ready_callbacks();
@@ -82,11 +86,13 @@ fn run_timers() {
 /// same phase does not run, and a timer set during the phase waits for
 /// the next one.
 fn run_timers() {
+    let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
     for _ in 0..BUDGET {
         let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
             return;
         };
+        let _traced = trace::slice("callback");
         callback(Js::Undefined);
     }
 }
@@ -94,6 +100,7 @@ fn run_timers() {
 /// The pending phase: the callbacks deferred from the last tick, at most
 /// [`BUDGET`] of them.
 fn run_pending() {
+    let _phase = trace::slice("pending");
     with_runtime(|runtime| runtime.ready_deferred_callbacks(BUDGET));
     run_ready_callbacks();
 }
@@ -102,6 +109,7 @@ fn run_pending() {
 /// The poll phase: wait for events, if the loop may sleep, then run their
 /// callbacks.
 fn poll_for_events() {
+    let _phase = trace::slice("poll");
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
 }
@@ -110,6 +118,7 @@ fn poll_for_events() {
 /// The check phase: the immediates set before it began, at most
 /// [`BUDGET`] of them.
 fn run_check() {
+    let _phase = trace::slice("check");
     with_runtime(|runtime| runtime.ready_immediates(BUDGET));
     run_ready_callbacks();
 }
@@ -120,6 +129,7 @@ fn run_check() {
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
     while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
+        let _traced = trace::slice("callback");
         callback(value);
     }
 }
@@ -132,6 +142,7 @@ fn run_ready_callbacks() {
         let Some((callback, value)) = with_runtime(Runtime::next_callback) else {
             return;
         };
+        let _traced = trace::slice("callback");
         callback(value);
     }
     with_runtime(Runtime::defer_ready_callbacks);

@@ -123,6 +123,7 @@ mod response; //@ 10..
 mod runtime;
 mod thread_pool; //@ 2..
 mod timers; //@ 4..
+pub mod trace;
 mod types;
 
 pub use event_loop::BUDGET; //@ 8..

@@ -22,6 +22,7 @@ use crate::epoll::{self, Reading}; //@ 3..
 use crate::http::HttpRequest; //@ 10..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
 use crate::timers::{Interval, TimerId}; //@ 7..
+use crate::trace; //@ ..=4
 use crate::{Js, PollEvent}; //@ 1
 use crate::{Js, PollEvent, Task, log}; //@ 2..
 
@@ -246,6 +247,7 @@ impl Runtime {
     /// events arrived, each exactly once.
     pub fn run_callbacks(&mut self) {
         while let Some((callback, value)) = self.next_callback() {
+            let _traced = trace::slice("callback");
             callback(value);
         }
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::handle::with_runtime; //@ 7..
 use crate::runtime::Callback; //@ 7..
-use crate::{Js, Runtime};
+use crate::{Js, Runtime, trace};
 //@ 7..
 
 // ANCHOR: timer_id
@@ -74,6 +74,7 @@ impl Runtime {
 //@ end
         let callback_id = self.add_callback(callback);
         self.timers.insert((deadline, callback_id));
+        trace::instant(format_args!("timer {callback_id} set"));
 //@ or 7..
     pub(crate) fn set_timeout_at(
         &mut self,
@@ -85,6 +86,7 @@ impl Runtime {
             number: self.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
+        trace::instant(format_args!("timer {} set", id.number));
         id
 //@ end
     }
@@ -184,6 +186,7 @@ impl Runtime {
                 break;
             }
             self.timers.pop_first();
+            trace::instant(format_args!("timer {callback_id} fired"));
             self.callback_ready(callback_id, Js::Undefined);
         }
     }
@@ -199,6 +202,7 @@ impl Runtime {
             return None;
         }
         let (_, callback) = self.timers.pop_first()?;
+        trace::instant(format_args!("timer {} fired", id.number));
         Some(callback)
     }
 //@ end

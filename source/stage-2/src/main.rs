@@ -17,6 +17,8 @@ fn fibonacci(n: usize) -> usize {
 
 // ANCHOR: main
 fn main() {
+    // `cargo run -p chapter-2 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_2::trace::from_command_line();
     let mut runtime = Runtime::new();
     log!("started {POOL_SIZE} pool threads");
 

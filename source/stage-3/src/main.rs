@@ -38,6 +38,8 @@ fn describe(response: Js) -> String {
 
 // ANCHOR: main
 fn main() -> io::Result<()> {
+    // `cargo run -p chapter-3 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_3::trace::from_command_line();
     let server = SlowServer::start()?;
     let mut runtime = Runtime::new();
 

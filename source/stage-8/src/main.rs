@@ -62,5 +62,7 @@ fn javascript() {
 // ANCHOR_END: javascript
 
 fn main() {
+    // `cargo run -p chapter-8 -- --trace FILE` writes a trace of the run.
+    let _trace = chapter_8::trace::from_command_line();
     Runtime::new().run(javascript);
 }
