@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::stage::{Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout, trace};
+use common::stage::{Js, Runtime, ThreadPoolTaskKind, log, register_pool_task, set_timeout, trace};
 use common::within;
 
 /// The events of the trace, one a line as `to_json` writes them: the
@@ -28,13 +28,26 @@ fn events(json: &str) -> Vec<(String, String)> {
     events
 }
 
+/// Where a JSON string ends: at its first quote that is not escaped.
+fn closing_quote(text: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in text.char_indices() {
+        match c {
+            '"' if !escaped => return at,
+            '\\' => escaped = !escaped,
+            _ => escaped = false,
+        }
+    }
+    panic!("a string with no end: {text}")
+}
+
 /// What follows `"key":` in `line`: a number, or a string (without its
-/// quotes; our names hold none).
+/// quotes, and with its escapes as they are).
 fn value<'a>(line: &'a str, key: &str) -> &'a str {
     let start = line.find(&format!(r#""{key}":"#)).expect("the key") + key.len() + 3;
     let rest = &line[start..];
     match rest.strip_prefix('"') {
-        Some(text) => &text[..text.find('"').expect("a closing quote")],
+        Some(text) => &text[..closing_quote(text)],
         None => &rest[..rest.find([',', '}']).expect("the end of a number")],
     }
 }
@@ -45,6 +58,7 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         trace::start();
         Runtime::new().run(|| {
             set_timeout(10, |_| {
+                log!("the timer's callback hands the pool a task");
                 let work = || Js::Int(1 + 1);
                 register_pool_task(ThreadPoolTaskKind::Encrypt, work, |_| {});
             });
@@ -59,12 +73,18 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         };
         // The loop runs on the thread that called `run`: in a test, not
         // the one named `main`.
-        let (looper, _) = events.iter().find(|(_, n)| n == "tick 1").expect("a tick");
+        let (looper, _) = events
+            .iter()
+            .find(|(_, n)| n == "===== tick 1 =====")
+            .expect("a tick");
         for phase in ["timers", "poll", "callback", "timer 1 set", "timer 1 fired"] {
             assert!(on(looper, phase), "no {phase:?} on {looper}: {events:?}");
         }
         let no_task = format!("no task on a pool thread: {events:?}");
         assert!(on("pool", "Encrypt"), "{no_task}");
+        // And what the program printed, on the thread that printed it.
+        let said = "the timer's callback hands the pool a task";
+        assert!(on(looper, said), "no log line: {events:?}");
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
         // Every pool thread has its track: each one records its Close.

@@ -70,6 +70,8 @@ pub fn set_logging(on: bool) {
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
+    // A trace, when one is recorded, keeps the line too, on its thread.
+    trace::instant(message);
     if !LOGGING.load(Ordering::Relaxed) {
         return;
     }

@@ -44,7 +44,6 @@ fn event_loop() -> usize {
     while with_runtime(|runtime| runtime.is_alive()) {
         tick += 1;
         log!("===== tick {tick} =====");
-        trace::instant(format_args!("tick {tick}"));
         run_timers();
         run_pending(); //@ 8..
         poll_for_events();
