@@ -33,6 +33,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+/// The program runs first, then the callbacks, and then `run` returns.
 #[test]
 fn the_program_runs_first_then_the_callbacks_then_run_returns() {
     within(10, || {
@@ -59,6 +60,7 @@ fn the_program_runs_first_then_the_callbacks_then_run_returns() {
     });
 }
 
+/// With nothing to do, `run` returns at once.
 #[test]
 fn run_with_nothing_to_do_returns_at_once() {
     within(10, || {
@@ -68,6 +70,8 @@ fn run_with_nothing_to_do_returns_at_once() {
     });
 }
 
+/// Every callback runs on the thread that called `run`, even when that is
+/// not the program's main thread.
 #[test]
 fn callbacks_run_on_the_thread_that_called_run() {
     within(20, || {
@@ -105,6 +109,9 @@ fn callbacks_run_on_the_thread_that_called_run() {
     });
 }
 
+/// A callback can ask for more work, and the loop waits for it: a timer
+/// starts a pool task, whose callback sends a request, whose callback sets
+/// one more timer, and all four run, in that order.
 #[test]
 fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
     within(20, || {
@@ -142,6 +149,8 @@ fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
     });
 }
 
+/// A timer set from a callback fires on time while the epoll thread sleeps,
+/// waiting for a slow socket.
 #[test]
 fn a_timer_set_from_a_pool_callback_fires_on_time_while_the_epoll_thread_waits() {
     within(20, || {
@@ -184,6 +193,8 @@ fn a_timer_set_from_a_pool_callback_fires_on_time_while_the_epoll_thread_waits()
     });
 }
 
+/// A timer set by the program fires on time while the epoll thread sleeps,
+/// waiting for a slow socket.
 #[test]
 fn timers_set_by_the_program_fire_on_time_while_the_epoll_thread_waits() {
     within(20, || {
@@ -211,6 +222,8 @@ fn timers_set_by_the_program_fire_on_time_while_the_epoll_thread_waits() {
     });
 }
 
+/// `set_timeout` outside `run` panics, with a message that says no runtime
+/// is running on this thread.
 #[test]
 fn set_timeout_outside_run_panics_with_a_clear_message() {
     let result = panic::catch_unwind(|| set_timeout(10, |_| {}));
@@ -221,6 +234,8 @@ fn set_timeout_outside_run_panics_with_a_clear_message() {
     );
 }
 
+/// `run` inside `run` is refused with a clear panic, and the thread can run
+/// a runtime again afterwards.
 #[test]
 fn run_inside_run_is_refused_and_the_thread_can_run_a_runtime_afterwards() {
     within(10, || {

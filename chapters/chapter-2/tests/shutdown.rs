@@ -75,6 +75,9 @@ fn run_some_tasks() -> usize {
     done.get()
 }
 
+/// While the runtime is alive, its threads, and no others, are running;
+/// once it has been dropped, none is left. Then it does it all again, to
+/// check that a second runtime in the same process starts afresh.
 #[test]
 fn dropping_the_runtime_joins_its_threads_and_a_new_one_can_run() {
     within(30, || {

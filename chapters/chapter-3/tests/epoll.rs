@@ -31,6 +31,11 @@ fn body(response: &Js) -> &str {
     text.split_once("\r\n\r\n").expect("a head and a body").1
 }
 
+/// A response with a body of 3,000,000 bytes, far more than one read takes,
+/// arrives whole, with the right first and last bytes.
+/// `epoll_pending_events()` is 1 once the socket is registered, and 0 once
+/// the loop is done, because the socket left `epoll_streams` when its
+/// response was whole.
 #[test]
 fn a_large_response_is_read_whole() {
     within(20, || {
@@ -52,6 +57,10 @@ fn a_large_response_is_read_whole() {
     });
 }
 
+/// A peer (a plain `std::net::TcpListener` in the test) sends `one `, `two
+/// ` and `three`, 100 ms apart, and then closes. The callback must receive
+/// all of it, as one string. For that, the socket has to be registered
+/// again after each piece.
 #[test]
 fn a_response_sent_in_pieces_is_read_whole() {
     within(20, || {
@@ -80,6 +89,9 @@ fn a_response_sent_in_pieces_is_read_whole() {
     });
 }
 
+/// Three requests, sent in the order "last", "second", "first", and
+/// answered after 400 ms, 200 ms and at once. The callbacks run in the
+/// order the answers come, and each gets the body of its own request.
 #[test]
 fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
     within(20, || {
@@ -101,6 +113,9 @@ fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
     });
 }
 
+/// A request that is answered after a second, and a pool task. The pool
+/// task's callback must run within 900 ms, before the socket's. While the
+/// epoll thread waits for the socket, the main thread is free.
 #[test]
 fn a_slow_socket_does_not_hold_up_the_pool() {
     within(20, || {
@@ -131,6 +146,9 @@ fn a_slow_socket_does_not_hold_up_the_pool() {
     });
 }
 
+/// The very first read returns `Ok(0)`, and the callback gets an empty
+/// `Js::String`. (An empty answer is a fine answer for a socket; an HTTP
+/// request will want more, and stage 6's `Http` says so.)
 #[test]
 fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
     within(10, || {
@@ -150,8 +168,9 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
     });
 }
 
-/// Bytes that are not UTF-8 are not text: the callback is told so,
-/// instead of getting text with the bytes replaced.
+/// The peer sends `a`, two bytes that are not UTF-8, and `z`. Bytes that
+/// are not UTF-8 are not text: the callback gets a `Js::Error`, instead of
+/// text with the bytes replaced.
 #[test]
 fn bytes_that_are_not_text_give_an_error() {
     within(10, || {

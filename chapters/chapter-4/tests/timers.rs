@@ -28,6 +28,7 @@ fn names(fired: &Fired) -> Vec<String> {
         .collect()
 }
 
+/// Timers set for 150, 0 and 50 ms fire in the order 0, 50, 150.
 #[test]
 fn timers_fire_in_deadline_order() {
     within(10, || {
@@ -43,6 +44,8 @@ fn timers_fire_in_deadline_order() {
     });
 }
 
+/// Four timers with the same deadline all fire, in the order they were set,
+/// after one set 10 ms earlier.
 #[test]
 fn timers_with_the_same_deadline_all_fire_in_the_order_they_were_set() {
     within(10, || {
@@ -63,6 +66,9 @@ fn timers_with_the_same_deadline_all_fire_in_the_order_they_were_set() {
     });
 }
 
+/// 500 timers with deadlines between 0 and 99 ms each fire exactly once,
+/// never before their deadline, and in the order of deadline, then order
+/// set.
 #[test]
 fn no_timer_is_lost_none_fires_twice_and_none_fires_early() {
     within(20, || {
@@ -186,6 +192,7 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
 }
 // ANCHOR_END: wake_sooner
 
+/// One 30 ms timer takes at most three turns of the loop.
 #[test]
 fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
     within(10, || {
@@ -203,6 +210,8 @@ fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
     });
 }
 
+/// Two timers count as two pending events, and the loop runs until the
+/// second one, 120 ms later, has fired.
 #[test]
 fn timers_keep_the_loop_alive_until_the_last_one_fires() {
     within(10, || {

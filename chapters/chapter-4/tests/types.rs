@@ -5,6 +5,7 @@ mod common;
 
 use common::stage::Js;
 
+/// `into_string` returns a value only for a `Js::String`: its text.
 #[test]
 fn into_string_gives_the_text_of_a_string_only() {
     assert_eq!(
@@ -16,6 +17,7 @@ fn into_string_gives_the_text_of_a_string_only() {
     assert_eq!(Js::Error("no".into()).into_string(), None);
 }
 
+/// `into_int` returns a value only for a `Js::Int`: its number.
 #[test]
 fn into_int_gives_the_number_of_an_int_only() {
     assert_eq!(Js::Int(42).into_int(), Some(42));

@@ -30,6 +30,7 @@ fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
     fired.take()
 }
 
+/// Timers set for 400, 0 and 200 ms fire in the order 0, 200, 400.
 #[test]
 fn timers_fire_in_deadline_order() {
     within(10, || {
@@ -44,6 +45,7 @@ fn timers_fire_in_deadline_order() {
     });
 }
 
+/// Four timers with the same delay fire in the order they were set.
 #[test]
 fn timers_with_the_same_delay_fire_in_the_order_they_were_set() {
     within(10, || {
@@ -58,6 +60,9 @@ fn timers_with_the_same_delay_fire_in_the_order_they_were_set() {
     });
 }
 
+/// 500 timers with delays between 0 and 99 ms each fire exactly once, never
+/// before their deadline, and never one with a later deadline before one
+/// with an earlier one.
 #[test]
 fn no_timer_is_lost_none_fires_twice_and_none_fires_early() {
     within(20, || {
@@ -144,6 +149,7 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
 }
 // ANCHOR_END: wake_sooner
 
+/// Timers of 10 and 120 ms: the loop runs until the second one has fired.
 #[test]
 fn timers_keep_the_loop_alive_until_the_last_one_fires() {
     within(10, || {

@@ -14,6 +14,7 @@ use slow_server::SlowServer;
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
 
+/// `Fs::read` gives the text of the file.
 #[test]
 fn fs_read_gives_the_text_of_the_file() {
     within(10, || {
@@ -23,6 +24,8 @@ fn fs_read_gives_the_text_of_the_file() {
     });
 }
 
+/// A missing file gives a `Js::Error` that names it, and a timer set next
+/// to it still fires.
 #[test]
 fn a_missing_file_gives_an_error_and_the_loop_goes_on() {
     within(10, || {
@@ -38,6 +41,7 @@ fn a_missing_file_gives_an_error_and_the_loop_goes_on() {
     });
 }
 
+/// `Crypto::encrypt` gives the right Fibonacci numbers.
 #[test]
 fn crypto_encrypt_gives_the_fibonacci_number() {
     within(20, || {
@@ -54,6 +58,7 @@ fn crypto_encrypt_gives_the_fibonacci_number() {
     });
 }
 
+/// A number far too large to encrypt gives an error at once.
 #[test]
 fn a_number_too_large_to_encrypt_gives_an_error_at_once() {
     within(10, || {
@@ -62,6 +67,8 @@ fn a_number_too_large_to_encrypt_gives_an_error_at_once() {
     });
 }
 
+/// `Http::get` gives the whole response, status line first, for a small
+/// answer and for one of two million bytes.
 #[test]
 fn http_get_gives_the_whole_response_status_line_first() {
     within(20, || {
@@ -87,6 +94,8 @@ fn http_get_gives_the_whole_response_status_line_first() {
     });
 }
 
+/// A refused connection gives a `cannot connect` error, and the loop goes
+/// on to the next timer.
 #[test]
 fn a_refused_connection_gives_an_error_and_the_loop_goes_on() {
     within(10, || {
@@ -128,6 +137,8 @@ fn one_reply_server(reply: &'static str) -> (u16, thread::JoinHandle<String>) {
     (port, server)
 }
 
+/// A server that reads the request and closes without a byte gives an
+/// error, not an empty "response".
 #[test]
 fn a_peer_that_closes_without_answering_gives_an_error() {
     within(10, || {
@@ -144,6 +155,8 @@ fn a_peer_that_closes_without_answering_gives_an_error() {
     });
 }
 
+/// A server whose body stops short of its `Content-Length` gives an error,
+/// not a shortened "response".
 #[test]
 fn a_body_cut_short_of_its_content_length_gives_an_error() {
     within(10, || {
@@ -160,8 +173,9 @@ fn a_body_cut_short_of_its_content_length_gives_an_error() {
     });
 }
 
-/// A path that would end the request line and add headers of its own is
-/// refused before anything is sent, as Node refuses it.
+/// A path that would end the request line and add headers of its own
+/// (`/a HTTP/1.1\r\nX-Injected: yes`) is refused before anything is sent,
+/// as Node refuses it: no connection is even made.
 #[test]
 fn a_path_that_would_inject_a_header_is_refused_and_nothing_is_sent() {
     within(10, || {
@@ -176,6 +190,8 @@ fn a_path_that_would_inject_a_header_is_refused_and_nothing_is_sent() {
     });
 }
 
+/// Malformed URLs, for `get` and for `http_get_slow`, give `malformed URL`
+/// errors.
 #[test]
 fn malformed_urls_give_errors() {
     within(10, || {
@@ -200,6 +216,8 @@ fn malformed_urls_give_errors() {
     });
 }
 
+/// An error reaches its callback from the loop, after the call that asked
+/// for it has returned.
 #[test]
 fn an_error_reaches_its_callback_from_the_loop_not_inside_the_call() {
     within(10, || {
@@ -214,6 +232,8 @@ fn an_error_reaches_its_callback_from_the_loop_not_inside_the_call() {
     });
 }
 
+/// While a slow GET waits, a timer fires, and the answer comes after the
+/// delay it asked for.
 #[test]
 fn http_get_slow_waits_and_timers_fire_meanwhile() {
     within(20, || {

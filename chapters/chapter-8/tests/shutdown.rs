@@ -77,6 +77,11 @@ fn run_some_tasks() -> usize {
     done.get()
 }
 
+/// While the program runs, the runtime's threads, and no others, are
+/// running; once `run` has returned, none is left. A second `run` in the
+/// same process starts afresh; the threads are joined when a callback
+/// panics (the panic then goes on to the caller of `run`); and a runtime
+/// that never runs joins its threads when it is dropped.
 #[test]
 fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
     within(30, || {

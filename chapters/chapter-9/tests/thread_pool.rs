@@ -16,6 +16,8 @@ fn current_thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()
 }
 
+/// A task runs on a pool thread (its thread's name starts with `pool`), and
+/// its callback on the thread that drives the loop.
 #[test]
 fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
     within(10, || {
@@ -47,6 +49,7 @@ fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
     });
 }
 
+/// Each callback receives the result of its own task, ten tasks at a time.
 #[test]
 fn each_callback_receives_the_result_of_its_own_task() {
     within(10, || {
@@ -71,6 +74,9 @@ fn each_callback_receives_the_result_of_its_own_task() {
     });
 }
 
+/// Tasks beyond the pool wait, and start in the order they were given: with
+/// every thread but one held at a gate, six tasks take turns on the one
+/// free thread, in order.
 #[test]
 // ANCHOR: gate
 fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
@@ -152,6 +158,8 @@ fn the_thread_idle_longest_takes_the_next_task() {
     });
 }
 
+/// A hundred tasks, far more than the pool has threads, all complete, each
+/// exactly once.
 #[test]
 fn a_hundred_tasks_on_four_threads_all_complete_once() {
     within(20, || {
@@ -172,6 +180,8 @@ fn a_hundred_tasks_on_four_threads_all_complete_once() {
     });
 }
 
+/// A task that fails hands its `Js::Error` to its callback, and the next
+/// task still runs.
 #[test]
 fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
     within(10, || {

@@ -22,6 +22,8 @@ fn logging_callback(
     move |value| log.borrow_mut().push(format!("{name}: {value:?}"))
 }
 
+/// Every callback gets its own id, and counts as pending until its event
+/// arrives.
 #[test]
 fn callbacks_get_ids_and_count_as_pending_until_their_event_arrives() {
     let mut runtime = Runtime::new();
@@ -35,6 +37,7 @@ fn callbacks_get_ids_and_count_as_pending_until_their_event_arrives() {
     assert_eq!(runtime.pending_events(), 1);
 }
 
+/// Each callback receives the value of its own event.
 #[test]
 fn a_callback_receives_the_value_of_its_own_event() {
     let log = shared_log();
@@ -49,6 +52,8 @@ fn a_callback_receives_the_value_of_its_own_event() {
     assert_eq!(*log.borrow(), ["number: Int(5)", r#"text: String("hi")"#]);
 }
 
+/// Callbacks run in the order their events arrived: three events delivered
+/// in reverse order run their callbacks in reverse order.
 #[test]
 fn callbacks_run_in_the_order_their_events_arrived() {
     let log = shared_log();
@@ -69,6 +74,8 @@ fn callbacks_run_in_the_order_their_events_arrived() {
     );
 }
 
+/// Nothing runs before its event, and a callback runs only once, however
+/// often `run_callbacks` is called.
 #[test]
 fn nothing_runs_before_its_event_and_each_callback_runs_once() {
     let log = shared_log();
@@ -86,6 +93,8 @@ fn nothing_runs_before_its_event_and_each_callback_runs_once() {
     assert_eq!(runtime.pending_events(), 0);
 }
 
+/// A `Timeout` readies no callback and leaves the count of pending events
+/// alone.
 #[test]
 fn a_timeout_wakes_the_loop_but_readies_no_callback() {
     let log = shared_log();
@@ -99,6 +108,7 @@ fn a_timeout_wakes_the_loop_but_readies_no_callback() {
     assert_eq!(runtime.pending_events(), 1);
 }
 
+/// An error reaches its callback as a `Js::Error`.
 #[test]
 fn errors_reach_the_callback_as_values() {
     let log = shared_log();

@@ -81,6 +81,8 @@ fn closed_by_client(mut connection: TcpStream) -> bool {
     }
 }
 
+/// The body `hello` comes with `Content-Length: 5`, and the server, which
+/// keeps the connection open, sees the client close it.
 #[test]
 fn a_response_is_whole_at_its_content_length_though_the_server_keeps_it_open() {
     within(20, || {
@@ -95,6 +97,8 @@ fn a_response_is_whole_at_its_content_length_though_the_server_keeps_it_open() {
     });
 }
 
+/// Two chunks, 50 ms apart, give `hello, world`, and the client closes the
+/// connection.
 #[test]
 fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
     within(20, || {
@@ -112,6 +116,8 @@ fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
     });
 }
 
+/// Four bytes that are not UTF-8 give an error that says `not UTF-8 text`,
+/// and the client closes the connection.
 #[test]
 fn a_body_that_is_not_text_gives_an_error() {
     within(20, || {
@@ -127,6 +133,9 @@ fn a_body_that_is_not_text_gives_an_error() {
     });
 }
 
+/// A server that never answers, a timeout of 200 ms and a 20 ms timer: the
+/// timer runs first, the request's callback gets an error that starts with
+/// `timeout`, and the server has seen the socket closed.
 #[test]
 fn a_timeout_gives_an_error_closes_the_socket_and_the_loop_goes_on() {
     within(20, || {
@@ -142,6 +151,10 @@ fn a_timeout_gives_an_error_closes_the_socket_and_the_loop_goes_on() {
     });
 }
 
+/// A server that sends a head without a length, then a body without end; a
+/// timeout of 300 ms and a 20 ms timer. The timer runs first, and the
+/// request is given up on, at its timeout or once the response is larger
+/// than 64 MiB, whichever comes first.
 #[test]
 fn a_server_that_never_stops_sending_holds_up_nothing_else() {
     within(20, || {
@@ -163,6 +176,8 @@ fn a_server_that_never_stops_sending_holds_up_nothing_else() {
     });
 }
 
+/// With a timeout of 60 s, a quick answer ends the run in far less: the
+/// timer was cleared.
 #[test]
 fn a_response_in_time_does_not_wait_for_its_timeout() {
     within(20, || {
@@ -181,6 +196,7 @@ fn a_response_in_time_does_not_wait_for_its_timeout() {
     });
 }
 
+/// A GET of `localhost`, with the slow server's port, gets its answer.
 #[test]
 fn a_host_name_is_looked_up_and_the_request_made() {
     within(20, || {
@@ -213,6 +229,8 @@ fn full_listener() -> (SocketAddr, (socket2::Socket, Vec<TcpStream>)) {
     (address, (listener, queued))
 }
 
+/// Against a listener whose queue is full, a 10 ms timer runs first, and a
+/// 500 ms timeout ends the request.
 #[test]
 fn a_full_queue_of_connections_stalls_nothing_else() {
     within(20, || {
@@ -228,6 +246,9 @@ fn a_full_queue_of_connections_stalls_nothing_else() {
     });
 }
 
+/// A GET with a 16 MiB path, to a server slow to start reading: a 10 ms
+/// timer runs before the response, and the server receives all of the
+/// request.
 #[test]
 fn a_huge_request_is_written_as_the_socket_takes_it() {
     within(30, || {

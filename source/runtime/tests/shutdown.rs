@@ -123,6 +123,17 @@ fn run_some_tasks() -> usize {
 }
 //@ end
 
+//@ ..=4
+/// While the runtime is alive, its threads, and no others, are running;
+/// once it has been dropped, none is left. Then it does it all again, to
+/// check that a second runtime in the same process starts afresh.
+//@ or 5..
+/// While the program runs, the runtime's threads, and no others, are
+/// running; once `run` has returned, none is left. A second `run` in the
+/// same process starts afresh; the threads are joined when a callback
+/// panics (the panic then goes on to the caller of `run`); and a runtime
+/// that never runs joins its threads when it is dropped.
+//@ end
 #[test]
 fn dropping_the_runtime_joins_its_threads_and_a_new_one_can_run() { //@ ..=4
 fn run_joins_its_threads_before_it_returns_even_after_a_panic() { //@ 5..

@@ -48,6 +48,7 @@ fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
 
 //@ end
 //@ 4
+/// Timers set for 150, 0 and 50 ms fire in the order 0, 50, 150.
 #[test]
 fn timers_fire_in_deadline_order() {
     within(10, || {
@@ -63,6 +64,8 @@ fn timers_fire_in_deadline_order() {
     });
 }
 
+/// Four timers with the same deadline all fire, in the order they were set,
+/// after one set 10 ms earlier.
 #[test]
 fn timers_with_the_same_deadline_all_fire_in_the_order_they_were_set() {
     within(10, || {
@@ -83,6 +86,9 @@ fn timers_with_the_same_deadline_all_fire_in_the_order_they_were_set() {
     });
 }
 
+/// 500 timers with deadlines between 0 and 99 ms each fire exactly once,
+/// never before their deadline, and in the order of deadline, then order
+/// set.
 #[test]
 fn no_timer_is_lost_none_fires_twice_and_none_fires_early() {
     within(20, || {
@@ -206,6 +212,7 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
 }
 // ANCHOR_END: wake_sooner
 
+/// One 30 ms timer takes at most three turns of the loop.
 #[test]
 fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
     within(10, || {
@@ -223,6 +230,8 @@ fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
     });
 }
 
+/// Two timers count as two pending events, and the loop runs until the
+/// second one, 120 ms later, has fired.
 #[test]
 fn timers_keep_the_loop_alive_until_the_last_one_fires() {
     within(10, || {
@@ -241,6 +250,7 @@ fn timers_keep_the_loop_alive_until_the_last_one_fires() {
     });
 }
 //@ or 5..
+/// Timers set for 400, 0 and 200 ms fire in the order 0, 200, 400.
 #[test]
 fn timers_fire_in_deadline_order() {
     within(10, || {
@@ -255,6 +265,7 @@ fn timers_fire_in_deadline_order() {
     });
 }
 
+/// Four timers with the same delay fire in the order they were set.
 #[test]
 fn timers_with_the_same_delay_fire_in_the_order_they_were_set() {
     within(10, || {
@@ -269,6 +280,9 @@ fn timers_with_the_same_delay_fire_in_the_order_they_were_set() {
     });
 }
 
+/// 500 timers with delays between 0 and 99 ms each fire exactly once, never
+/// before their deadline, and never one with a later deadline before one
+/// with an earlier one.
 #[test]
 fn no_timer_is_lost_none_fires_twice_and_none_fires_early() {
     within(20, || {
@@ -355,6 +369,7 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
 }
 // ANCHOR_END: wake_sooner
 
+/// Timers of 10 and 120 ms: the loop runs until the second one has fired.
 #[test]
 fn timers_keep_the_loop_alive_until_the_last_one_fires() {
     within(10, || {
