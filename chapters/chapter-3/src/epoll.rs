@@ -94,6 +94,7 @@ impl Runtime {
             .register(&stream, callback_id, Interests::READABLE)
         {
             Ok(()) => {
+                trace::instant(format_args!("watching socket {callback_id}"));
                 let reading = Reading {
                     stream,
                     received: Vec::new(),

@@ -50,6 +50,7 @@ fn wait_for_sockets(
         };
         match ready {
             Ok(0) => {
+                trace::instant("the deadline has passed");
                 forget_deadline(&epoll_timeout, deadline);
                 if events_out.send(PollEvent::Timeout).is_err() {
                     return; // the runtime is gone: nobody is listening
@@ -58,6 +59,7 @@ fn wait_for_sockets(
             Ok(_) => {
                 for event in &events {
                     if event.id() == WAKE_UP {
+                        trace::instant("woken to read a new deadline");
                         continue; // it only woke us: read the deadline again
                     }
                     log!("the socket of callback {} is ready", event.id());
@@ -180,6 +182,7 @@ impl Runtime {
             .register(&stream, callback_id, Interests::READABLE)
         {
             Ok(()) => {
+                trace::instant(format_args!("watching socket {callback_id}"));
                 let reading = Reading {
                     stream,
                     received: Vec::new(),

@@ -40,7 +40,7 @@ impl Runtime {
     pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.timers.insert((deadline, callback_id));
-        trace::instant(format_args!("timer {callback_id} set"));
+        trace::timer_set(callback_id, deadline);
     }
 }
 // ANCHOR_END: set_timeout

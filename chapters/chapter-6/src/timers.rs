@@ -44,7 +44,7 @@ impl Runtime {
     ) {
         let callback_id = self.add_callback(callback);
         self.timers.insert((deadline, callback_id));
-        trace::instant(format_args!("timer {callback_id} set"));
+        trace::timer_set(callback_id, deadline);
     }
 }
 // ANCHOR_END: set_timeout

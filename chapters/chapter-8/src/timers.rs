@@ -63,7 +63,7 @@ impl Runtime {
             number: self.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
-        trace::instant(format_args!("timer {} set", id.number));
+        trace::timer_set(id.number, deadline);
         id
     }
 }

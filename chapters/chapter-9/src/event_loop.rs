@@ -16,7 +16,10 @@ impl Runtime {
     /// the panic goes on, out of `run`, to its caller.
     pub fn run(self, program: impl FnOnce()) {
         let _installed = Installed::new(self);
-        program();
+        {
+            let _traced = trace::slice("program");
+            program();
+        }
         event_loop();
     }
 }

@@ -95,6 +95,7 @@ impl Runtime {
                 return;
             };
             let task = self.tasks_waiting.pop_front().expect("checked: not empty");
+            trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
             self.thread_pool[thread_id]
                 .sender
                 .send(task)

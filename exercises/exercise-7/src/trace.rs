@@ -77,6 +77,18 @@ pub fn instant(name: impl Display) {
     }
 }
 
+/// Records that timer `number` was set, and when it is due, counted as
+/// the trace counts: so a replay of the run can show what waits in the
+/// timers' queue.
+pub fn timer_set(number: usize, deadline: Instant) {
+    if is_on() {
+        let started = *STARTED.get_or_init(Instant::now);
+        let due = deadline.saturating_duration_since(started).as_micros();
+        let name = format!("timer {number} set, due at {due} us");
+        record(name, Instant::now(), None);
+    }
+}
+
 fn record(name: String, began: Instant, duration: Option<u128>) {
     let started = *STARTED.get_or_init(Instant::now);
     let thread = std::thread::current()

@@ -74,7 +74,7 @@ impl Runtime {
 //@ end
         let callback_id = self.add_callback(callback);
         self.timers.insert((deadline, callback_id));
-        trace::instant(format_args!("timer {callback_id} set"));
+        trace::timer_set(callback_id, deadline);
 //@ or 7..
     pub(crate) fn set_timeout_at(
         &mut self,
@@ -86,7 +86,7 @@ impl Runtime {
             number: self.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
-        trace::instant(format_args!("timer {} set", id.number));
+        trace::timer_set(id.number, deadline);
         id
 //@ end
     }
