@@ -1,0 +1,253 @@
+// replay.js: the interactive replay on the page "Replay: step through the
+// demo" (replay.md). It steps through a recorded run of the demo, one step
+// at a time, and shows for each step what every thread is doing, the loop's
+// tick and phase, what waits in each queue, and the output printed so far.
+//
+// Data: window.DEMO_RUN, set by demo-run.js (made by `cargo run -p timeline
+// -- record`): an array of steps, each {time, thread, what, printed, tick,
+// phase, doing: [[thread, what it does]], queues: [[queue, [items]]]}.
+// Threads, queues and the number of steps all come from the data.
+//
+// Keys, while #replay (or a button in it) has the focus: ArrowRight or n,
+// the next step; ArrowLeft or p, the step before; Home, the first; End, the
+// last. They go no further than #replay, so mdBook does not turn the page.
+(function () {
+  'use strict';
+
+  const root = document.getElementById('replay');
+  if (!root) return;
+
+  const byId = (name) => document.getElementById('replay-' + name);
+  const buttons = {
+    first: byId('first'),
+    back: byId('back'),
+    next: byId('next'),
+    last: byId('last'),
+  };
+  const shown = {
+    step: byId('step'),
+    time: byId('time'),
+    log: byId('log'),
+    busy: byId('busy'),
+    phase: byId('phase'),
+    phases: byId('phases'),
+    queues: byId('queues'),
+    output: byId('output'),
+  };
+
+  // The elements the replay cannot do without; #replay-phases and
+  // #replay-output are extras.
+  const REQUIRED = ['first', 'back', 'next', 'last', 'step', 'time', 'log', 'busy', 'phase', 'queues'];
+
+  const steps = window.DEMO_RUN;
+  let phases = []; // the loop's phases, from loopPhases() once the data is checked
+  let current = 0;
+
+  // A new element, with a class and text if given. Never innerHTML: the
+  // text comes from the data.
+  function make(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  function clear(element) {
+    if (element) element.replaceChildren();
+  }
+
+  // A thread is busy unless what it does says it is idle, asleep, waits,
+  // or has not started or has stopped.
+  function isBusy(doing) {
+    return !/\b(idle|asleep|waits|starting|stopped)\b/i.test(doing);
+  }
+
+  // The loop's phases, in the order the run first enters them.
+  function loopPhases() {
+    const phases = [];
+    for (const step of steps) {
+      if (/ phase$/.test(step.phase) && !phases.includes(step.phase)) phases.push(step.phase);
+    }
+    return phases;
+  }
+
+  function renderNow(step, index) {
+    shown.step.textContent = 'Step ' + (index + 1) + ' of ' + steps.length;
+    shown.time.textContent = step.time + ' into the run';
+    clear(shown.log);
+    if (step.printed) {
+      shown.log.append(make('span', 'replay-label', 'Printed: '), make('code', 'replay-printed', step.printed));
+    } else {
+      shown.log.append(
+        make('span', 'replay-label', 'Nothing printed: '),
+        make('span', 'replay-what', 'the ' + step.thread + ' thread — ' + step.what)
+      );
+    }
+  }
+
+  function renderThreads(step) {
+    clear(shown.busy);
+    for (const [thread, doing] of step.doing || []) {
+      const busy = isBusy(doing);
+      const row = make('li', 'replay-thread ' + (busy ? 'is-busy' : 'is-idle'));
+      if (thread === step.thread) row.classList.add('is-here');
+      row.append(
+        make('span', 'replay-thread-name', thread),
+        make('span', 'replay-thread-doing', doing),
+        make('span', 'replay-badge', busy ? 'busy' : 'idle')
+      );
+      if (thread === step.thread) row.append(make('span', 'replay-here', '◀ this step'));
+      shown.busy.append(row);
+    }
+  }
+
+  function renderPhase(step) {
+    const tick = step.tick > 0 ? 'Tick ' + step.tick : 'No tick yet';
+    shown.phase.textContent = tick + ' · ' + step.phase;
+    if (!shown.phases) return;
+    clear(shown.phases);
+    phases.forEach((phase, at) => {
+      if (at > 0) shown.phases.append(make('span', 'replay-arrow', '→'));
+      const pill = make('span', 'replay-pill', phase.replace(/ phase$/, ''));
+      if (phase === step.phase) pill.classList.add('is-now');
+      shown.phases.append(pill);
+    });
+  }
+
+  // What the queue called `name` held at the step before, to mark what is
+  // new; at the first step, nothing is new.
+  function itemsBefore(index, name, items) {
+    if (index === 0) return new Set(items);
+    const queue = (steps[index - 1].queues || []).find(([queueName]) => queueName === name);
+    return new Set(queue ? queue[1] : []);
+  }
+
+  function renderQueues(step, index) {
+    clear(shown.queues);
+    for (const [name, items = []] of step.queues || []) {
+      const box = make('div', 'replay-queue');
+      const title = make('div', 'replay-queue-name', name + ' ');
+      title.append(make('span', 'replay-count', String(items.length)));
+      box.append(title);
+      if (items.length === 0) {
+        box.append(make('div', 'replay-empty', 'empty'));
+      } else {
+        const before = itemsBefore(index, name, items);
+        const list = make('ul', 'replay-items');
+        for (const item of items) {
+          const entry = make('li', before.has(item) ? '' : 'is-new', item);
+          if (!before.has(item)) entry.title = 'new at this step';
+          list.append(entry);
+        }
+        box.append(list);
+      }
+      shown.queues.append(box);
+    }
+  }
+
+  // The lines printed so far, the current step's highlighted, scrolled to
+  // the end: the last line shown is always the newest.
+  function renderOutput(index) {
+    const box = shown.output;
+    if (!box) return;
+    clear(box);
+    for (let at = 0; at <= index; at++) {
+      const printed = steps[at].printed;
+      if (!printed) continue;
+      box.append(make('div', at === index ? 'replay-line is-now' : 'replay-line', printed));
+    }
+    if (!box.firstChild) box.append(make('div', 'replay-line replay-nothing-yet', '(nothing printed yet)'));
+    box.scrollTop = box.scrollHeight;
+  }
+
+  // Disables a button, first moving the focus off it if it has it, so that
+  // the keys still reach #replay.
+  function setEnabled(button, on) {
+    if (!on && document.activeElement === button) root.focus({ preventScroll: true });
+    button.disabled = !on;
+  }
+
+  function render() {
+    const step = steps[current];
+    renderNow(step, current);
+    renderThreads(step);
+    renderPhase(step);
+    renderQueues(step, current);
+    renderOutput(current);
+    setEnabled(buttons.first, current > 0);
+    setEnabled(buttons.back, current > 0);
+    setEnabled(buttons.next, current < steps.length - 1);
+    setEnabled(buttons.last, current < steps.length - 1);
+    root.dataset.step = String(current);
+  }
+
+  function go(step) {
+    current = Math.max(0, Math.min(steps.length - 1, step));
+    render();
+  }
+
+  function onKey(event) {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return;
+    let target;
+    switch (event.key) {
+      case 'ArrowRight':
+      case 'n':
+        target = current + 1;
+        break;
+      case 'ArrowLeft':
+      case 'p':
+        target = current - 1;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = steps.length - 1;
+        break;
+      default:
+        return; // Space, Enter, Tab and the rest keep their usual meaning
+    }
+    event.preventDefault();
+    event.stopPropagation(); // mdBook's own ArrowLeft/ArrowRight would turn the page
+    go(target);
+  }
+
+  function onClick(target) {
+    return function () {
+      go(target());
+      // Some browsers do not focus a clicked button: keep the keys working.
+      if (!root.contains(document.activeElement)) root.focus({ preventScroll: true });
+    };
+  }
+
+  // Without steps, a visible message instead of an empty display.
+  function failVisibly(message) {
+    root.classList.add('replay-failed');
+    root.prepend(make('p', 'replay-error', message));
+    for (const button of Object.values(buttons)) if (button) button.disabled = true;
+    root.dataset.steps = '0';
+  }
+
+  function start() {
+    if (!Array.isArray(steps) || steps.length === 0) {
+      failVisibly('The replay has no steps to show: replay/demo-run.js did not load, or is empty. ' +
+        'Make it with: cargo run -p timeline -- record, then build the book again.');
+      return;
+    }
+    const missing = REQUIRED.filter((name) => !byId(name)).map((name) => '#replay-' + name);
+    if (missing.length > 0) {
+      failVisibly('The replay cannot start: the page lacks ' + missing.join(', ') + '.');
+      return;
+    }
+    phases = loopPhases();
+    root.dataset.steps = String(steps.length);
+    root.addEventListener('keydown', onKey);
+    buttons.first.addEventListener('click', onClick(() => 0));
+    buttons.back.addEventListener('click', onClick(() => current - 1));
+    buttons.next.addEventListener('click', onClick(() => current + 1));
+    buttons.last.addEventListener('click', onClick(() => steps.length - 1));
+    go(0);
+  }
+
+  start();
+})();
