@@ -5,7 +5,8 @@
 //
 // Data: window.DEMO_RUN, set by demo-run.js (made by `cargo run -p timeline
 // -- record`): an array of steps, each {time, thread, what, printed, tick,
-// phase, doing: [[thread, what it does]], queues: [[queue, [items]]]}.
+// phase, pending (how many callbacks wait for an event), doing: [[thread,
+// what it does]], queues: [[queue, [items]]]}.
 // Threads, queues and the number of steps all come from the data.
 //
 // Keys, while #replay (or a button in it) has the focus: ArrowRight or n,
@@ -31,6 +32,7 @@
     busy: byId('busy'),
     phase: byId('phase'),
     phases: byId('phases'),
+    pending: byId('pending'),
     queues: byId('queues'),
     output: byId('output'),
   };
@@ -104,6 +106,10 @@
   function renderPhase(step) {
     const tick = step.tick > 0 ? 'Tick ' + step.tick : 'No tick yet';
     shown.phase.textContent = tick + ' · ' + step.phase;
+    if (shown.pending && typeof step.pending === 'number') {
+      const callbacks = step.pending === 1 ? ' callback waits' : ' callbacks wait';
+      shown.pending.textContent = step.pending + callbacks + ' for an event: the loop goes on while any do.';
+    }
     if (!shown.phases) return;
     clear(shown.phases);
     phases.forEach((phase, at) => {

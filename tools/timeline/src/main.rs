@@ -68,8 +68,9 @@ fn record(any_story: bool) -> Result<(), String> {
 
 fn draw() -> Result<(), String> {
     let json = fs::read_to_string(paths::trace()).map_err(|e| e.to_string())?;
-    let steps = steps::steps(&Trace::parse(&json)?)?;
-    fs::write(paths::picture(), picture::svg(&steps)).map_err(|e| e.to_string())?;
+    let trace = Trace::parse(&json)?;
+    let steps = steps::steps(&trace)?;
+    fs::write(paths::picture(), picture::svg(&trace, &steps)).map_err(|e| e.to_string())?;
     fs::write(paths::replay(), replay::script(&steps)).map_err(|e| e.to_string())?;
     println!(
         "wrote {}, {} and {}",

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use crate::steps::Step;
+use crate::trace::Trace;
 
 const WIDTH: usize = 880;
 const ROW: usize = 17;
@@ -67,7 +68,7 @@ fn label(step: &Step) -> String {
 }
 
 /// The picture, as an SVG document.
-pub fn svg(steps: &[Step]) -> String {
+pub fn svg(trace: &Trace, steps: &[Step]) -> String {
     let height = TOP + steps.len() * ROW + 12;
     let mut svg = String::new();
     let _ = writeln!(
@@ -82,6 +83,7 @@ pub fn svg(steps: &[Step]) -> String {
     );
     header(&mut svg, steps);
     lanes(&mut svg, steps);
+    epoll_waits(&mut svg, steps, trace);
     for (row, step) in steps.iter().enumerate() {
         draw_row(&mut svg, row, step);
     }
@@ -133,9 +135,8 @@ fn header(svg: &mut String, steps: &[Step]) {
     );
 }
 
-/// The bars down the columns: a pool task, from the line that says it
-/// began to the line that says it is done; and the epoll thread asleep in
-/// `Poll::poll`.
+/// The bars down the pool threads' columns: a task, from the line that
+/// says it began to the line that says it is done.
 fn lanes(svg: &mut String, steps: &[Step]) {
     let y = |row: usize| TOP + row * ROW - 12;
     let mut began: Vec<(&str, usize)> = Vec::new();
@@ -155,21 +156,26 @@ fn lanes(svg: &mut String, steps: &[Step]) {
             }
         }
     }
-    let mut asleep: Option<usize> = None;
-    for (row, step) in steps.iter().enumerate() {
-        let doing = step.doing.iter().find(|(thread, _)| thread == "epoll");
-        let sleeping = doing.is_some_and(|(_, doing)| doing.starts_with("asleep"));
-        match (sleeping, asleep) {
-            (true, None) => asleep = Some(row),
-            (false, Some(from)) => {
-                dashes(svg, y(from), y(row));
-                asleep = None;
-            }
-            _ => {}
+}
+
+/// The epoll thread asleep in `Poll::poll`: a dotted line for each wait,
+/// from the row of the last step before it began to the row of the first
+/// step after it ended.
+fn epoll_waits(svg: &mut String, steps: &[Step], trace: &Trace) {
+    let middle = |row: usize| TOP + row * ROW - 4;
+    for wait in trace.on("epoll").filter(|event| event.name == "epoll wait") {
+        let end = wait.end.unwrap_or(wait.start);
+        let from = steps
+            .iter()
+            .rposition(|step| step.at <= wait.start)
+            .unwrap_or(0);
+        let to = steps
+            .iter()
+            .position(|step| step.at >= end)
+            .unwrap_or(steps.len());
+        if to > from {
+            dashes(svg, middle(from), middle(to));
         }
-    }
-    if let Some(from) = asleep {
-        dashes(svg, y(from), y(steps.len()));
     }
 }
 

@@ -39,6 +39,7 @@ fn step_json(step: &Step) -> Value {
         "printed": step.printed,
         "tick": step.tick,
         "phase": step.phase,
+        "pending": step.pending,
         "doing": doing,
         "queues": queues,
     })

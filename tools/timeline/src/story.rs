@@ -22,7 +22,7 @@ pub struct Story {
     pub ending: Vec<String>,
     /// The tasks each pool thread ran, by kind, in order.
     pub pool: BTreeMap<String, Vec<String>>,
-    /// The tasks done before the first tick, while the program ran.
+    /// The tasks done while the program ran, before the loop began.
     pub done_before_the_loop: Vec<String>,
     /// What the epoll thread logged.
     pub epoll: Vec<String>,
@@ -91,9 +91,13 @@ impl Story {
                 .collect();
             story.pool.insert(thread.clone(), tasks);
         }
-        let first_tick = trace.on(main).find(|event| event.tick() == Some(1));
-        let first_tick = first_tick.map_or(u64::MAX, |tick| tick.start);
-        for event in trace.events.iter().filter(|event| event.start < first_tick) {
+        let program = trace.on(main).find(|event| event.name == "program");
+        let program_ended = program.and_then(|program| program.end).unwrap_or(0);
+        for event in trace
+            .events
+            .iter()
+            .filter(|event| event.start < program_ended)
+        {
             if let Some(kind) = event.name.strip_prefix("finished running a task of type: ") {
                 let done = format!("{}: {kind}", event.thread);
                 story.done_before_the_loop.push(done);

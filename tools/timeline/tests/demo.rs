@@ -24,11 +24,12 @@ fn recorded() -> Trace {
 /// changed how they are drawn without drawing them again.
 #[test]
 fn the_picture_and_the_replay_are_drawn_from_the_recorded_run() {
-    let steps = steps::steps(&recorded()).expect("steps");
+    let trace = recorded();
+    let steps = steps::steps(&trace).expect("steps");
     let again = "run `cargo run -p timeline -- draw`";
     let picture = fs::read_to_string(paths::picture()).expect("the picture");
     assert!(
-        picture == picture::svg(&steps),
+        picture == picture::svg(&trace, &steps),
         "the picture is not what the trace draws: {again}"
     );
     let script = fs::read_to_string(paths::replay()).expect("the replay's steps");
