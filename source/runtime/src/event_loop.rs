@@ -2,10 +2,14 @@
 //! The main loop: `Runtime::run`, and the phases it goes through, tick
 //! after tick, for as long as the program waits for anything.
 
+//@ 11..
+use std::future::Future;
+//@ end
 //@ 7..
 use std::time::Instant;
 
 //@ end
+use crate::executor::{run_woken_tasks, spawn}; //@ 11..
 use crate::handle::{Installed, with_runtime};
 use crate::{Runtime, log, trace}; //@ ..=6
 use crate::{Js, Runtime, log, trace}; //@ 7..
@@ -24,8 +28,19 @@ impl Runtime {
             let _traced = trace::slice("program");
             program();
         }
+        run_woken_tasks(); //@ 11..
         event_loop();
     }
+//@ 11..
+
+    /// Runs `program`, a future, as the first task; then the event loop
+    /// until it has nothing left to do, as `run` does.
+    pub fn run_async(self, program: impl Future<Output = ()> + 'static) {
+        self.run(|| {
+            spawn(program);
+        });
+    }
+//@ end
 }
 // ANCHOR_END: run
 //@ 8..
@@ -96,6 +111,7 @@ fn run_timers() {
         };
         let _traced = trace::slice("callback");
         callback(Js::Undefined);
+        run_woken_tasks(); //@ 11..
     }
 }
 
@@ -114,6 +130,7 @@ fn poll_for_events() {
     let _phase = trace::slice("poll");
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
+    run_woken_tasks(); //@ 11..
 }
 //@ 8..
 
@@ -146,6 +163,7 @@ fn run_ready_callbacks() {
         };
         let _traced = trace::slice("callback");
         callback(value);
+        run_woken_tasks(); //@ 11..
     }
     with_runtime(Runtime::defer_ready_callbacks);
 }

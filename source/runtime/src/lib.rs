@@ -7,7 +7,8 @@
 //! Stage 7: timers as Node has them. //@ 7
 //! Stage 8: the loop's other phases. //@ 8
 //! Stage 9: a sturdier pool. //@ 9
-//! Stage 10: an HTTP client that never blocks the loop. //@ 10..
+//! Stage 10: an HTTP client that never blocks the loop. //@ 10
+//! Stage 11: futures on our loop. //@ 11..
 //!
 //@ 1
 //! Before any thread is started, this stage sets out the vocabulary the
@@ -62,9 +63,12 @@
 //@ or 9
 //! Stage 8 gave the loop its check and pending phases. This stage makes the
 //! pool hold up the way libuv's does:
-//@ or 10..
+//@ or 10
 //! Stage 9 made the pool sturdy. This stage does the same for [`Http`],
 //! whose GET still made the main thread wait to connect and to send:
+//@ or 11..
+//! Stage 10 finished the callback API. This stage puts `async`/`.await`
+//! on the same loop, beside the callbacks, which keep working as before:
 //@ end
 //! //@ 6..
 //@ 6
@@ -96,7 +100,7 @@
 //! - the pool can have any size: [`Runtime::with_pool_size`], or the
 //!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
 //!   told otherwise.
-//@ or 10..
+//@ or 10
 //! - the connect starts and returns at once; the epoll thread says when
 //!   the socket is connected, and when it takes more of the request, so
 //!   a full queue of connections or a huge request stalls nothing else;
@@ -106,6 +110,12 @@
 //! - [`Http::get_with_timeout`] gives up on a request that takes too long:
 //!   its callback gets a `Js::Error` that says "timeout", and its socket
 //!   is closed.
+//@ or 11..
+//! - [`spawn`] makes a future a task, which the loop polls on the main
+//!   thread, right after the callback that woke it; [`Runtime::run_async`]
+//!   runs a program written as a future;
+//! - [`futures`] has the callback APIs as futures: `sleep`, `read`,
+//!   `encrypt` and `get`, on the same timers, pool and epoll thread.
 //@ end
 
 #![forbid(unsafe_code)]
@@ -114,6 +124,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 mod epoll; //@ 3..
 mod event_loop; //@ 5..
+mod executor; //@ 11..
+pub mod futures; //@ 11..
 mod globals; //@ 5..
 mod handle; //@ 5..
 mod http; //@ 10..
@@ -127,6 +139,7 @@ pub mod trace;
 mod types;
 
 pub use event_loop::BUDGET; //@ 8..
+pub use executor::{JoinHandle, spawn}; //@ 11..
 pub use globals::{register_io, register_pool_task, set_timeout}; //@ 5..=6
 //@ 7
 pub use globals::{

@@ -8,7 +8,8 @@
 use std::collections::{HashMap, VecDeque}; //@ ..=3
 use std::collections::{BTreeSet, HashMap, VecDeque}; //@ 4..=6
 use std::collections::{BTreeMap, HashMap, VecDeque}; //@ 7..
-use std::sync::mpsc::{self, Receiver}; //@ 2..
+use std::sync::mpsc::{self, Receiver}; //@ 2..=10
+use std::sync::mpsc::{self, Receiver, Sender}; //@ 11..
 use std::sync::{Arc, Mutex}; //@ 4..
 use std::thread::JoinHandle; //@ 3..
 use std::time::Instant; //@ 4..
@@ -19,6 +20,7 @@ use minimio::{Registrator, Waker}; //@ 4..
 //@ end
 
 use crate::epoll::{self, Reading}; //@ 3..
+use crate::executor::{AsyncTask, Woken}; //@ 11..
 use crate::http::HttpRequest; //@ 10..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
 use crate::timers::{Interval, TimerId}; //@ 7..
@@ -99,6 +101,16 @@ pub struct Runtime {
     /// Wakes the epoll thread, to make it read `epoll_timeout` again.
     pub(crate) epoll_waker: Waker,
 //@ end
+//@ 11..
+    /// The tasks that are not done, by id: futures the loop polls.
+    pub(crate) async_tasks: HashMap<usize, AsyncTask>,
+    /// The last id handed out to a task.
+    pub(crate) last_task_id: usize,
+    /// The ids of the tasks woken since they were last polled.
+    pub(crate) woken_tasks: Woken,
+    /// For the wakers of tasks woken on another thread, to wake the loop.
+    pub(crate) event_sender: Sender<PollEvent>,
+//@ end
 }
 // ANCHOR_END: runtime
 
@@ -135,7 +147,8 @@ impl Runtime {
 //@ 4..
         let epoll_timeout = Arc::new(Mutex::new(None));
         let (epoll_thread, epoll_registrator) =
-            epoll::start(event_sender, Arc::clone(&epoll_timeout));
+            epoll::start(event_sender, Arc::clone(&epoll_timeout)); //@ ..=10
+            epoll::start(event_sender.clone(), Arc::clone(&epoll_timeout)); //@ 11..
         let epoll_waker =
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
 //@ end
@@ -165,6 +178,12 @@ impl Runtime {
 //@ 4..
             epoll_timeout,
             epoll_waker,
+//@ end
+//@ 11..
+            async_tasks: HashMap::new(),
+            last_task_id: 0,
+            woken_tasks: Woken::default(),
+            event_sender,
 //@ end
         }
     }
@@ -222,8 +241,13 @@ impl Runtime {
             }
             PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined), //@ ..=2
             PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id), //@ 3..
-            // Nothing arrives with a timeout: it only wakes the loop up.
-            PollEvent::Timeout => {}
+            // Nothing arrives with a timeout: it only wakes the loop up. //@ ..=10
+            PollEvent::Timeout => {} //@ ..=10
+//@ 11..
+            // Nothing arrives with these: they only wake the loop up. The
+            // woken task waits in `woken_tasks`.
+            PollEvent::Timeout | PollEvent::TaskWoken => {}
+//@ end
         }
     }
     // ANCHOR_END: handle_event

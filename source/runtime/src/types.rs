@@ -100,6 +100,8 @@ pub enum PollEvent {
     Epoll(usize),
     /// The deadline the loop asked to be woken at has passed.
     Timeout,
+    /// A task was woken on another thread: the loop must poll it. //@ 11..
+    TaskWoken, //@ 11..
 }
 // ANCHOR_END: poll_event
 
