@@ -39,10 +39,10 @@ pub(crate) type Woken = Arc<Mutex<VecDeque<usize>>>;
 
 // ANCHOR: waker
 /// What a task's `Waker` does when it is woken: it puts the task's id in
-/// the queue of woken tasks, unless it is there already. On the main thread, that is all: the loop
-/// polls the task after the callback that woke it. From any other thread,
-/// the loop may be asleep in the poll phase, so the waker also sends it an
-/// event, to wake it.
+/// the queue of woken tasks, unless it is there already. On the main
+/// thread, that is all: the loop polls the task after the callback that
+/// woke it. From any other thread, the loop may be asleep in the poll
+/// phase, so the waker also sends it an event, to wake it.
 struct TaskWaker {
     task_id: usize,
     woken: Woken,

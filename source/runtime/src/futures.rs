@@ -14,11 +14,22 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use crate::{Crypto, Fs, Http, Js, set_timeout};
+use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
+//@ 12..
+use crate::handle::runtime_is_running;
+use crate::http::cancel_request;
+use crate::modules::start_get;
+use crate::{Crypto, Fs, Http, Js, clear_timeout, set_timeout};
+//@ end
 
 // ANCHOR: from_callback
 /// A callback, as the runtime's callback APIs take it.
 pub type Callback = Box<dyn FnOnce(Js)>;
+//@ 12..
+
+/// What stops the work that a callback API has started.
+pub type Cancel = Box<dyn FnOnce()>;
+//@ end
 
 /// A future of the value that a callback API delivers to its callback.
 /// `start` calls the API, with the callback it is given. It is called on
@@ -26,15 +37,34 @@ pub type Callback = Box<dyn FnOnce(Js)>;
 /// does nothing until it is polled.
 pub fn from_callback(start: impl FnOnce(Callback) + 'static) -> FromCallback {
     FromCallback {
-        start: Some(Box::new(start)),
+        start: Some(Box::new(start)), //@ 11
+//@ 12..
+        start: Some(Box::new(|callback| {
+            start(callback);
+            None
+        })),
+//@ end
         delivery: Rc::default(),
     }
 }
+//@ 12..
+
+/// As [`from_callback`], for work that can be stopped: `start` also
+/// returns how. A future dropped after its work began, and before its
+/// value came, stops the work: that is how a future is cancelled.
+pub fn from_cancellable(start: impl FnOnce(Callback) -> Cancel + 'static) -> FromCallback {
+    FromCallback {
+        start: Some(Box::new(|callback| Some(start(callback)))),
+        delivery: Rc::default(),
+    }
+}
+//@ end
 
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
-    start: Option<Box<dyn FnOnce(Callback)>>,
+    start: Option<Box<dyn FnOnce(Callback)>>, //@ 11
+    start: Option<Box<dyn FnOnce(Callback) -> Option<Cancel>>>, //@ 12..
     /// Shared with the callback: where it leaves the value.
     delivery: Rc<RefCell<Delivery>>,
 }
@@ -44,6 +74,8 @@ pub struct FromCallback {
 struct Delivery {
     value: Option<Js>,
     waker: Option<Waker>,
+    /// How to stop the work, while it runs. //@ 12..
+    cancel: Option<Cancel>, //@ 12..
 }
 
 impl Future for FromCallback {
@@ -52,7 +84,14 @@ impl Future for FromCallback {
     fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Js> {
         if let Some(start) = self.start.take() {
             let delivery = Rc::clone(&self.delivery);
-            start(Box::new(move |value| deliver(&delivery, value)));
+            start(Box::new(move |value| deliver(&delivery, value))); //@ 11
+//@ 12..
+            let cancel = start(Box::new(move |value| deliver(&delivery, value)));
+            let mut delivery = self.delivery.borrow_mut();
+            if delivery.value.is_none() {
+                delivery.cancel = cancel;
+            }
+//@ end
         }
         let mut delivery = self.delivery.borrow_mut();
         match delivery.value.take() {
@@ -70,13 +109,33 @@ impl Future for FromCallback {
 fn deliver(delivery: &RefCell<Delivery>, value: Js) {
     let mut delivery = delivery.borrow_mut();
     delivery.value = Some(value);
+    delivery.cancel = None; // done: there is nothing left to stop //@ 12..
     if let Some(waker) = delivery.waker.take() {
         waker.wake();
     }
 }
 // ANCHOR_END: from_callback
+//@ 12..
+
+// ANCHOR: drop
+impl Drop for FromCallback {
+    /// Dropped while its work runs, the future stops it. (Once `run` has
+    /// ended, the runtime drops the tasks it still holds, and has stopped
+    /// all work already.)
+    fn drop(&mut self) {
+        let cancel = self.delivery.borrow_mut().cancel.take();
+        if let Some(cancel) = cancel {
+            if runtime_is_running() {
+                cancel();
+            }
+        }
+    }
+}
+// ANCHOR_END: drop
+//@ end
 
 // ANCHOR: leaves
+//@ 11
 /// Waits `ms` milliseconds: `set_timeout`, awaited.
 pub async fn sleep(ms: u64) {
     from_callback(move |callback| {
@@ -84,6 +143,17 @@ pub async fn sleep(ms: u64) {
     })
     .await;
 }
+//@ or 12..
+/// Waits `ms` milliseconds: `set_timeout`, awaited. Dropped before then,
+/// it clears its timer.
+pub async fn sleep(ms: u64) {
+    from_cancellable(move |callback| {
+        let timer = set_timeout(ms, callback);
+        Box::new(move || clear_timeout(timer))
+    })
+    .await;
+}
+//@ end
 
 /// The text of the file at `path`, or the error: `Fs::read`, awaited.
 pub fn read(path: &str) -> FromCallback {
@@ -96,6 +166,7 @@ pub fn encrypt(n: usize) -> FromCallback {
     from_callback(move |callback| Crypto::encrypt(n, callback))
 }
 
+//@ 11
 /// The response to a GET of `url`, or the error: `Http::get`, awaited.
 pub fn get(url: &str) -> FromCallback {
     let url = url.to_string();
@@ -107,6 +178,31 @@ pub fn get_with_timeout(url: &str, timeout_ms: u64) -> FromCallback {
     let url = url.to_string();
     from_callback(move |callback| Http::get_with_timeout(&url, timeout_ms, callback))
 }
+//@ or 12..
+/// The response to a GET of `url`, or the error: `Http::get`, awaited.
+/// Dropped before the response came, it closes the request's socket.
+pub fn get(url: &str) -> FromCallback {
+    get_cancellable(url, None)
+}
+
+/// As [`get`], with a timeout: `Http::get_with_timeout`, awaited.
+pub fn get_with_timeout(url: &str, timeout_ms: u64) -> FromCallback {
+    get_cancellable(url, Some(timeout_ms))
+}
+
+/// A GET that its future's drop gives up on, as its timeout would.
+fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
+    let url = url.to_string();
+    from_cancellable(move |callback| {
+        let request = start_get(&url, timeout_ms, callback);
+        Box::new(move || {
+            if let Some(request) = request {
+                cancel_request(request);
+            }
+        })
+    })
+}
+//@ end
 
 /// The book's slow GET: `Http::http_get_slow`, awaited.
 pub fn http_get_slow(url: &str, delay_ms: u32) -> FromCallback {

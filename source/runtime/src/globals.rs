@@ -60,6 +60,21 @@ pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
 pub fn clear_timeout(id: TimerId) {
     with_runtime(|runtime| runtime.clear_timer(id));
 }
+//@ 12..
+
+/// How many timers are set, and have neither fired nor been cleared
+/// (intervals among them): what keeps the loop waiting for time. Node's
+/// `process.getActiveResourcesInfo()` lists them as `Timeout`s.
+pub fn active_timers() -> usize {
+    with_runtime(|runtime| runtime.timers.len())
+}
+
+/// How many sockets the runtime holds open: HTTP requests on their way,
+/// and sockets given to `register_io` that are still being read.
+pub fn active_sockets() -> usize {
+    with_runtime(|runtime| runtime.http_requests.len() + runtime.epoll_streams.len())
+}
+//@ end
 
 /// Runs `callback` every `ms` milliseconds (at least 1), each time `ms`
 /// after the last one fired, until [`clear_interval`].

@@ -31,6 +31,15 @@ pub(crate) fn with_runtime<T>(f: impl FnOnce(&mut Runtime) -> T) -> T {
         f(runtime)
     })
 }
+//@ 12..
+
+/// Whether a runtime is running on this thread, and free to lend. A
+/// future dropped after `run` has ended, when the runtime drops the tasks
+/// it still holds, has no work left to stop: everything stops with it.
+pub(crate) fn runtime_is_running() -> bool {
+    RUNTIME.with(|slot| slot.try_borrow().is_ok_and(|runtime| runtime.is_some()))
+}
+//@ end
 // ANCHOR_END: handle
 
 // ANCHOR: installed

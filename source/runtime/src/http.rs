@@ -81,7 +81,8 @@ impl Runtime {
         path: &str,
         timeout_ms: Option<u64>,
         callback: impl FnOnce(Js) + 'static,
-    ) {
+    ) { //@ 10..=11
+    ) -> usize { //@ 12..
         let callback_id = self.add_callback(callback);
         let peer = format!("{host}:{port}");
         let timeout_ms = timeout_ms.and_then(timeout_as_node_takes_it);
@@ -97,6 +98,7 @@ impl Runtime {
             Ok(ip) => self.connect(get, SocketAddr::new(ip, port)),
             Err(_) => self.look_up(get, host.to_string(), port),
         }
+        callback_id //@ 12..
     }
 }
 
@@ -304,4 +306,24 @@ impl Runtime {
     }
 }
 // ANCHOR_END: give_up
+//@ 12..
+
+// ANCHOR: cancel
+/// A request's future was dropped: give the request up, as its timeout
+/// would, but tell nobody, since nobody waits for it any more. Dropping
+/// the request closes its socket; its timeout, if it has one, is cleared.
+pub(crate) fn cancel_request(callback_id: usize) {
+    let callback = with_runtime(|runtime| {
+        let request = runtime.http_requests.get(&callback_id);
+        if let Some(timer) = request.and_then(|request| request.get.timer) {
+            runtime.clear_timer(timer);
+        }
+        runtime.give_up_on(callback_id)
+    });
+    if callback.is_some() {
+        log!("request {callback_id} is cancelled: its future was dropped");
+    }
+}
+// ANCHOR_END: cancel
+//@ end
 //@ end

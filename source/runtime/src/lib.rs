@@ -8,7 +8,8 @@
 //! Stage 8: the loop's other phases. //@ 8
 //! Stage 9: a sturdier pool. //@ 9
 //! Stage 10: an HTTP client that never blocks the loop. //@ 10
-//! Stage 11: futures on our loop. //@ 11..
+//! Stage 11: futures on our loop. //@ 11
+//! Stage 12: what futures add over callbacks. //@ 12..
 //!
 //@ 1
 //! Before any thread is started, this stage sets out the vocabulary the
@@ -66,9 +67,12 @@
 //@ or 10
 //! Stage 9 made the pool sturdy. This stage does the same for [`Http`],
 //! whose GET still made the main thread wait to connect and to send:
-//@ or 11..
+//@ or 11
 //! Stage 10 finished the callback API. This stage puts `async`/`.await`
 //! on the same loop, beside the callbacks, which keep working as before:
+//@ or 12..
+//! Stage 11 made the callback APIs futures. This stage shows what futures
+//! can do that callbacks cannot:
 //@ end
 //! //@ 6..
 //@ 6
@@ -110,18 +114,26 @@
 //! - [`Http::get_with_timeout`] gives up on a request that takes too long:
 //!   its callback gets a `Js::Error` that says "timeout", and its socket
 //!   is closed.
-//@ or 11..
+//@ or 11
 //! - [`spawn`] makes a future a task, which the loop polls on the main
 //!   thread, right after the callback that woke it; [`Runtime::run_async`]
 //!   runs a program written as a future;
 //! - [`futures`] has the callback APIs as futures: `sleep`, `read`,
 //!   `encrypt` and `get`, on the same timers, pool and epoll thread.
+//@ or 12..
+//! - a future that is dropped stops its work: a `sleep` clears its timer,
+//!   a `get` closes its socket ([`active_timers`] and [`active_sockets`]
+//!   count them);
+//! - [`combinators`] has `join`, `select` and `timeout`, written by hand;
+//! - and a future that borrows from itself across an `.await` shows why
+//!   `poll` takes `Pin<&mut Self>`.
 //@ end
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub mod combinators; //@ 12..
 mod epoll; //@ 3..
 mod event_loop; //@ 5..
 mod executor; //@ 11..
@@ -145,10 +157,15 @@ pub use globals::{register_io, register_pool_task, set_timeout}; //@ 5..=6
 pub use globals::{
     clear_interval, clear_timeout, register_io, register_pool_task, set_interval, set_timeout,
 };
-//@ or 8..
+//@ or 8..=11
 pub use globals::{
     clear_interval, clear_timeout, register_io, register_pool_task, set_immediate, set_interval,
     set_timeout,
+};
+//@ or 12..
+pub use globals::{
+    active_sockets, active_timers, clear_interval, clear_timeout, register_io, register_pool_task,
+    set_immediate, set_interval, set_timeout,
 };
 //@ end
 pub use modules::{Crypto, Fs, Http}; //@ 6..

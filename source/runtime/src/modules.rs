@@ -129,6 +129,7 @@ impl Http {
 }
 
 //@ 10..
+//@ 10..=11
 /// Checks the URL, then leaves the request to the runtime.
 fn start_get(url: &str, timeout_ms: Option<u64>, callback: impl FnOnce(Js) + 'static) {
     match Url::parse(url) {
@@ -138,6 +139,25 @@ fn start_get(url: &str, timeout_ms: Option<u64>, callback: impl FnOnce(Js) + 'st
         Err(message) => fail_later(callback, message),
     }
 }
+//@ or 12..
+/// Checks the URL, then leaves the request to the runtime. Returns the
+/// request's id, to cancel it, if it was made.
+pub(crate) fn start_get(
+    url: &str,
+    timeout_ms: Option<u64>,
+    callback: impl FnOnce(Js) + 'static,
+) -> Option<usize> {
+    match Url::parse(url) {
+        Ok(url) => Some(with_runtime(|runtime| {
+            runtime.http_get(&url.host, url.port, &url.path, timeout_ms, callback)
+        })),
+        Err(message) => {
+            fail_later(callback, message);
+            None
+        }
+    }
+}
+//@ end
 
 //@ end
 // ANCHOR_END: http_get

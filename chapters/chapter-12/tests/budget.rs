@@ -1,0 +1,99 @@
+//! No phase runs more than `BUDGET` callbacks in a tick, so with
+//! thousands of callbacks ready at once, a due timer and a ready socket
+//! still get their turn within a tick or two.
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use common::stage::{BUDGET, Http, Js, Runtime, set_timeout};
+use common::within;
+use slow_server::SlowServer;
+
+/// Many more callbacks than one phase may run.
+const READY: usize = 5 * BUDGET;
+
+type Log = Rc<RefCell<Vec<&'static str>>>;
+
+/// A callback that takes a little while, like real work, then notes itself.
+fn busy(log: &Log, name: &'static str) -> impl FnOnce(Js) + 'static {
+    let log = Rc::clone(log);
+    move |_| {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_micros(20) {}
+        log.borrow_mut().push(name);
+    }
+}
+
+/// Gets `READY` callbacks ready at once: requests for a malformed URL,
+/// whose errors all wait for the next pending phase.
+fn flood(log: &Log) {
+    for _ in 0..READY {
+        Http::get("not a url", busy(log, "error"));
+    }
+}
+
+fn position(log: &[&str], name: &str) -> usize {
+    log.iter()
+        .position(|entry| *entry == name)
+        .unwrap_or_else(|| panic!("{name} never ran"))
+}
+
+#[test]
+fn a_due_timer_runs_within_a_tick_of_thousands_of_ready_callbacks() {
+    within(30, || {
+        let log = Log::default();
+        let program_log = Rc::clone(&log);
+        Runtime::new().run(move || {
+            flood(&program_log);
+            set_timeout(1, busy(&program_log, "timer"));
+        });
+        let log = log.take();
+        assert_eq!(log.len(), READY + 1);
+        // At most one pending phase (and one poll phase) before the next
+        // timer phase: not all the errors first.
+        let timer = position(&log, "timer");
+        assert!(
+            timer <= 2 * BUDGET,
+            "the timer ran after {timer} other callbacks"
+        );
+    });
+}
+
+#[test]
+fn a_ready_socket_is_served_within_a_tick_of_thousands_of_ready_callbacks() {
+    within(30, || {
+        let server = SlowServer::start().unwrap();
+        let url = server.url("/hello");
+        let log = Log::default();
+        let program_log = Rc::clone(&log);
+        Runtime::new().run(move || {
+            Http::get(&url, busy(&program_log, "socket"));
+            flood(&program_log);
+        });
+        let log = log.take();
+        assert_eq!(log.len(), READY + 1);
+        let socket = position(&log, "socket");
+        assert!(
+            socket <= 3 * BUDGET,
+            "the socket waited for {socket} other callbacks"
+        );
+    });
+}
+
+#[test]
+fn thousands_of_due_timers_all_run_once_in_order() {
+    within(30, || {
+        let fired: Rc<RefCell<Vec<usize>>> = Rc::default();
+        let program_fired = Rc::clone(&fired);
+        Runtime::new().run(move || {
+            for n in 0..READY {
+                let fired = Rc::clone(&program_fired);
+                set_timeout(0, move |_| fired.borrow_mut().push(n));
+            }
+        });
+        assert_eq!(*fired.borrow(), (0..READY).collect::<Vec<_>>());
+    });
+}

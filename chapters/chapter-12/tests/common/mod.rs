@@ -1,0 +1,92 @@
+//! Helpers shared by this stage's test files.
+
+// Each test file uses only some of them.
+#![allow(dead_code, unused_imports)]
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The stage these tests check. Every test file reaches it through this
+/// one name, so that a test file is the same in every stage that has it.
+pub use chapter_12 as stage;
+
+use stage::{Js, Runtime};
+
+use minimio::TcpStream;
+
+/// Runs a test under a time limit, so that a hang fails instead of
+/// stalling the run; and quietly: the runtime's log lines would bury the
+/// test results.
+#[track_caller]
+pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send + 'static) -> T {
+    stage::set_logging(false);
+    deadline::within(seconds, test)
+}
+
+/// Waits until `condition` holds, for at most `seconds`, and says whether
+/// it did. A test never assumes that another thread, or the kernel, has
+/// done something already: it waits for it, within a bound.
+pub fn eventually(seconds: u64, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !condition() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    true
+}
+
+/// Connects to `address` and sends a GET for `path`; the answer is left
+/// for the runtime to read.
+pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(address).expect("connect to the slow server");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    stream
+}
+
+/// What a program's callbacks got, each under a name, in the order they
+/// ran.
+pub type Results = Rc<RefCell<Vec<(String, Js)>>>;
+
+/// A callback that records what it got, under `name`.
+pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
+    let results = Rc::clone(results);
+    let name = name.to_string();
+    move |value| results.borrow_mut().push((name, value))
+}
+
+/// Runs `program` and returns what its callbacks recorded, in order.
+pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
+    let results = Results::default();
+    let for_program = Rc::clone(&results);
+    Runtime::new().run(move || program(&for_program));
+    results.take()
+}
+
+/// The message of an error; any other value fails the test.
+pub fn error_of(value: &Js) -> &str {
+    match value {
+        Js::Error(message) => message,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// The body of a response; any other value fails the test.
+pub fn body(value: &Js) -> &str {
+    let Js::String(response) = value else {
+        panic!("expected a response, got {value:?}");
+    };
+    response
+        .split_once("\r\n\r\n")
+        .expect("a head and a body")
+        .1
+}

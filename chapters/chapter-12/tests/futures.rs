@@ -1,0 +1,339 @@
+//! Futures on the loop: tasks that the loop polls beside the callbacks,
+//! woken by the callbacks they wait for, on the same timers, pool and
+//! epoll thread.
+
+mod common;
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::stage::futures::{encrypt, from_callback, get, read, sleep};
+use common::stage::{Crypto, Fs, Http, Js, Runtime, clear_timeout, set_timeout, spawn};
+use common::within;
+use slow_server::SlowServer;
+
+/// The file the tests read: the one next to the crate's Cargo.toml.
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
+
+/// What a program said, in the order it said it.
+type Said = Rc<RefCell<Vec<String>>>;
+
+fn say(said: &Said, line: impl Into<String>) {
+    said.borrow_mut().push(line.into());
+}
+
+/// Runs `program` and returns what it said.
+fn said_by(program: impl FnOnce(&Said) + 'static) -> Vec<String> {
+    let said = Said::default();
+    let for_program = Rc::clone(&said);
+    Runtime::new().run(move || program(&for_program));
+    said.take()
+}
+
+/// `spawn` runs a task at once, until an `.await` must wait; the code
+/// that spawned it goes on from there, and the loop runs the rest of the
+/// task when its timer fires.
+#[test]
+fn a_task_runs_at_once_until_it_must_wait() {
+    within(10, || {
+        let said = said_by(|said| {
+            say(said, "before spawn");
+            let task_said = Rc::clone(said);
+            spawn(async move {
+                say(&task_said, "the task begins");
+                sleep(10).await;
+                say(&task_said, "the task, after its sleep");
+            });
+            say(said, "after spawn");
+        });
+        let expected = [
+            "before spawn",
+            "the task begins",
+            "after spawn",
+            "the task, after its sleep",
+        ];
+        assert_eq!(said, expected);
+    });
+}
+
+/// Each future gives what its callback API gives its callback: the same
+/// file, the same number, the same response, the same error.
+#[test]
+fn each_future_gives_what_its_callback_would_get() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let url = server.url("/hello");
+        let by_callbacks: Rc<RefCell<Vec<Js>>> = Rc::default();
+        let by_futures: Rc<RefCell<Vec<Js>>> = Rc::default();
+        let (results, callback_url) = (Rc::clone(&by_callbacks), url.clone());
+        Runtime::new().run(move || {
+            let keep = |results: &Rc<RefCell<Vec<Js>>>| {
+                let results = Rc::clone(results);
+                move |value| results.borrow_mut().push(value)
+            };
+            // One after another, so that the order is the same both ways.
+            let (r1, r2, r3, r4) = (
+                keep(&results),
+                keep(&results),
+                keep(&results),
+                keep(&results),
+            );
+            Fs::read(FILE, move |text| {
+                r1(text);
+                Fs::read("/no/such/file", move |error| {
+                    r2(error);
+                    Crypto::encrypt(20, move |number| {
+                        r3(number);
+                        Http::get(&callback_url, r4);
+                    });
+                });
+            });
+        });
+        let results = Rc::clone(&by_futures);
+        Runtime::new().run_async(async move {
+            let text = read(FILE).await;
+            let error = read("/no/such/file").await;
+            let number = encrypt(20).await;
+            let response = get(&url).await;
+            results.borrow_mut().extend([text, error, number, response]);
+        });
+        let by_futures = by_futures.take();
+        assert_eq!(by_futures.len(), 4, "{by_futures:?}");
+        assert_eq!(
+            by_futures[0],
+            Js::String("Hello from a file on disk!\n".into())
+        );
+        assert!(matches!(by_futures[1], Js::Error(_)), "{:?}", by_futures[1]);
+        assert_eq!(by_futures[2], Js::Int(6765));
+        assert_eq!(by_futures, by_callbacks.take());
+    });
+}
+
+/// A task waits in the loop's queues as a callback does, and runs right
+/// after the callback that woke it: timers set by callbacks and by tasks
+/// fire in the order they were set, taking turns.
+#[test]
+fn tasks_and_callbacks_take_turns_in_the_order_of_their_events() {
+    within(10, || {
+        let said = said_by(|said| {
+            for n in 1..=2 {
+                let (callback_said, task_said) = (Rc::clone(said), Rc::clone(said));
+                set_timeout(0, move |_| say(&callback_said, format!("callback {n}")));
+                spawn(async move {
+                    sleep(0).await;
+                    say(&task_said, format!("task {n}"));
+                });
+            }
+        });
+        assert_eq!(said, ["callback 1", "task 1", "callback 2", "task 2"]);
+    });
+}
+
+/// Stage 6's demo, shortened, written twice: with callbacks and with
+/// `.await`. Both say the same things in the same order. No order here is
+/// left to how fast a thread runs: the 0 ms timers fire in tick 1's timers
+/// phase, before any result of the pool can be taken, and every other
+/// step waits for the one before it.
+#[test]
+fn a_program_written_with_callbacks_and_with_await_says_the_same() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let url = server.url("/hello");
+        let with_callbacks = said_by({
+            let url = url.clone();
+            move |said| demo_with_callbacks(said, url)
+        });
+        let said = Said::default();
+        let for_program = Rc::clone(&said);
+        Runtime::new().run_async(demo_with_await(for_program, url));
+        let with_await = said.take();
+        let expected = [
+            "program done",
+            "0 ms timer 1",
+            "0 ms timer 2",
+            "read 27 bytes",
+            "fib(20) = Int(6765)",
+            "GET: HTTP/1.1 200 OK",
+            "100 ms timer",
+            "nested 50 ms timer",
+        ];
+        assert_eq!(with_callbacks, expected);
+        assert_eq!(with_await, expected);
+    });
+}
+
+fn status_line(response: Js) -> String {
+    match response {
+        Js::String(text) => text.lines().next().unwrap_or_default().to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn demo_with_callbacks(said: &Said, url: String) {
+    let s = Rc::clone(said);
+    Fs::read(FILE, move |text| {
+        let length = text.into_string().map_or(0, |text| text.len());
+        say(&s, format!("read {length} bytes"));
+        Crypto::encrypt(20, move |number| {
+            say(&s, format!("fib(20) = {number:?}"));
+            Http::http_get_slow(&url, 50, move |response| {
+                say(&s, format!("GET: {}", status_line(response)));
+                set_timeout(100, move |_| {
+                    say(&s, "100 ms timer");
+                    set_timeout(50, move |_| say(&s, "nested 50 ms timer"));
+                });
+            });
+        });
+    });
+    for n in 1..=2 {
+        let s = Rc::clone(said);
+        set_timeout(0, move |_| say(&s, format!("0 ms timer {n}")));
+    }
+    say(said, "program done");
+}
+
+async fn demo_with_await(said: Said, url: String) {
+    let s = Rc::clone(&said);
+    spawn(async move {
+        let text = read(FILE).await;
+        let length = text.into_string().map_or(0, |text| text.len());
+        say(&s, format!("read {length} bytes"));
+        let number = encrypt(20).await;
+        say(&s, format!("fib(20) = {number:?}"));
+        let response = common::stage::futures::http_get_slow(&url, 50).await;
+        say(&s, format!("GET: {}", status_line(response)));
+        sleep(100).await;
+        say(&s, "100 ms timer");
+        sleep(50).await;
+        say(&s, "nested 50 ms timer");
+    });
+    for n in 1..=2 {
+        let s = Rc::clone(&said);
+        spawn(async move {
+            sleep(0).await;
+            say(&s, format!("0 ms timer {n}"));
+        });
+    }
+    say(&said, "program done");
+}
+
+/// A future does nothing until it is polled: one that is made and dropped
+/// never starts its work.
+#[test]
+fn a_future_that_is_never_polled_starts_nothing() {
+    within(10, || {
+        let started = Rc::new(Cell::new(false));
+        let flag = Rc::clone(&started);
+        let began = Instant::now();
+        Runtime::new().run(move || {
+            let never = from_callback(move |_callback| flag.set(true));
+            let later = sleep(5_000);
+            drop((never, later));
+        });
+        assert!(!started.get(), "the callback API was called");
+        // Generous: only shows that the run did not wait for the 5 s timer.
+        assert!(
+            began.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            began.elapsed()
+        );
+    });
+}
+
+/// A `JoinHandle` is a future of its task's output.
+#[test]
+fn a_join_handle_gives_its_task_output() {
+    within(10, || {
+        let got = Rc::new(RefCell::new(None));
+        let slot = Rc::clone(&got);
+        Runtime::new().run_async(async move {
+            let handle = spawn(async { encrypt(10).await });
+            *slot.borrow_mut() = Some(handle.await);
+        });
+        assert_eq!(got.take(), Some(Js::Int(55)));
+    });
+}
+
+/// A future whose waker is woken by a thread of its own, 20 ms after its
+/// first poll: the loop is asleep then, waiting for a 5 s timer.
+struct WokenFromAnotherThread {
+    started: bool,
+    done: Arc<AtomicBool>,
+}
+
+impl Future for WokenFromAnotherThread {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if self.done.load(Ordering::SeqCst) {
+            return Poll::Ready(());
+        }
+        if !self.started {
+            self.started = true;
+            let (done, waker) = (Arc::clone(&self.done), context.waker().clone());
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                done.store(true, Ordering::SeqCst);
+                waker.wake();
+            });
+        }
+        Poll::Pending
+    }
+}
+
+/// A waker used on another thread wakes the sleeping loop, which polls
+/// the task at once: long before the timer it was asleep for.
+#[test]
+fn a_task_woken_from_another_thread_runs_at_once() {
+    within(10, || {
+        let said = said_by(|said| {
+            let (timer_said, task_said) = (Rc::clone(said), Rc::clone(said));
+            let timer = set_timeout(5_000, move |_| say(&timer_said, "the 5 s timer"));
+            spawn(async move {
+                let done = Arc::new(AtomicBool::new(false));
+                WokenFromAnotherThread {
+                    started: false,
+                    done,
+                }
+                .await;
+                say(&task_said, "woken from another thread");
+                clear_timeout(timer);
+            });
+        });
+        assert_eq!(said, ["woken from another thread"]);
+    });
+}
+
+/// A task that panics does what a callback that panics does: the runtime
+/// stops its threads, and the panic goes on out of `run`.
+#[test]
+fn a_task_that_panics_stops_run_and_the_panic_goes_on() {
+    within(10, || {
+        let began = Instant::now();
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            Runtime::new().run_async(async {
+                set_timeout(5_000, |_| {});
+                sleep(10).await;
+                panic!("a task broke");
+            });
+        }));
+        let panic = result.expect_err("the panic should come out of run");
+        let message = panic.downcast_ref::<&str>().copied().unwrap_or_default();
+        assert_eq!(message, "a task broke");
+        assert!(
+            began.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            began.elapsed()
+        );
+        // The thread's slot is free again: a new runtime can run.
+        Runtime::new().run(|| {});
+    });
+}

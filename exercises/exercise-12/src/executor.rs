@@ -1,0 +1,188 @@
+//! The executor: futures that the loop polls, on the main thread, beside the
+//! callbacks.
+//!
+//! A future does nothing by itself. Something must call its `poll`, and
+//! call it again when it can make progress: that is an executor, and here
+//! the loop is the executor. `spawn` hands it a future, as a task, and
+//! polls it a first time; the task runs until it must wait, and leaves a
+//! `Waker` with whatever it waits for. When that thing happens
+//! (a timer's callback, a pool task's, a socket's), it wakes the task, and
+//! the loop polls it again, right after the callback that woke it, as Node
+//! runs a promise's reactions right after the callback that settled it.
+//! No task is polled for nothing, and none is forgotten.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, ThreadId};
+
+use crate::handle::with_runtime;
+use crate::{PollEvent, Runtime, trace};
+
+// ANCHOR: task
+/// A task: a future the loop polls until it is done. Its output, if it
+/// has one, goes to its `JoinHandle` (see `spawn`), so the loop only sees
+/// `()`. It stays on the main thread, so it need not be `Send`: a task can
+/// hold an `Rc`, as a callback can.
+pub(crate) type AsyncTask = Pin<Box<dyn Future<Output = ()>>>;
+
+/// The ids of the tasks that were woken, in the order they were, waiting
+/// to be polled. Shared with every `Waker`, which may be on another thread:
+/// hence the `Arc` and the `Mutex`.
+pub(crate) type Woken = Arc<Mutex<VecDeque<usize>>>;
+// ANCHOR_END: task
+
+// ANCHOR: waker
+/// What a task's `Waker` does when it is woken: it puts the task's id in
+/// the queue of woken tasks, unless it is there already. On the main
+/// thread, that is all: the loop polls the task after the callback that
+/// woke it. From any other thread, the loop may be asleep in the poll
+/// phase, so the waker also sends it an event, to wake it.
+struct TaskWaker {
+    task_id: usize,
+    woken: Woken,
+    loop_thread: ThreadId,
+    events: Sender<PollEvent>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
+        // Woken twice before it is polled, a task is still polled once.
+        if !woken.contains(&self.task_id) {
+            woken.push_back(self.task_id);
+        }
+        drop(woken);
+        if thread::current().id() != self.loop_thread {
+            // If the loop is gone, there is no task to wake either.
+            let _ = self.events.send(PollEvent::TaskWoken);
+        }
+    }
+}
+// ANCHOR_END: waker
+
+// ANCHOR: spawn
+/// Starts `future` as a task of the running runtime, and runs it at once,
+/// up to its first `.await` that must wait: as calling an `async` function
+/// does in JavaScript. (tokio's `spawn` only queues the task.) The
+/// `JoinHandle` is a future of the task's output; dropping it does not
+/// stop the task.
+pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandle<T> {
+    let output = Rc::new(RefCell::new(Output {
+        value: None,
+        waker: None,
+    }));
+    let handle = JoinHandle {
+        output: Rc::clone(&output),
+    };
+    let task = async move {
+        let value = future.await;
+        let mut output = output.borrow_mut();
+        output.value = Some(value);
+        if let Some(waker) = output.waker.take() {
+            waker.wake();
+        }
+    };
+    let task_id = with_runtime(Runtime::new_task_id);
+    poll_task(task_id, Box::pin(task));
+    handle
+}
+
+/// A task's output, once it is done, and who waits for it.
+struct Output<T> {
+    value: Option<T>,
+    waker: Option<Waker>,
+}
+
+/// The output of a spawned task, as a future: `spawn(f).await` is the
+/// value `f` returns.
+pub struct JoinHandle<T> {
+    output: Rc<RefCell<Output<T>>>,
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<T> {
+        let mut output = self.output.borrow_mut();
+        match output.value.take() {
+            Some(value) => Poll::Ready(value),
+            None => {
+                output.waker = Some(context.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: runtime
+impl Runtime {
+    /// An id for a new task. Tasks have their own ids, apart from the
+    /// callbacks': a program's callbacks get the same ids whether or not
+    /// it also spawns tasks.
+    fn new_task_id(&mut self) -> usize {
+        self.last_task_id += 1;
+        self.last_task_id
+    }
+
+    /// Takes out the next woken task that is still there. A task that is
+    /// done is gone, and its old wake-ups are skipped.
+    fn next_woken_task(&mut self) -> Option<(usize, AsyncTask)> {
+        loop {
+            let task_id = self
+                .woken_tasks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop_front()?;
+            if let Some(task) = self.async_tasks.remove(&task_id) {
+                return Some((task_id, task));
+            }
+        }
+    }
+
+    /// The waker of task `task_id`.
+    fn waker_for(&self, task_id: usize) -> Waker {
+        Waker::from(Arc::new(TaskWaker {
+            task_id,
+            woken: Arc::clone(&self.woken_tasks),
+            loop_thread: thread::current().id(),
+            events: self.event_sender.clone(),
+        }))
+    }
+}
+// ANCHOR_END: runtime
+
+// ANCHOR: run_woken_tasks
+/// Polls every woken task, one at a time, until none is left: those woken
+/// meanwhile too. The loop calls it after the program, after each callback
+/// and at the end of the poll phase.
+pub(crate) fn run_woken_tasks() {
+    while let Some((task_id, task)) = with_runtime(Runtime::next_woken_task) {
+        poll_task(task_id, task);
+    }
+}
+
+/// Polls a task once, with its waker. The task is out of the runtime
+/// while it is polled, so that it can call `spawn`, `set_timeout` and the
+/// rest, as a callback can; if it is not done, it goes back in.
+fn poll_task(task_id: usize, mut task: AsyncTask) {
+    let waker = with_runtime(|runtime| runtime.waker_for(task_id));
+    let polled = {
+        let _traced = trace::slice("task");
+        task.as_mut().poll(&mut Context::from_waker(&waker))
+    };
+    if polled.is_pending() {
+        with_runtime(|runtime| runtime.async_tasks.insert(task_id, task));
+    }
+}
+// ANCHOR_END: run_woken_tasks

@@ -1,0 +1,295 @@
+//! The runtime: callbacks wait here, by id, until their event arrives.
+//!
+//! In this crate, "pending" means one thing: awaited. A pending event is
+//! one the program still waits for.
+//! (Node calls one phase of the loop "pending callbacks": the callbacks it
+//! runs are not awaited any more, and here they are called deferred.)
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use minimio::{Registrator, Waker};
+
+use crate::epoll::{self, Reading};
+use crate::executor::{AsyncTask, Woken};
+use crate::http::HttpRequest;
+use crate::thread_pool::{self, NodeThread};
+use crate::timers::{Interval, TimerId};
+use crate::{Js, PollEvent, Task, log};
+
+// ANCHOR: runtime
+/// A callback waiting for its event.
+///
+/// It is not `Send`: callbacks only ever run on the main thread, so they
+/// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
+pub(crate) type Callback = Box<dyn FnOnce(Js)>;
+
+/// The runtime's state.
+pub struct Runtime {
+    /// Callbacks whose event has arrived, with the value each receives, in
+    /// the order the events arrived.
+    pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
+    /// Callbacks that are ready, but wait for the next tick's pending
+    /// phase: those left over when a phase used up its budget, and errors
+    /// found before any work began.
+    pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
+    /// The callbacks still waiting for their event, by id.
+    /// Timers keep their own, in `timers`; an immediate's waits here for
+    /// the check phase.
+    pub(crate) callback_queue: HashMap<usize, Callback>,
+    /// The last id handed out, to a callback or a timer: they share it.
+    pub(crate) identity_token: usize,
+    /// One worker per pool thread: its join handle, and where to send it
+    /// tasks.
+    pub(crate) thread_pool: Vec<NodeThread>,
+    /// The ids of the pool threads that are idle, longest idle first.
+    pub(crate) available_threads: VecDeque<usize>,
+    /// Tasks that wait for a thread to become idle, oldest first.
+    pub(crate) tasks_waiting: VecDeque<Task>,
+    /// Where the pool threads and the epoll thread send their events.
+    pub(crate) event_receiver: Receiver<PollEvent>,
+    /// Registers sockets with the queue the epoll thread waits on.
+    pub(crate) epoll_registrator: Registrator,
+    /// The epoll thread, to join when the runtime shuts down.
+    pub(crate) epoll_thread: Option<JoinHandle<()>>,
+    /// The sockets being read, by the id of the callback waiting for each.
+    pub(crate) epoll_streams: HashMap<usize, Reading>,
+    /// The HTTP requests on their way, by the id of the callback waiting
+    /// for each.
+    pub(crate) http_requests: HashMap<usize, HttpRequest>,
+    /// Every timer, with its callback. Its id sorts by deadline, then in
+    /// the order the timers were set.
+    pub(crate) timers: BTreeMap<TimerId, Callback>,
+    /// The intervals that have not been cleared, by number.
+    pub(crate) intervals: HashMap<usize, Interval>,
+    /// The callbacks given to `set_immediate`, by id, for the check phase.
+    pub(crate) immediates: VecDeque<usize>,
+    /// The deadline at which the epoll thread must wake the main thread:
+    /// the next timer's, if there is one.
+    pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
+    /// Wakes the epoll thread, to make it read `epoll_timeout` again.
+    pub(crate) epoll_waker: Waker,
+    /// The tasks that are not done, by id: futures the loop polls.
+    pub(crate) async_tasks: HashMap<usize, AsyncTask>,
+    /// The last id handed out to a task.
+    pub(crate) last_task_id: usize,
+    /// The ids of the tasks woken since they were last polled.
+    pub(crate) woken_tasks: Woken,
+    /// For the wakers of tasks woken on another thread, to wake the loop.
+    pub(crate) event_sender: Sender<PollEvent>,
+}
+// ANCHOR_END: runtime
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::new()
+    }
+}
+
+// ANCHOR: new
+impl Runtime {
+    /// A runtime with `UV_THREADPOOL_SIZE` pool threads if that variable
+    /// is set (to a number from 1 to 1024), or else four.
+    pub fn new() -> Runtime {
+        Runtime::with_pool_size(thread_pool::pool_size_from_environment())
+    }
+
+    /// A runtime with `pool_size` pool threads.
+    pub fn with_pool_size(pool_size: usize) -> Runtime {
+        assert!(pool_size > 0, "a thread pool needs at least one thread");
+        let (event_sender, event_receiver) = mpsc::channel();
+        let thread_pool = thread_pool::start(&event_sender, pool_size);
+        let epoll_timeout = Arc::new(Mutex::new(None));
+        let (epoll_thread, epoll_registrator) =
+            epoll::start(event_sender.clone(), Arc::clone(&epoll_timeout));
+        let epoll_waker =
+            Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
+        Runtime {
+            callbacks_to_run: VecDeque::new(),
+            deferred_callbacks: VecDeque::new(),
+            callback_queue: HashMap::new(),
+            identity_token: 0,
+            available_threads: (0..thread_pool.len()).collect(),
+            thread_pool,
+            tasks_waiting: VecDeque::new(),
+            event_receiver,
+            epoll_registrator,
+            epoll_thread: Some(epoll_thread),
+            epoll_streams: HashMap::new(),
+            http_requests: HashMap::new(),
+            timers: BTreeMap::new(),
+            intervals: HashMap::new(),
+            immediates: VecDeque::new(),
+            epoll_timeout,
+            epoll_waker,
+            async_tasks: HashMap::new(),
+            last_task_id: 0,
+            woken_tasks: Woken::default(),
+            event_sender,
+        }
+    }
+}
+// ANCHOR_END: new
+
+// ANCHOR: callbacks
+impl Runtime {
+    /// Keeps `callback` until its event arrives, and returns its id. Each
+    /// callback waits for exactly one event.
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+        let callback_id = self.new_id();
+        self.callback_queue.insert(callback_id, Box::new(callback));
+        callback_id
+    }
+
+    /// A new id for a callback or a timer. Ids only grow.
+    pub(crate) fn new_id(&mut self) -> usize {
+        self.identity_token += 1;
+        self.identity_token
+    }
+
+    /// How many events the program still waits for: one for each callback
+    /// still in the queue. It is counted, not kept: a count kept by hand
+    /// beside what it counts is one forgotten line away from being wrong.
+    /// Timers keep their callbacks apart from the queue, so each timer
+    /// counts too, and an interval for as long as it runs.
+    /// An immediate counts until its check phase: it awaits that.
+    pub(crate) fn pending_events(&self) -> usize {
+        self.callback_queue.len() + self.timers.len()
+    }
+
+    // ANCHOR: handle_event
+    /// An event has arrived: get its callback ready to run; or, for a
+    /// socket, read what came, which may make its callback ready.
+    fn handle_event(&mut self, event: PollEvent) {
+        match event {
+            PollEvent::Threadpool((thread_id, callback_id, value)) => {
+                self.thread_is_idle(thread_id);
+                self.callback_ready(callback_id, value);
+            }
+            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
+            // Nothing arrives with these: they only wake the loop up. The
+            // woken task waits in `woken_tasks`.
+            PollEvent::Timeout | PollEvent::TaskWoken => {}
+        }
+    }
+    // ANCHOR_END: handle_event
+
+    /// The event of callback `callback_id` has arrived: the callback leaves
+    /// the queue, and waits with `value` for its turn to run.
+    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
+        let callback = self.take_callback(callback_id);
+        self.callbacks_to_run.push_back((callback, value));
+    }
+
+    /// Takes the callback `callback_id` out of the queue.
+    fn take_callback(&mut self, callback_id: usize) -> Callback {
+        self.callback_queue
+            .remove(&callback_id)
+            .expect("every event answers a callback that add_callback handed out")
+    }
+
+    /// Takes the next callback that is ready, with the value it receives.
+    pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
+        self.callbacks_to_run.pop_front()
+    }
+
+    /// Whether the loop has more to do: a callback that waits for its
+    /// event, or one that is ready to run, now or in the next tick.
+    pub(crate) fn is_alive(&self) -> bool {
+        self.pending_events() > 0
+            || !self.callbacks_to_run.is_empty()
+            || !self.deferred_callbacks.is_empty()
+    }
+}
+// ANCHOR_END: callbacks
+
+// ANCHOR: pending
+impl Runtime {
+    /// Gets a callback ready, but for the next tick's pending phase rather
+    /// than for the phase that is running now.
+    pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
+        let callback = self.take_callback(callback_id);
+        self.deferred_callbacks.push_back((callback, value));
+    }
+
+    /// The end of a phase that used up its budget: the callbacks still
+    /// ready wait for the next tick's pending phase.
+    pub(crate) fn defer_ready_callbacks(&mut self) {
+        self.deferred_callbacks
+            .extend(self.callbacks_to_run.drain(..));
+    }
+
+    /// The pending phase: gets ready the callbacks deferred from the last
+    /// tick, oldest first, at most `limit` of them.
+    pub(crate) fn ready_deferred_callbacks(&mut self, limit: usize) {
+        let count = self.deferred_callbacks.len().min(limit);
+        self.callbacks_to_run
+            .extend(self.deferred_callbacks.drain(..count));
+    }
+}
+// ANCHOR_END: pending
+
+// ANCHOR: wait
+impl Runtime {
+    /// The poll phase's wait: sleeps until at least one event arrives, then
+    /// handles it and every other event that has arrived meanwhile. The
+    /// epoll thread wakes it when the next timer is due. When it may not
+    /// sleep, it only takes the events that have arrived, and leaves the
+    /// epoll thread's deadline alone: woken for nothing, the epoll thread
+    /// would send a `Timeout` that made the next poll phase end at once.
+    pub(crate) fn wait_for_events(&mut self) {
+        if self.may_sleep() {
+            self.set_epoll_timeout();
+            let event = self
+                .event_receiver
+                .recv()
+                .expect("the runtime's threads outlive its receiver");
+            self.handle_event(event);
+        }
+        // Only the events there are now. A socket read while we handle
+        // them, and ready again at once, is read again in the next poll
+        // phase: in between, the timers get their turn.
+        let arrived: Vec<PollEvent> = self.event_receiver.try_iter().collect();
+        for event in arrived {
+            self.handle_event(event);
+        }
+    }
+
+    /// Whether the poll phase may sleep: only while the program waits for
+    /// an event (with none awaited, nothing would ever wake it), and no
+    /// callback waits for a later phase: deferred callbacks, immediates
+    /// and timers that are due already would wait for that event too.
+    fn may_sleep(&self) -> bool {
+        self.pending_events() > 0
+            && self.deferred_callbacks.is_empty()
+            && self.immediates.is_empty()
+            && !self.timer_is_due()
+    }
+}
+// ANCHOR_END: wait
+
+// ANCHOR: drop
+impl Drop for Runtime {
+    /// Stops every thread the runtime started, and waits for each one, so
+    /// that no thread outlives the runtime.
+    fn drop(&mut self) {
+        for thread in &self.thread_pool {
+            // A thread that is gone already cannot be told anything.
+            let _ = thread.sender.send(Task::close());
+        }
+        let threads = self.thread_pool.len();
+        for thread in self.thread_pool.drain(..) {
+            let _ = thread.handle.join();
+        }
+        // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
+        let _ = self.epoll_registrator.close_loop();
+        if let Some(epoll_thread) = self.epoll_thread.take() {
+            let _ = epoll_thread.join();
+        }
+        log!("stopped and joined {threads} pool threads and the epoll thread");
+    }
+}
+// ANCHOR_END: drop

@@ -1,0 +1,238 @@
+//! Timers: deadlines kept in order, each with the callback to run once it
+//! has passed.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use crate::handle::with_runtime;
+use crate::runtime::Callback;
+use crate::{Js, Runtime, trace};
+
+// ANCHOR: timer_id
+/// A timer's id, for `clear_timeout` and `clear_interval`: its deadline
+/// and its number. It is also the timer's key in `Runtime::timers`, so
+/// clearing a timeout finds it at once; and since it sorts by deadline,
+/// then by number, timers with equal deadlines run in the order set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimerId {
+    pub(crate) deadline: Instant,
+    pub(crate) number: usize,
+}
+// ANCHOR_END: timer_id
+
+// ANCHOR: delay
+/// The longest delay Node takes: 2^31 - 1 ms, about 24.8 days, since it
+/// keeps delays in 32 bits.
+pub const TIMEOUT_MAX: u64 = 2_147_483_647;
+
+/// A timer's delay, as Node takes it: one longer than [`TIMEOUT_MAX`] is
+/// taken as 1 ms, with a warning. A forgotten `u64::MAX` would otherwise
+/// keep the program alive for ever, if the clock could even count that
+/// far ahead.
+fn delay(ms: u64) -> Duration {
+    if ms > TIMEOUT_MAX {
+        crate::log!(
+            "TimeoutOverflowWarning: {ms} does not fit into a 32-bit signed integer. \
+             Timeout duration was set to 1."
+        );
+        return Duration::from_millis(1);
+    }
+    Duration::from_millis(ms)
+}
+// ANCHOR_END: delay
+
+// ANCHOR: set_timeout
+impl Runtime {
+    /// Runs `callback` on the main thread once `ms` milliseconds have
+    /// passed. Returns the timer's id.
+    pub(crate) fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
+        let deadline = Instant::now() + delay(ms);
+        self.set_timeout_at(deadline, callback)
+    }
+
+    /// Runs `callback` on the main thread once `deadline` has passed.
+    /// Timers with the same deadline run in the order they were set.
+    pub(crate) fn set_timeout_at(
+        &mut self,
+        deadline: Instant,
+        callback: impl FnOnce(Js) + 'static,
+    ) -> TimerId {
+        let id = TimerId {
+            deadline,
+            number: self.new_id(),
+        };
+        self.timers.insert(id, Box::new(callback));
+        trace::timer_set(id.number, deadline);
+        id
+    }
+}
+// ANCHOR_END: set_timeout
+
+// ANCHOR: interval
+/// A timer that fires again and again, `every` so often.
+pub(crate) struct Interval {
+    /// The id `set_interval` handed out: `clear_interval` gives it back.
+    id: TimerId,
+    every: Duration,
+    /// The key of its next firing in `Runtime::timers`.
+    next: TimerId,
+    /// Shared, because each firing's callback calls it.
+    callback: Rc<RefCell<dyn FnMut(Js)>>,
+}
+
+impl Interval {
+    /// The callback of one firing: it calls the interval's own callback,
+    /// then arms the interval again, as Node does: after the callback, so
+    /// a timer the callback sets with the same delay runs first, and not
+    /// at all if the callback cleared the interval.
+    fn firing(&self) -> Callback {
+        let callback = Rc::clone(&self.callback);
+        let number = self.id.number;
+        Box::new(move |value| {
+            (callback.borrow_mut())(value);
+            with_runtime(|runtime| runtime.arm_interval_again(number));
+        })
+    }
+}
+
+impl Runtime {
+    /// Runs `callback` every `ms` milliseconds (at least 1), until
+    /// `clear_interval` is called with the id it returns. Until then, the
+    /// interval's next firing waits in `timers`, and keeps the loop alive.
+    pub(crate) fn set_interval(&mut self, ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
+        let every = delay(ms.max(1));
+        let id = TimerId {
+            deadline: Instant::now() + every,
+            number: self.new_id(),
+        };
+        let interval = Interval {
+            id,
+            every,
+            next: id,
+            callback: Rc::new(RefCell::new(callback)),
+        };
+        self.timers.insert(id, interval.firing());
+        self.intervals.insert(id.number, interval);
+        id
+    }
+
+    /// Arms interval `number` again, a whole period from now, if it has not
+    /// been cleared. Its firing gets a new number, as a timer set now
+    /// would: of two timers due at the same moment, the one set first runs
+    /// first.
+    fn arm_interval_again(&mut self, number: usize) {
+        let new_number = self.new_id();
+        if let Some(interval) = self.intervals.get_mut(&number) {
+            interval.next = TimerId {
+                deadline: Instant::now() + interval.every,
+                number: new_number,
+            };
+            self.timers.insert(interval.next, interval.firing());
+        }
+    }
+
+    /// Cancels a timeout or an interval: it will not fire again, and it no
+    /// longer keeps the loop alive. An id that has already fired, or that
+    /// was never issued, is ignored.
+    pub(crate) fn clear_timer(&mut self, id: TimerId) {
+        let interval = self.intervals.get(&id.number);
+        if let Some(interval) = interval.filter(|interval| interval.id == id) {
+            self.timers.remove(&interval.next);
+            self.intervals.remove(&id.number);
+        } else {
+            self.timers.remove(&id);
+        }
+    }
+}
+// ANCHOR_END: interval
+
+// ANCHOR: expired
+impl Runtime {
+    /// Takes the next timer that is due by `now`, if there is one and it
+    /// was set no later than `newest`, the last id issued before the timer
+    /// phase began: a timer set during the phase waits for the next one,
+    /// even at 0 ms. (An interval's callback arms it again once it has
+    /// run: see `Interval::firing`.)
+    pub(crate) fn next_due_timer(&mut self, now: Instant, newest: usize) -> Option<Callback> {
+        let (&id, _) = self.timers.first_key_value()?;
+        if id.deadline > now || id.number > newest {
+            return None;
+        }
+        let (_, callback) = self.timers.pop_first()?;
+        trace::instant(format_args!("timer {} fired", id.number));
+        Some(callback)
+    }
+
+    /// When the next timer is due, if there is one.
+    pub(crate) fn next_timer_deadline(&self) -> Option<Instant> {
+        self.timers.first_key_value().map(|(id, _)| id.deadline)
+    }
+
+    /// Whether a timer is due already: one the timer phase left because of
+    /// its budget, one set during it, or one that fell due since.
+    pub(crate) fn timer_is_due(&self) -> bool {
+        self.next_timer_deadline()
+            .is_some_and(|deadline| deadline <= Instant::now())
+    }
+}
+// ANCHOR_END: expired
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handle::{Installed, with_runtime};
+
+    #[test]
+    fn a_delay_longer_than_node_takes_is_one_millisecond() {
+        crate::set_logging(false);
+        assert_eq!(delay(TIMEOUT_MAX), Duration::from_millis(TIMEOUT_MAX));
+        assert_eq!(delay(TIMEOUT_MAX + 1), Duration::from_millis(1));
+        assert_eq!(delay(u64::MAX), Duration::from_millis(1));
+    }
+
+    /// A runtime for a test that calls its methods by hand, quietly.
+    fn quiet_runtime() -> Runtime {
+        crate::set_logging(false);
+        Runtime::new()
+    }
+
+    #[test]
+    fn a_timer_set_during_the_timer_phase_waits_for_the_next_one() {
+        let mut runtime = quiet_runtime();
+        let past = Instant::now() - Duration::from_millis(5);
+        runtime.set_timeout_at(past, |_| {});
+
+        // The phase begins: what is due by now, and set by now, runs.
+        let (now, newest) = (Instant::now(), runtime.identity_token);
+        assert!(runtime.next_due_timer(now, newest).is_some());
+        // A timer set during the phase waits, even one that is due.
+        runtime.set_timeout_at(past, |_| {});
+        assert!(runtime.next_due_timer(now, newest).is_none());
+        // The next phase runs it.
+        let (now, newest) = (Instant::now(), runtime.identity_token);
+        assert!(runtime.next_due_timer(now, newest).is_some());
+    }
+
+    #[test]
+    fn a_late_interval_fires_once_and_is_armed_a_whole_period_after_its_callback() {
+        crate::set_logging(false);
+        let _installed = Installed::new(Runtime::new());
+        with_runtime(|runtime| runtime.set_interval(10, |_| {}));
+        // The loop comes to it late, by several periods.
+        std::thread::sleep(Duration::from_millis(50));
+
+        let now = Instant::now();
+        let newest = with_runtime(|runtime| runtime.identity_token);
+        let due = || with_runtime(|runtime| runtime.next_due_timer(now, newest));
+        let firing = due().expect("the interval is due");
+        assert!(due().is_none(), "it caught up on the missed periods");
+        assert!(
+            with_runtime(|runtime| runtime.next_timer_deadline()).is_none(),
+            "armed again before its callback ran"
+        );
+        firing(Js::Undefined);
+        let next = with_runtime(|runtime| runtime.next_timer_deadline());
+        assert!(next.expect("armed again") >= now + Duration::from_millis(10));
+    }
+}
