@@ -2,7 +2,7 @@
 // sequence that is the same as the Rust side's, and the result line.
 'use strict';
 
-// xorshift32: the same numbers as `Random` in bench/src/workloads.rs.
+// xorshift32: the same numbers as `Random` in bench/src/tally.rs.
 function random(seed) {
   let state = seed >>> 0;
   return () => {

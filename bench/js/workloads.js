@@ -1,4 +1,4 @@
-// The Node.js side of each workload: the same work as bench/src/workloads.rs.
+// The Node.js side of each workload: the same work as bench/src/ours.rs.
 // Usage: node workloads.js <workload> <size> [file or url]
 'use strict';
 const fs = require('fs');
@@ -81,8 +81,10 @@ const workloads = {
       });
     });
     for (let i = 0; i < size; i++) {
+      // Due `delay` after it is set.
       const delay = Math.floor((i * 1000) / size);
-      setTimeout(() => { late.push(elapsed() - delay); ran(i); }, delay);
+      const due = performance.now() + delay;
+      setTimeout(() => { late.push(performance.now() - due); ran(i); }, delay);
     }
   },
 };

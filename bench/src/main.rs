@@ -1,27 +1,33 @@
-//! The benchmark: each workload on the final stage's runtime and, when
-//! `node` is on the PATH, the same workload on Node.js, side by side.
+//! The benchmark: each workload on the last stage's runtime, written with
+//! callbacks and with `async`/`.await`, on tokio's current-thread runtime
+//! and, when `node` is on the PATH, on Node.js, side by side.
 //!
 //! ```text
-//! cargo run --release -p bench                 the full run: 5 runs of each, alternating
+//! cargo run --release -p bench                 the full run: 5 runs of each, taking turns
 //! cargo run --release -p bench -- --quick      small sizes, one run each (what CI runs)
 //! cargo run --release -p bench -- --save       also write the table and chart for the book
+//! target/release/bench --child <runtime> <workload> <size> <file or url>
+//!                                              one run, to profile (`--serve` starts the server)
 //! ```
 //!
-//! Every run happens in a fresh process, ours and Node's alike, so that its
-//! peak memory is its own. A run that gives a wrong answer counts as a
+//! Every run happens in a fresh process, whichever runtime it measures, so
+//! that its peak memory is its own. A run that gives a wrong answer counts as a
 //! failure, however fast it was.
 
+mod ours;
+mod ours_async;
 mod report;
 mod server;
-mod workloads;
+mod tally;
+mod with_tokio;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use report::{Measurement, Row};
+use report::{Measurement, Peer, Row};
 
-/// One workload of the table: its number in the issue, the name the
+/// One workload of the table: its number in the table, the name the
 /// workload scripts know it by, and its size.
 struct Workload {
     number: usize,
@@ -97,15 +103,28 @@ const DEADLINE: Duration = Duration::from_secs(120);
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     if arguments.first().map(String::as_str) == Some("--child") {
-        // A run of our own: `--child <workload> <size> <target>`.
-        let [_, name, size, target] = &arguments[..] else {
-            panic!("usage: --child <workload> <size> <target>");
+        // A run of one of ours, or tokio's:
+        // `--child <runtime> <workload> <size> <target>`.
+        let [_, peer, name, size, target] = &arguments[..] else {
+            panic!("usage: --child <ours|ours-async|tokio> <workload> <size> <target>");
         };
-        println!(
-            "{}",
-            workloads::run(name, size.parse().expect("a size"), target)
-        );
+        let size = size.parse().expect("a size");
+        let result = match Peer::from_name(peer) {
+            Some(Peer::Ours) => ours::run(name, size, target),
+            Some(Peer::OursAsync) => ours_async::run(name, size, target),
+            Some(Peer::Tokio) => with_tokio::run(name, size, target),
+            _ => panic!("no runtime {peer} to run here"),
+        };
+        println!("{result}");
         return;
+    }
+    if arguments.first().map(String::as_str) == Some("--serve") {
+        // The HTTP server alone, for profiling one `--child ... http` run.
+        let url = server::start(4).expect("start the HTTP server on 127.0.0.1");
+        println!("{url}");
+        loop {
+            std::thread::park();
+        }
     }
     let quick = arguments.iter().any(|a| a == "--quick");
     let save = arguments.iter().any(|a| a == "--save");
@@ -117,15 +136,14 @@ fn main() {
     std::fs::write(&file, four_kibibytes()).expect("write the file to read");
     let url = server::start(4).expect("start the HTTP server on 127.0.0.1");
     let node = node_version();
-    for limit in workloads::limits() {
+    for limit in tally::limits() {
         println!("On this system, {limit}.");
     }
     match &node {
-        Some(version) => {
-            println!("Node.js {version} found: both runtimes, {runs} runs each, alternating.")
-        }
-        None => println!("No `node` on the PATH: only our runtime is measured."),
+        Some(version) => println!("Node.js {version} found."),
+        None => println!("No `node` on the PATH: Node is not measured."),
     }
+    println!("Each runtime runs each workload {runs} time(s), the runtimes taking turns.");
 
     let mut rows = Vec::new();
     for workload in workloads(quick) {
@@ -134,15 +152,17 @@ fn main() {
             "http" => url.clone(),
             _ => String::new(),
         };
-        let mut ours = Vec::new();
-        let mut theirs = Vec::new();
+        let mut row = Row::new(workload.number, workload.title());
         for _ in 0..runs {
-            ours.push(measure(ours_command(&workload, &target)));
-            if node.is_some() {
-                theirs.push(measure(node_command(&workload, &target)));
+            for peer in Peer::ALL {
+                let command = match peer {
+                    Peer::Node if node.is_none() => continue,
+                    Peer::Node => node_command(&workload, &target),
+                    ours_or_tokio => child_command(ours_or_tokio, &workload, &target),
+                };
+                row.add(peer, measure(command));
             }
         }
-        let row = Row::new(workload.number, workload.title(), ours, theirs);
         println!("{}", row.summary_line());
         rows.push(row);
     }
@@ -162,14 +182,21 @@ fn main() {
     }
     let failed = rows.iter().any(|row| row.ours_failed());
     if failed && quick {
-        // In CI, our runtime must finish every workload correctly.
+        // In CI, our runtime must finish every workload correctly, both ways.
         std::process::exit(1);
     }
 }
 
-fn ours_command(workload: &Workload, target: &str) -> Command {
+/// A run of ours, or of tokio: this program again, as a child.
+fn child_command(peer: Peer, workload: &Workload, target: &str) -> Command {
     let mut command = Command::new(std::env::current_exe().expect("this program's path"));
-    command.args(["--child", workload.name, &workload.size.to_string(), target]);
+    command.args([
+        "--child",
+        peer.name(),
+        workload.name,
+        &workload.size.to_string(),
+        target,
+    ]);
     command.env_remove("UV_THREADPOOL_SIZE");
     command
 }

@@ -47,12 +47,63 @@ impl Measurement {
     }
 }
 
-/// One workload: all the runs of both runtimes.
+// ANCHOR: peers
+/// The runtimes measured, in the order they take turns.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Peer {
+    /// The last stage, with callbacks.
+    Ours,
+    /// The last stage, with `async` and `.await`.
+    OursAsync,
+    /// tokio's current-thread runtime.
+    Tokio,
+    /// Node.js.
+    Node,
+}
+// ANCHOR_END: peers
+
+impl Peer {
+    pub const ALL: [Peer; 4] = [Peer::Ours, Peer::OursAsync, Peer::Tokio, Peer::Node];
+
+    /// Its name on the command line: `--child <name> ...`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Peer::Ours => "ours",
+            Peer::OursAsync => "ours-async",
+            Peer::Tokio => "tokio",
+            Peer::Node => "node",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Peer> {
+        Peer::ALL.into_iter().find(|peer| peer.name() == name)
+    }
+
+    /// Its name in the table and the chart.
+    pub fn label(self) -> &'static str {
+        match self {
+            Peer::Ours => "ours, callbacks",
+            Peer::OursAsync => "ours, async",
+            Peer::Tokio => "tokio",
+            Peer::Node => "Node",
+        }
+    }
+
+    fn color(self) -> &'static str {
+        match self {
+            Peer::Ours => "#3b7dd8",
+            Peer::OursAsync => "#7fb0f0",
+            Peer::Tokio => "#d98b2b",
+            Peer::Node => "#9aa5b1",
+        }
+    }
+}
+
+/// One workload: all the runs of every runtime.
 pub struct Row {
     pub number: usize,
     pub title: String,
-    ours: Vec<Measurement>,
-    node: Vec<Measurement>,
+    runs: Vec<(Peer, Vec<Measurement>)>,
 }
 
 /// The middle value (the mean of the two middle ones for an even count).
@@ -89,28 +140,42 @@ fn failure_of(runs: &[Measurement]) -> Option<String> {
 }
 
 impl Row {
-    pub fn new(
-        number: usize,
-        title: String,
-        ours: Vec<Measurement>,
-        node: Vec<Measurement>,
-    ) -> Row {
+    pub fn new(number: usize, title: String) -> Row {
+        let runs = Peer::ALL
+            .into_iter()
+            .map(|peer| (peer, Vec::new()))
+            .collect();
         Row {
             number,
             title,
-            ours,
-            node,
+            runs,
         }
     }
 
+    pub fn add(&mut self, peer: Peer, measurement: Measurement) {
+        if let Some((_, runs)) = self.runs.iter_mut().find(|(p, _)| *p == peer) {
+            runs.push(measurement);
+        }
+    }
+
+    fn runs(&self, peer: Peer) -> &[Measurement] {
+        self.runs
+            .iter()
+            .find(|(p, _)| *p == peer)
+            .map_or(&[], |(_, runs)| runs)
+    }
+
+    /// Whether one of our two ways failed a run.
     pub fn ours_failed(&self) -> bool {
-        self.ours.iter().any(|run| run.failure.is_some())
+        [Peer::Ours, Peer::OursAsync]
+            .into_iter()
+            .any(|peer| self.runs(peer).iter().any(|run| run.failure.is_some()))
     }
 
     fn is_lateness(&self) -> bool {
-        self.ours
+        self.runs
             .iter()
-            .chain(&self.node)
+            .flat_map(|(_, runs)| runs)
             .any(|run| run.values.contains_key("p99_ms"))
     }
 
@@ -124,7 +189,12 @@ impl Row {
         }
     }
 
-    fn cell(&self, runs: &[Measurement]) -> String {
+    fn value(&self, peer: Peer) -> Option<f64> {
+        median_of(self.runs(peer), self.key())
+    }
+
+    fn cell(&self, peer: Peer) -> String {
+        let runs = self.runs(peer);
         if runs.is_empty() {
             return "not run".to_string();
         }
@@ -143,32 +213,29 @@ impl Row {
         median_of(runs, "time_ms").map_or("?".to_string(), |v| format!("{v:.1} ms"))
     }
 
-    fn ratio(&self) -> String {
-        match (
-            median_of(&self.ours, self.key()),
-            median_of(&self.node, self.key()),
-        ) {
-            (Some(ours), Some(node)) if node > 0.0 => format!("{:.2}", ours / node),
+    /// `ours / theirs`, to two decimals, or `-` if either is missing.
+    fn ratio(&self, ours: Peer, theirs: Peer) -> String {
+        match (self.value(ours), self.value(theirs)) {
+            (Some(ours), Some(theirs)) if theirs > 0.0 => format!("{:.2}", ours / theirs),
             _ => "-".to_string(),
         }
     }
 
-    fn peak(runs: &[Measurement]) -> String {
-        let peaks: Vec<f64> = runs
+    fn peak(&self, peer: Peer) -> String {
+        let peaks: Vec<f64> = self
+            .runs(peer)
             .iter()
             .filter_map(|run| run.values.get("peak_kb").copied())
             .collect();
-        median(peaks).map_or("-".to_string(), |kb| format!("{:.1} MB", kb / 1024.0))
+        median(peaks).map_or("-".to_string(), |kb| format!("{:.1} MiB", kb / 1024.0))
     }
 
     pub fn summary_line(&self) -> String {
-        format!(
-            "{} {}: ours {}, Node {}",
-            self.number,
-            self.title,
-            self.cell(&self.ours),
-            self.cell(&self.node)
-        )
+        let cells: Vec<String> = Peer::ALL
+            .into_iter()
+            .map(|peer| format!("{} {}", peer.label(), self.cell(peer)))
+            .collect();
+        format!("{} {}: {}", self.number, self.title, cells.join("; "))
     }
 }
 
@@ -198,10 +265,24 @@ pub fn machine(node: Option<&str>) -> String {
     let date = command_output("date", &["-u", "+%Y-%m-%d"]);
     let rustc = command_output("rustc", &["--version"]);
     format!(
-        "{date}, {cpu}, {cores} cores, {memory}, Linux {}; {rustc}; Node.js {}",
+        "{date}, {cpu}, {cores} cores, {memory}, Linux {}; {rustc}; tokio {}; Node.js {}",
         kernel.trim(),
+        tokio_version(),
         node.unwrap_or("not found")
     )
+}
+
+/// The version of tokio that `Cargo.lock` pins, which is the one built.
+fn tokio_version() -> String {
+    let lock_file = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
+    let lock = std::fs::read_to_string(lock_file).unwrap_or_default();
+    let mut lines = lock.lines();
+    lines
+        .find(|line| *line == "name = \"tokio\"")
+        .and_then(|_| lines.next()?.strip_prefix("version = "))
+        .map_or("?".to_string(), |version| {
+            version.trim_matches('"').to_string()
+        })
 }
 
 fn command_output(program: &str, arguments: &[&str]) -> String {
@@ -212,72 +293,113 @@ fn command_output(program: &str, arguments: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// The table, in Markdown.
+/// The tables, in Markdown: the times, the ratios, the peak memory.
 pub fn table(rows: &[Row], machine: &str, runs: usize) -> String {
     let mut table = format!(
         "Measured on {machine}. Medians of {runs} run(s) each; lateness is p50 / p99 / max.\n\n"
     );
-    table.push_str("| # | workload | ours | Node | ours / Node | ours peak | Node peak |\n");
-    table.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    let labels: Vec<&str> = Peer::ALL.into_iter().map(Peer::label).collect();
+    header(&mut table, &labels);
     for row in rows {
-        let _ = writeln!(
-            table,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            row.number,
-            row.title,
-            row.cell(&row.ours),
-            row.cell(&row.node),
-            row.ratio(),
-            Row::peak(&row.ours),
-            Row::peak(&row.node)
-        );
+        let cells: Vec<String> = Peer::ALL.into_iter().map(|peer| row.cell(peer)).collect();
+        line(&mut table, row, &cells);
+    }
+    let ratios = [
+        (Peer::Ours, Peer::Tokio),
+        (Peer::OursAsync, Peer::Tokio),
+        (Peer::Ours, Peer::Node),
+        (Peer::OursAsync, Peer::Node),
+    ];
+    table.push_str("\nThe ratios (below 1: ours is faster):\n\n");
+    let titles: Vec<String> = ratios
+        .iter()
+        .map(|(ours, theirs)| format!("{} / {}", ours.label(), theirs.label()))
+        .collect();
+    header(
+        &mut table,
+        &titles.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for row in rows {
+        let cells: Vec<String> = ratios
+            .iter()
+            .map(|(ours, theirs)| row.ratio(*ours, *theirs))
+            .collect();
+        line(&mut table, row, &cells);
+    }
+    table.push_str("\nThe peak memory of each run:\n\n");
+    header(&mut table, &labels);
+    for row in rows {
+        let cells: Vec<String> = Peer::ALL.into_iter().map(|peer| row.peak(peer)).collect();
+        line(&mut table, row, &cells);
     }
     table
 }
 
-/// A bar chart: for each workload, ours and Node's, as a fraction of the
-/// slower of the two (the workloads have different units).
+fn header(table: &mut String, columns: &[&str]) {
+    let _ = writeln!(table, "| # | workload | {} |", columns.join(" | "));
+    let _ = writeln!(table, "| --- | --- |{}", " --- |".repeat(columns.len()));
+}
+
+fn line(table: &mut String, row: &Row, cells: &[String]) {
+    let _ = writeln!(
+        table,
+        "| {} | {} | {} |",
+        row.number,
+        row.title,
+        cells.join(" | ")
+    );
+}
+
+/// A bar chart: for each workload, one bar per runtime, as a fraction of
+/// the slowest (the workloads have different units).
 pub fn chart(rows: &[Row]) -> String {
-    let (width, bar, gap, left) = (820.0, 16.0, 22.0, 300.0);
-    let height = 70.0 + rows.len() as f64 * (2.0 * bar + gap);
+    let (width, bar, gap, left) = (820.0, 13.0, 20.0, 300.0);
+    let bars = Peer::ALL.len() as f64;
+    let height = 70.0 + rows.len() as f64 * (bars * bar + gap);
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"13\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n\
-         <text x=\"20\" y=\"26\" font-size=\"16\" font-weight=\"bold\">Median per workload, as a share of the slower runtime (shorter is better)</text>\n\
-         <rect x=\"20\" y=\"38\" width=\"12\" height=\"12\" fill=\"#3b7dd8\"/><text x=\"38\" y=\"49\">ours</text>\n\
-         <rect x=\"90\" y=\"38\" width=\"12\" height=\"12\" fill=\"#9aa5b1\"/><text x=\"108\" y=\"49\">Node.js</text>\n"
+         <text x=\"20\" y=\"26\" font-size=\"16\" font-weight=\"bold\">Median per workload, as a share of the slowest runtime (shorter is better)</text>\n"
     );
+    let mut x = 20.0;
+    for peer in Peer::ALL {
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{x}\" y=\"38\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"49\">{}</text>",
+            peer.color(),
+            x + 18.0,
+            peer.label()
+        );
+        x += 30.0 + 7.5 * peer.label().len() as f64;
+    }
     let mut y = 66.0;
     for row in rows {
-        let ours = median_of(&row.ours, row.key());
-        let node = median_of(&row.node, row.key());
-        let longest = ours
-            .unwrap_or(0.0)
-            .max(node.unwrap_or(0.0))
-            .max(f64::MIN_POSITIVE);
+        let longest = Peer::ALL
+            .into_iter()
+            .filter_map(|peer| row.value(peer))
+            .fold(f64::MIN_POSITIVE, f64::max);
         let _ = writeln!(
             svg,
             "<text x=\"20\" y=\"{:.0}\">{}. {}</text>",
-            y + bar + 4.0,
+            y + bars * bar / 2.0 + 4.0,
             row.number,
             escape(&row.title)
         );
-        for (value, color, fallback) in [
-            (ours, "#3b7dd8", row.cell(&row.ours)),
-            (node, "#9aa5b1", row.cell(&row.node)),
-        ] {
+        for peer in Peer::ALL {
+            let value = row.value(peer);
             let label = match value {
                 Some(v) if row.is_lateness() => format!("p99 {v:.2} ms"),
                 Some(v) => format!("{v:.1} ms"),
-                None => fallback,
+                None => row.cell(peer),
             };
             let length = value.map_or(0.0, |v| (width - left - 150.0) * v / longest);
             let _ = writeln!(
                 svg,
-                "<rect x=\"{left}\" y=\"{y:.0}\" width=\"{length:.1}\" height=\"{bar}\" fill=\"{color}\"/>\
-                 <text x=\"{:.1}\" y=\"{:.0}\">{}</text>",
+                "<rect x=\"{left}\" y=\"{y:.0}\" width=\"{length:.1}\" height=\"{bar}\" fill=\"{}\"/>\
+                 <text x=\"{:.1}\" y=\"{:.0}\" font-size=\"11\">{}</text>",
+                peer.color(),
                 left + length + 6.0,
-                y + bar - 3.0,
+                y + bar - 2.0,
                 escape(&label)
             );
             y += bar;
@@ -309,6 +431,12 @@ mod tests {
             Some("30019 of 50000 reads failed")
         );
         assert!(Measurement::parse("").failure.is_some());
+    }
+
+    #[test]
+    fn the_tokio_version_is_read_from_the_lock_file() {
+        let version = tokio_version();
+        assert!(version.starts_with("1."), "read {version:?}");
     }
 
     #[test]

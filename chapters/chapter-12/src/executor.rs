@@ -25,11 +25,15 @@ use crate::handle::with_runtime;
 use crate::{PollEvent, Runtime, trace};
 
 // ANCHOR: task
-/// A task: a future the loop polls until it is done. Its output, if it
-/// has one, goes to its `JoinHandle` (see `spawn`), so the loop only sees
-/// `()`. It stays on the main thread, so it need not be `Send`: a task can
-/// hold an `Rc`, as a callback can.
-pub(crate) type AsyncTask = Pin<Box<dyn Future<Output = ()>>>;
+/// A task: a future the loop polls until it is done, and the waker it is
+/// polled with, made once, when the task is spawned.
+pub(crate) struct AsyncTask {
+    /// Its output, if it has one, goes to its `JoinHandle` (see `spawn`),
+    /// so the loop only sees `()`. It stays on the main thread, so it need
+    /// not be `Send`: a task can hold an `Rc`, as a callback can.
+    future: Pin<Box<dyn Future<Output = ()>>>,
+    waker: Waker,
+}
 
 /// The ids of the tasks that were woken, in the order they were, waiting
 /// to be polled. Shared with every `Waker`, which may be on another thread:
@@ -92,8 +96,9 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
             waker.wake();
         }
     };
-    let task_id = with_runtime(Runtime::new_task_id);
-    poll_task(task_id, Box::pin(task));
+    let (task_id, waker) = with_runtime(Runtime::new_task);
+    let future = Box::pin(task);
+    poll_task(task_id, AsyncTask { future, waker });
     handle
 }
 
@@ -127,12 +132,13 @@ impl<T> Future for JoinHandle<T> {
 
 // ANCHOR: runtime
 impl Runtime {
-    /// An id for a new task. Tasks have their own ids, apart from the
-    /// callbacks': a program's callbacks get the same ids whether or not
-    /// it also spawns tasks.
-    fn new_task_id(&mut self) -> usize {
+    /// An id for a new task, and its waker. Tasks have their own ids, apart
+    /// from the callbacks': a program's callbacks get the same ids whether
+    /// or not it also spawns tasks.
+    fn new_task(&mut self) -> (usize, Waker) {
         self.last_task_id += 1;
-        self.last_task_id
+        let task_id = self.last_task_id;
+        (task_id, self.waker_for(task_id))
     }
 
     /// Takes out the next woken task that is still there. A task that is
@@ -176,10 +182,10 @@ pub(crate) fn run_woken_tasks() {
 /// while it is polled, so that it can call `spawn`, `set_timeout` and the
 /// rest, as a callback can; if it is not done, it goes back in.
 fn poll_task(task_id: usize, mut task: AsyncTask) {
-    let waker = with_runtime(|runtime| runtime.waker_for(task_id));
     let polled = {
         let _traced = trace::slice("task");
-        task.as_mut().poll(&mut Context::from_waker(&waker))
+        let mut context = Context::from_waker(&task.waker);
+        task.future.as_mut().poll(&mut context)
     };
     if polled.is_pending() {
         with_runtime(|runtime| runtime.async_tasks.insert(task_id, task));

@@ -244,6 +244,9 @@ impl HttpRequest {
                     }
                     log!("request {id} is sent: reading its response");
                     self.step = Step::Receiving;
+                    // The server has hardly had time to answer: a read now
+                    // would find nothing. Wait until there is something.
+                    return Next::Socket(Interests::READABLE);
                 }
                 Step::Receiving => {
                     let closed = match self.reading.read_available() {

@@ -72,8 +72,9 @@ pub struct Runtime {
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
     /// Wakes the epoll thread, to make it read `epoll_timeout` again.
     pub(crate) epoll_waker: Waker,
-    /// The tasks that are not done, by id: futures the loop polls.
-    pub(crate) async_tasks: HashMap<usize, AsyncTask>,
+    /// The tasks that are not done, in the order of their ids: futures
+    /// the loop polls.
+    pub(crate) async_tasks: BTreeMap<usize, AsyncTask>,
     /// The last id handed out to a task.
     pub(crate) last_task_id: usize,
     /// The ids of the tasks woken since they were last polled.
@@ -125,7 +126,7 @@ impl Runtime {
             immediates: VecDeque::new(),
             epoll_timeout,
             epoll_waker,
-            async_tasks: HashMap::new(),
+            async_tasks: BTreeMap::new(),
             last_task_id: 0,
             woken_tasks: Woken::default(),
             event_sender,

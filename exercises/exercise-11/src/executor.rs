@@ -25,11 +25,15 @@ use crate::handle::with_runtime;
 use crate::{PollEvent, Runtime, trace};
 
 // ANCHOR: task
-/// A task: a future the loop polls until it is done. Its output, if it
-/// has one, goes to its `JoinHandle` (see `spawn`), so the loop only sees
-/// `()`. It stays on the main thread, so it need not be `Send`: a task can
-/// hold an `Rc`, as a callback can.
-pub(crate) type AsyncTask = Pin<Box<dyn Future<Output = ()>>>;
+/// A task: a future the loop polls until it is done, and the waker it is
+/// polled with, made once, when the task is spawned.
+pub(crate) struct AsyncTask {
+    /// Its output, if it has one, goes to its `JoinHandle` (see `spawn`),
+    /// so the loop only sees `()`. It stays on the main thread, so it need
+    /// not be `Send`: a task can hold an `Rc`, as a callback can.
+    future: Pin<Box<dyn Future<Output = ()>>>,
+    waker: Waker,
+}
 
 /// The ids of the tasks that were woken, in the order they were, waiting
 /// to be polled. Shared with every `Waker`, which may be on another thread:
@@ -85,8 +89,9 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
             waker.wake();
         }
     };
-    let task_id = with_runtime(Runtime::new_task_id);
-    poll_task(task_id, Box::pin(task));
+    let (task_id, waker) = with_runtime(Runtime::new_task);
+    let future = Box::pin(task);
+    poll_task(task_id, AsyncTask { future, waker });
     handle
 }
 
@@ -120,12 +125,13 @@ impl<T> Future for JoinHandle<T> {
 
 // ANCHOR: runtime
 impl Runtime {
-    /// An id for a new task. Tasks have their own ids, apart from the
-    /// callbacks': a program's callbacks get the same ids whether or not
-    /// it also spawns tasks.
-    fn new_task_id(&mut self) -> usize {
+    /// An id for a new task, and its waker. Tasks have their own ids, apart
+    /// from the callbacks': a program's callbacks get the same ids whether
+    /// or not it also spawns tasks.
+    fn new_task(&mut self) -> (usize, Waker) {
         self.last_task_id += 1;
-        self.last_task_id
+        let task_id = self.last_task_id;
+        (task_id, self.waker_for(task_id))
     }
 
     /// Takes out the next woken task that is still there. A task that is
@@ -170,7 +176,7 @@ pub(crate) fn run_woken_tasks() {
 /// rest, as a callback can; if it is not done, it goes back in.
 fn poll_task(task_id: usize, mut task: AsyncTask) {
     todo!(
-        "exercise 11: Poll the task once, with a waker for it, while it is out of the runtime; if it is not done, put it back, under its id. The book explains it in \"The loop as executor\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
+        "exercise 11: Poll the task's future once, with a context made from the task's own waker, while the task is out of the runtime; if it is not done, put it back, under its id. The book explains it in \"The loop as executor\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
     )
 }
 // ANCHOR_END: run_woken_tasks

@@ -102,8 +102,9 @@ pub struct Runtime {
     pub(crate) epoll_waker: Waker,
 //@ end
 //@ 11..
-    /// The tasks that are not done, by id: futures the loop polls.
-    pub(crate) async_tasks: HashMap<usize, AsyncTask>,
+    /// The tasks that are not done, in the order of their ids: futures
+    /// the loop polls.
+    pub(crate) async_tasks: BTreeMap<usize, AsyncTask>,
     /// The last id handed out to a task.
     pub(crate) last_task_id: usize,
     /// The ids of the tasks woken since they were last polled.
@@ -180,7 +181,7 @@ impl Runtime {
             epoll_waker,
 //@ end
 //@ 11..
-            async_tasks: HashMap::new(),
+            async_tasks: BTreeMap::new(),
             last_task_id: 0,
             woken_tasks: Woken::default(),
             event_sender,
