@@ -11,6 +11,13 @@
 // key presses and a real mouse click, over http and from a file:// URL, and
 // with --screenshot it saves a PNG of the replay at a middle step.
 //
+// The exercises' answers are folded away in the listings (tools/fold-answers
+// puts each body in a <details class="answer">). On every page that has such
+// folds, each one must be closed when the page loads, its code out of sight;
+// one real mouse click on its summary must open it and show its code, which
+// must not be empty. And every stage's page from stage 2 on (chapter-N.html,
+// N >= 2: each has an exercise) must have at least one fold.
+//
 // Exit status: 0 when everything holds, 1 with the list of failures otherwise.
 //
 // No npm packages: Node's standard library, plus the WebSocket class that
@@ -29,6 +36,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const OVERALL_DEADLINE_MS = 5 * 60_000; // the whole run
 const PAGE_DEADLINE_MS = 20_000;        // loading and inspecting one page
 const REPLAY_DEADLINE_MS = 60_000;      // the replay checks: a few round trips per step
+const ANSWERS_DEADLINE_MS = 60_000;     // the folded answers' checks: a click per fold
 const SETTLE_MS = 300;                  // after the load event, for late scripts to run
 const VIEWPORT = { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false };
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -271,6 +279,7 @@ const PAGE_FACTS = `(async () => {
       url: typeof a.href === 'string' ? a.href : new URL(a.href.baseVal, document.baseURI).href })),
     images: [...document.images].map((img) => ({ src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0 })),
     codeBlocks: document.querySelectorAll('main pre > code').length,
+    answers: document.querySelectorAll('main details.answer').length,
     emptyCode,
     include: include < 0 ? null : text.slice(Math.max(0, include - 30), include + 40).replace(/\\s+/g, ' '),
     ids: [...document.querySelectorAll('[id]')].map((el) => el.id),
@@ -329,6 +338,7 @@ async function checkPage(cdp, label, url, { replay = false, screenshot = null } 
     const source = fs.readFileSync(pageFile, 'utf8');
     const at = source.indexOf('{{#');
     if (at >= 0) fail(label, `unresolved include in the HTML source: "${source.slice(at, at + 50).split('\n')[0]}"`);
+    if (facts.answers) await withDeadline(checkAnswers(tab, label), ANSWERS_DEADLINE_MS, `${label}: the folded answers' checks`);
     if (replay) await withDeadline(checkReplay(tab, label, screenshot), REPLAY_DEADLINE_MS, `${label}: the replay checks`);
   } catch (error) {
     fail(label, error.message);
@@ -340,8 +350,54 @@ async function checkPage(cdp, label, url, { replay = false, screenshot = null } 
   }
   if (tab) await tab.close();
   const problems = failures.length - before;
-  const counts = facts ? ` (${facts.links.length} links, ${facts.images.length} images, ${facts.codeBlocks} code blocks${replay ? ', replay driven' : ''})` : '';
+  const folds = facts?.answers ? `, ${facts.answers} folded answers` : '';
+  const counts = facts ? ` (${facts.links.length} links, ${facts.images.length} images, ${facts.codeBlocks} code blocks${folds}${replay ? ', replay driven' : ''})` : '';
   console.log(`${problems ? 'FAIL' : 'ok  '}  ${label}${counts}${problems ? `: ${problems} problem(s), listed below` : ''}`);
+  return facts;
+}
+
+// ---- The folded answers -------------------------------------------------------
+
+// Runs in the page: each folded answer, as the reader sees it. Code is
+// visible when the browser renders it (a closed <details> renders nothing
+// but its summary) and it takes up room on the page.
+const READ_ANSWERS = `[...document.querySelectorAll('main details.answer')].map((details) => {
+  const summary = details.querySelector(':scope > summary');
+  const code = details.querySelector('pre > code');
+  return {
+    open: details.open,
+    summary: summary ? summary.textContent.trim() : null,
+    code: code ? code.textContent.trim().length : null,
+    visible: !!code && code.checkVisibility() && code.getBoundingClientRect().height > 0,
+  };
+})`;
+
+// Each fold closed at first, its code hidden; then each opened by a real
+// mouse click in the middle of its summary, its code shown and not empty.
+async function checkAnswers(tab, label) {
+  const answers = await tab.evaluate(READ_ANSWERS);
+  for (const [index, answer] of answers.entries()) {
+    const where = `${label} folded answer ${index + 1} of ${answers.length}${answer.summary ? ` ("${answer.summary}")` : ''}`;
+    const check = (ok, what) => { if (!ok) fail(where, what); return ok; };
+    if (!check(answer.summary !== null, 'it has no <summary> to click')) continue;
+    if (!check(answer.code !== null, 'it holds no code block')) continue;
+    check(!answer.open, 'it is open when the page loads: the answer is in sight');
+    check(!answer.visible, 'its code is visible before it is opened');
+    if (answer.open) continue;
+    const box = await tab.evaluate(`(() => {
+      const summary = document.querySelectorAll('main details.answer')[${index}].querySelector(':scope > summary');
+      summary.scrollIntoView({ block: 'center', behavior: 'instant' });
+      const r = summary.getBoundingClientRect();
+      const x = r.left + Math.min(r.width / 2, 100), y = r.top + r.height / 2; // on its text, near the marker
+      return { x, y, hit: document.elementFromPoint(x, y)?.closest('summary') === summary };
+    })()`);
+    await tab.click(box.x, box.y);
+    const opened = (await tab.evaluate(READ_ANSWERS))[index];
+    const covered = box.hit ? '' : ' (another element covers the summary where it was clicked)';
+    if (!check(opened.open, `a mouse click on its summary did not open it${covered}`)) continue;
+    check(opened.visible, 'opened, its code is still not visible');
+    check(opened.code > 0, 'opened, its code block is empty');
+  }
 }
 
 // ---- The replay page --------------------------------------------------------
@@ -521,7 +577,11 @@ async function main() {
     cdp = await startChromium();
     for (const name of pages) {
       const replay = name === 'replay.html';
-      await checkPage(cdp, name, base + name, { replay, screenshot: replay ? screenshotPath : null });
+      const facts = await checkPage(cdp, name, base + name, { replay, screenshot: replay ? screenshotPath : null });
+      const stage = /^chapter-(\d+)\.html$/.exec(name)?.[1];
+      if (stage >= 2 && facts && !facts.answers) {
+        fail(name, `stage ${stage}'s page has no folded answer (<details class="answer">): its exercise's answer is in sight, or the book was built without tools/fold-answers`);
+      }
     }
     // Readers also open the built files directly: the replay must work from file:// too.
     if (pages.includes('replay.html')) {

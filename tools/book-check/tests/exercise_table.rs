@@ -1,6 +1,10 @@
 //! The teachers' page lists, for each exercise, the functions it leaves to
 //! write. That list must be the one the exercises are made from
 //! (`source/exercises/gaps.md`), or it would send a teacher astray.
+//!
+//! It also says, for each exercise, which sections of the book fold its
+//! answer away. A teacher who hands out a closed exercise goes by that
+//! table, so it must have a row for every exercise, naming real sections.
 
 use std::path::Path;
 
@@ -23,4 +27,50 @@ fn the_teachers_table_names_every_gap_of_every_exercise() {
             );
         }
     }
+}
+
+/// The header of the table of where the book folds each answer away.
+const FOLDS_TABLE: &str = "| exercise | the sections whose listings fold the answer away |";
+
+#[test]
+fn the_teachers_table_of_folded_answers_has_a_row_for_every_exercise() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = std::fs::read_to_string(workspace.join("book/src/teaching.md")).unwrap();
+    let rows: Vec<&str> = page
+        .lines()
+        .skip_while(|line| !line.starts_with(FOLDS_TABLE))
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    assert!(!rows.is_empty(), "teaching.md has no table `{FOLDS_TABLE}`");
+    for exercise in stages::exercises::all(&workspace).unwrap() {
+        let stage = exercise.stage;
+        let row = rows
+            .iter()
+            .find(|row| row.starts_with(&format!("| {stage} |")))
+            .unwrap_or_else(|| {
+                panic!("teaching.md's table of folded answers has no row for exercise {stage}")
+            });
+        let own_page = std::fs::read_to_string(workspace.join(&exercise.page_file)).unwrap();
+        let sections = row.split('|').nth(2).unwrap_or("");
+        let named = quoted(sections);
+        assert!(
+            !named.is_empty(),
+            "the row of exercise {stage} names no section"
+        );
+        for section in named {
+            assert!(
+                own_page
+                    .lines()
+                    .any(|line| line.starts_with('#')
+                        && line.trim_start_matches('#').trim() == section),
+                "the row of exercise {stage} names \"{section}\", which is no heading of {}",
+                exercise.page_file
+            );
+        }
+    }
+}
+
+/// The texts between double quotes in `text`.
+fn quoted(text: &str) -> Vec<&str> {
+    text.split('"').skip(1).step_by(2).collect()
 }
