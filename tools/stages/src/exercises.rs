@@ -1,58 +1,29 @@
 //! The exercises: each is a stage's crate with some function bodies left
-//! for the student.
+//! for the student, and the challenges that go beyond it.
 //!
-//! `source/exercises/gaps.md` says which bodies, and what each `todo!()`
-//! that stands in for one tells the student:
-//!
-//! ```text
-//! ## Exercise 2
-//!
-//! ### src/thread_pool.rs: dispatch_waiting_tasks
-//!
-//! Hand the waiting tasks to idle threads, oldest task first, ...
-//!
-//! Book: Giving out tasks
-//! ```
-//!
-//! Each `Book:` line names a section of the stage's page that explains
-//! the function; it must be a heading on that page. The reference code
-//! itself carries no trace of the exercises.
+//! `source/exercises/gaps.md` says which bodies (see [`crate::gaps`]). The
+//! exercise is the stage's crate with each of them replaced by a `todo!()`
+//! whose message gives the hint and the sections of the page that explain
+//! it; and with its challenges' files from `source/challenges/exercise-N`,
+//! their functions opened the same way. The reference code itself carries
+//! no trace of the exercises.
 
 use std::path::Path;
 
-use crate::{Files, chapter};
+use crate::{Files, chapter, read_tree};
+
+pub use crate::gaps::{Challenge, EquivalentMutant, Exercise, Gap, WrongAnswer};
 
 /// The file, in `source/exercises`, that lists the gaps.
 pub const GAPS: &str = "gaps.md";
 
-/// One exercise: a stage, and the function bodies its student writes.
-pub struct Exercise {
-    pub stage: usize,
-    /// The title of the stage's page in the book, such as "Stage 2: the
-    /// thread pool", and its file from the top of the workspace.
-    pub page: String,
-    pub page_file: String,
-    pub gaps: Vec<Gap>,
-}
+/// The folder that holds each exercise's challenges, `exercise-N/`: what
+/// each asks for and its hints, in [`CHALLENGES_FILE`], their reference
+/// code in `src/` and their tests in `tests/`.
+pub const CHALLENGES: &str = "source/challenges";
 
-/// A function body the student writes.
-pub struct Gap {
-    /// The file, from the crate's folder, such as `src/thread_pool.rs`.
-    pub file: String,
-    pub function: String,
-    /// What belongs there, in a sentence or two.
-    pub hint: String,
-    /// The sections of the stage's page that explain it.
-    pub sections: Vec<String>,
-}
-
-impl Gap {
-    /// The sections, each in quotes: `"A"`, or `"A" and "B"`.
-    pub fn sections_quoted(&self) -> String {
-        let quoted: Vec<String> = self.sections.iter().map(|s| format!("\"{s}\"")).collect();
-        quoted.join(" and ")
-    }
-}
+/// The file of an exercise's challenges, written as `gaps.md` is.
+pub const CHALLENGES_FILE: &str = "challenges.md";
 
 impl Exercise {
     /// The exercise's package, and its folder in `exercises/`.
@@ -60,22 +31,37 @@ impl Exercise {
         format!("exercise-{}", self.stage)
     }
 
-    /// The package of the exercise with only `gap` open, which
-    /// `tutor prove` builds to show that the tests reach that gap.
-    pub fn gap_package(&self, gap: &Gap) -> String {
-        format!("{}-{}", self.package(), gap.function.replace('_', "-"))
+    /// Every gap: the exercise's own, then its challenges'.
+    pub fn all_gaps(&self) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .chain(self.challenges.iter().flat_map(|c| &c.gaps))
+    }
+
+    pub fn challenge(&self, id: &str) -> Option<&Challenge> {
+        self.challenges.iter().find(|c| c.id == id)
     }
 
     /// The message of the `todo!()` that stands for `gap`.
     pub fn todo_message(&self, gap: &Gap) -> String {
+        let whose = match &gap.challenge {
+            Some(id) => format!("challenge {id}"),
+            None => format!("exercise {}", self.stage),
+        };
         format!(
-            "exercise {}: {} The book explains it in {}, on the page \"{}\" ({}).",
-            self.stage,
+            "{whose}: {} The book explains it in {}, on the page \"{}\" ({}).",
             gap.hint,
             gap.sections_quoted(),
             self.page,
             self.page_file
         )
+    }
+}
+
+impl Challenge {
+    /// The test program that checks it, in the exercise's `tests/`.
+    pub fn suite(&self) -> String {
+        format!("challenge_{}", self.id)
     }
 }
 
@@ -85,14 +71,18 @@ pub fn all(workspace: &Path) -> Result<Vec<Exercise>, String> {
     let gaps_file = workspace.join("source/exercises").join(GAPS);
     let text = read(&gaps_file)?;
     let summary = read(&workspace.join("book/src/SUMMARY.md"))?;
-    let mut exercises = parse(&text)?;
+    let mut exercises = crate::gaps::parse(&format!("source/exercises/{GAPS}"), &text)?;
     for exercise in &mut exercises {
+        let file = format!("{CHALLENGES}/{}/{CHALLENGES_FILE}", exercise.package());
+        if let Ok(text) = std::fs::read_to_string(workspace.join(&file)) {
+            crate::gaps::parse_challenges(&file, &text, exercise)?;
+        }
         let page_name = format!("chapter-{}.md", exercise.stage);
         exercise.page = page_title(&summary, &page_name)
             .ok_or_else(|| format!("book/src/SUMMARY.md has no page {page_name}"))?;
         exercise.page_file = format!("book/src/{page_name}");
         let page = read(&workspace.join(&exercise.page_file))?;
-        for gap in &exercise.gaps {
+        for gap in exercise.all_gaps() {
             for section in &gap.sections {
                 let heading = |line: &str| line.trim_start_matches('#').trim() == section;
                 if !page
@@ -110,66 +100,6 @@ pub fn all(workspace: &Path) -> Result<Vec<Exercise>, String> {
     Ok(exercises)
 }
 
-/// Reads the exercises and their gaps from the text of `gaps.md`; the page
-/// titles are filled in by [`all`].
-fn parse(text: &str) -> Result<Vec<Exercise>, String> {
-    let mut exercises: Vec<Exercise> = Vec::new();
-    let error = |line: usize, why: &str| format!("source/exercises/{GAPS}:{}: {why}", line + 1);
-    for (number, line) in text.lines().enumerate() {
-        if let Some(title) = line.strip_prefix("## Exercise ") {
-            let stage = title
-                .trim()
-                .parse()
-                .map_err(|_| error(number, "the heading must be `## Exercise N`"))?;
-            exercises.push(Exercise {
-                stage,
-                page: String::new(),
-                page_file: String::new(),
-                gaps: Vec::new(),
-            });
-        } else if let Some(place) = line.strip_prefix("### ") {
-            let exercise = exercises
-                .last_mut()
-                .ok_or_else(|| error(number, "a gap before any `## Exercise N`"))?;
-            let (file, function) = place
-                .split_once(": ")
-                .ok_or_else(|| error(number, "the heading must be `### FILE: FUNCTION`"))?;
-            exercise.gaps.push(Gap {
-                file: file.trim().to_string(),
-                function: function.trim().to_string(),
-                hint: String::new(),
-                sections: Vec::new(),
-            });
-        } else if let Some(gap) = exercises.last_mut().and_then(|e| e.gaps.last_mut()) {
-            if let Some(section) = line.strip_prefix("Book: ") {
-                gap.sections.push(section.trim().to_string());
-            } else if !line.trim().is_empty() && gap.sections.is_empty() {
-                if !gap.hint.is_empty() {
-                    gap.hint.push(' ');
-                }
-                gap.hint.push_str(line.trim());
-            }
-        }
-    }
-    for exercise in &exercises {
-        for gap in &exercise.gaps {
-            let name = format!("exercise {}, {}", exercise.stage, gap.function);
-            if gap.hint.is_empty() || gap.sections.is_empty() {
-                return Err(format!(
-                    "source/exercises/{GAPS}: {name} needs a hint and a `Book:` line"
-                ));
-            }
-            // The hint becomes the format string of a `todo!()`.
-            if gap.hint.contains(['{', '}']) {
-                return Err(format!(
-                    "source/exercises/{GAPS}: {name}: a hint cannot hold braces"
-                ));
-            }
-        }
-    }
-    Ok(exercises)
-}
-
 fn page_title(summary: &str, page_file: &str) -> Option<String> {
     let line = summary
         .lines()
@@ -178,112 +108,161 @@ fn page_title(summary: &str, page_file: &str) -> Option<String> {
     Some(title.to_string())
 }
 
-/// Which gaps of an exercise are left open.
-#[derive(Clone, Copy)]
-pub enum Open<'a> {
-    /// Every gap: the exercise as it is handed out.
+/// Whether an exercise's gaps are left open.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Open {
+    /// Every gap, the challenges' too: the exercise as it is handed out.
     All,
-    /// Only this one, the others filled in as in the chapter, under a
-    /// package name of its own.
-    Only(&'a Gap),
-    /// None: the exercise solved as the chapter solves it.
+    /// None: the exercise solved as the chapter solves it, and its
+    /// challenges as their reference code does.
     None,
 }
 
-impl Open<'_> {
-    fn includes(&self, gap: &Gap) -> bool {
-        match self {
-            Open::All => true,
-            Open::Only(only) => only.function == gap.function,
-            Open::None => false,
-        }
-    }
-}
-
 /// The files of an exercise, by their path in its folder: the chapter's
-/// crate with the gaps `open` left open.
+/// crate and the challenges' files, with the gaps left `open` or not.
 pub fn files(workspace: &Path, exercise: &Exercise, open: Open) -> Result<Files, String> {
     let stage = exercise.stage;
+    let chapter_files = chapter(workspace, stage)?;
+    let challenge_files = challenge_files(workspace, exercise)?;
     let mut files = Files::new();
-    for (path, text) in chapter(workspace, stage)? {
-        if path.starts_with("tests/") {
-            continue; // the exercise runs the chapter's own tests, in place
-        }
-        let mut text = text;
-        for gap in exercise.gaps.iter().filter(|gap| gap.file == path) {
-            if open.includes(gap) {
+    let sources = chapter_files
+        .iter()
+        .filter(|(path, _)| !path.starts_with("tests/")) // run in place
+        .chain(&challenge_files);
+    for (path, text) in sources {
+        let mut text = text.clone();
+        if open == Open::All {
+            for gap in exercise.all_gaps().filter(|gap| &gap.file == path) {
                 text = open_gap(&text, gap, &exercise.todo_message(gap))
                     .map_err(|why| format!("exercise {stage}: {path}: {why}"))?;
             }
         }
-        if path == "src/lib.rs" {
-            text = allow_unfinished_code(&text);
-        }
-        files.insert(path, text);
+        files.insert(path.clone(), text);
     }
-    let package = match open {
-        Open::Only(gap) => exercise.gap_package(gap),
-        Open::All | Open::None => exercise.package(),
-    };
-    let tests = chapter(workspace, stage)?
-        .into_keys()
+    let modules: Vec<String> = challenge_files
+        .keys()
+        .filter_map(|path| path.strip_prefix("src/")?.strip_suffix(".rs"))
+        .map(str::to_string)
+        .collect();
+    let lib = files
+        .get_mut("src/lib.rs")
+        .ok_or("the chapter has no src/lib.rs")?;
+    *lib = allow_unfinished_code(lib);
+    if !modules.is_empty() {
+        lib.push_str(&challenge_modules(exercise, &modules));
+    }
+    let mut tests: Vec<(String, String)> = chapter_files
+        .keys()
         .filter_map(|path| {
-            Some(
-                path.strip_prefix("tests/")?
-                    .strip_suffix(".rs")?
-                    .to_string(),
-            )
+            let name = path.strip_prefix("tests/")?.strip_suffix(".rs")?;
+            Some((
+                name.to_string(),
+                format!("../../chapters/chapter-{stage}/{path}"),
+            ))
         })
-        .filter(|name| !name.contains('/')) // tests/common/mod.rs is a module
+        .filter(|(name, _)| !name.contains('/')) // tests/common/mod.rs is a module
         // The trace's test checks the runtime's `trace::` lines, some of
         // which sit in the functions a student writes: an answer without
         // them is right all the same.
-        .filter(|name| name != "trace")
-        .collect::<Vec<_>>();
+        .filter(|(name, _)| name != "trace")
+        .collect();
+    tests.extend(challenge_files.keys().filter_map(|path| {
+        let name = path.strip_prefix("tests/")?.strip_suffix(".rs")?;
+        Some((name.to_string(), path.clone()))
+    }));
     let manifest = files
         .remove("Cargo.toml")
         .ok_or("the chapter has no Cargo.toml")?;
     files.insert(
         "Cargo.toml".to_string(),
-        exercise_manifest(stage, &manifest, &package, &tests),
+        exercise_manifest(stage, &manifest, &exercise.package(), &tests),
     );
-    for gap in &exercise.gaps {
+    for gap in exercise.all_gaps() {
         if !files.contains_key(&gap.file) {
             return Err(format!(
-                "exercise {stage}: the chapter has no file {}",
-                gap.file
+                "exercise {stage}: there is no file {} for {}",
+                gap.file, gap.function
             ));
         }
     }
     Ok(files)
 }
 
-/// `text` with the body of `gap`'s function replaced by a `todo!()`.
+/// The files of an exercise's challenges, from `source/challenges`: their
+/// code in `src/`, and one test program each in `tests/`, named after the
+/// challenge.
+pub fn challenge_files(workspace: &Path, exercise: &Exercise) -> Result<Files, String> {
+    let folder = format!("{CHALLENGES}/{}", exercise.package());
+    let files = read_tree(&workspace.join(&folder))?;
+    let suites: Vec<String> = exercise.challenges.iter().map(Challenge::suite).collect();
+    let mut files = files;
+    files.remove(CHALLENGES_FILE);
+    for path in files.keys() {
+        let known = match path.strip_prefix("tests/") {
+            Some(test) => suites.iter().any(|suite| test == format!("{suite}.rs")),
+            None => path.starts_with("src/") && path.ends_with(".rs") && !path[4..].contains('/'),
+        };
+        if !known {
+            return Err(format!(
+                "{folder}/{path}: a challenge's folder holds src/NAME.rs and tests/challenge_ID.rs, for a challenge of source/exercises/{GAPS}"
+            ));
+        }
+    }
+    for suite in &suites {
+        if !files.contains_key(&format!("tests/{suite}.rs")) {
+            return Err(format!("{folder}/tests/{suite}.rs is missing"));
+        }
+    }
+    Ok(files)
+}
+
+/// The lines that make a challenge's files modules of the library.
+fn challenge_modules(exercise: &Exercise, modules: &[String]) -> String {
+    let ids: Vec<&str> = exercise.challenges.iter().map(|c| c.id.as_str()).collect();
+    let mut lines = format!(
+        "\n// The challenges: features this stage's page states at its end, but does\n\
+         // not show. `cargo run -p tutor -- hints {}` says what each needs.\n",
+        ids[0]
+    );
+    for module in modules {
+        lines.push_str(&format!("pub mod {module};\n"));
+    }
+    lines
+}
+
+/// Where the body of `fn function` is in `text`: the index of its first
+/// line and of its closing line, and the `fn` line's indentation.
 ///
 /// It relies on rustfmt's layout, which `cargo fmt --check` keeps: the
 /// signature ends with the line that ends with `{`, and the body ends at
 /// the first `}` indented as much as the `fn` line.
-fn open_gap(text: &str, gap: &Gap, message: &str) -> Result<String, String> {
+pub fn body_lines(text: &str, function: &str) -> Result<(usize, usize, String), String> {
     let lines: Vec<&str> = text.lines().collect();
     let starts: Vec<usize> = (0..lines.len())
-        .filter(|&index| function_name(lines[index]).as_deref() == Some(gap.function.as_str()))
+        .filter(|&index| function_name(lines[index]).as_deref() == Some(function))
         .collect();
     let [start] = starts[..] else {
         return Err(format!(
-            "there must be one fn {}, there are {}",
-            gap.function,
+            "there must be one fn {function}, there are {}",
             starts.len()
         ));
     };
     let indent = &lines[start][..lines[start].len() - lines[start].trim_start().len()];
     let body_start = (start..lines.len())
         .find(|&index| lines[index].ends_with('{'))
-        .ok_or_else(|| format!("fn {} has no body", gap.function))?
+        .ok_or_else(|| format!("fn {function} has no body"))?
         + 1;
     let closing = format!("{indent}}}");
     let body_end = (body_start..lines.len())
         .find(|&index| lines[index] == closing)
-        .ok_or_else(|| format!("the body of fn {} never ends", gap.function))?;
+        .ok_or_else(|| format!("the body of fn {function} never ends"))?;
+    Ok((body_start, body_end, indent.to_string()))
+}
+
+/// `text` with the body of `gap`'s function replaced by a `todo!()`.
+fn open_gap(text: &str, gap: &Gap, message: &str) -> Result<String, String> {
+    let (body_start, body_end, indent) = body_lines(text, &gap.function)?;
+    let lines: Vec<&str> = text.lines().collect();
     let mut output: Vec<String> = lines[..body_start]
         .iter()
         .map(|line| line.to_string())
@@ -342,12 +321,13 @@ fn allow_unfinished_code(lib: &str) -> String {
 
 /// The chapter's manifest, made into the exercise's: another package name,
 /// the same library name (so that the chapter's tests can use it), and
-/// the chapter's test files, run where they are.
+/// the test programs, each a name and a path: the chapter's, run where
+/// they are, and the challenges'.
 fn exercise_manifest(
     stage: usize,
     chapter_manifest: &str,
     package: &str,
-    tests: &[String],
+    tests: &[(String, String)],
 ) -> String {
     let (head, rest) = match chapter_manifest.split_once("\n[") {
         Some((head, rest)) => (head.to_string(), format!("\n[{rest}")),
@@ -367,9 +347,9 @@ fn exercise_manifest(
          name = \"chapter_{stage}\"\n\
          {rest}"
     );
-    for name in tests {
+    for (name, path) in tests {
         manifest.push_str(&format!(
-            "\n[[test]]\nname = \"{name}\"\npath = \"../../chapters/chapter-{stage}/tests/{name}.rs\"\n"
+            "\n[[test]]\nname = \"{name}\"\npath = \"{path}\"\n"
         ));
     }
     manifest
@@ -382,34 +362,6 @@ fn read(path: &Path) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const GAPS_MD: &str = "# The exercises\n\nSome words.\n\n## Exercise 2\n\n\
-        ### src/a.rs: first\n\nDo the first\nthing.\n\nBook: The first\n\n\
-        ### src/a.rs: second\n\nDo the second.\n\nBook: The second\n";
-
-    #[test]
-    fn gaps_are_read_with_their_hints_and_sections() {
-        let exercises = parse(GAPS_MD).unwrap();
-        assert_eq!(exercises.len(), 1);
-        assert_eq!(exercises[0].stage, 2);
-        let gaps = &exercises[0].gaps;
-        assert_eq!(gaps.len(), 2);
-        assert_eq!(
-            (gaps[0].file.as_str(), gaps[0].function.as_str()),
-            ("src/a.rs", "first")
-        );
-        assert_eq!(gaps[0].hint, "Do the first thing.");
-        assert_eq!(gaps[0].sections, ["The first"]);
-        assert_eq!(gaps[1].hint, "Do the second.");
-    }
-
-    #[test]
-    fn a_gap_without_a_section_or_with_braces_is_refused() {
-        let missing = "## Exercise 3\n### src/a.rs: f\nDo it.\n";
-        assert!(parse(missing).err().unwrap().contains("`Book:` line"));
-        let braces = "## Exercise 3\n### src/a.rs: f\nDo {it}.\nBook: X\n";
-        assert!(parse(braces).err().unwrap().contains("braces"));
-    }
 
     #[test]
     fn function_names_are_found_after_their_qualifiers() {
@@ -428,8 +380,11 @@ mod tests {
         let gap = |function: &str| Gap {
             file: "src/a.rs".into(),
             function: function.into(),
+            challenge: None,
             hint: String::new(),
             sections: Vec::new(),
+            wrong_answers: Vec::new(),
+            equivalent_mutants: Vec::new(),
         };
         let opened = open_gap(text, &gap("second"), "write it").unwrap();
         assert_eq!(

@@ -19,11 +19,13 @@
 //! `cargo run -p stages -- check` fails, naming the files, when what is on
 //! disk is not what the source makes.
 
+pub mod backup;
 pub mod classroom;
 pub mod exercises;
+pub mod gaps;
 pub mod markers;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -160,7 +162,7 @@ fn first_difference(one: &str, other: &str) -> usize {
 pub fn generate(workspace: &Path) -> Result<Vec<String>, String> {
     let expected = generated(workspace)?;
     let found = on_disk(workspace)?;
-    let mut changes = Vec::new();
+    let mut changes = keep_what_will_change(workspace, &expected, &found)?;
     for (path, text) in &expected {
         if found.get(path) != Some(text) {
             write(&workspace.join(path), text)?;
@@ -174,6 +176,38 @@ pub fn generate(workspace: &Path) -> Result<Vec<String>, String> {
         changes.push(format!("removed {path}"));
     }
     Ok(changes)
+}
+
+/// An exercise's folder may hold a student's work: before `generate`
+/// writes over it, a copy of each exercise that is about to change is kept
+/// in `exercises/.backup`, as `tutor reset` keeps one. Returns what it
+/// kept.
+fn keep_what_will_change(
+    workspace: &Path,
+    expected: &Files,
+    found: &Files,
+) -> Result<Vec<String>, String> {
+    let changing: BTreeSet<&str> = expected
+        .keys()
+        .chain(found.keys())
+        .filter(|path| expected.get(*path) != found.get(*path))
+        .filter_map(|path| path.strip_prefix("exercises/")?.split_once('/'))
+        .map(|(folder, _)| folder)
+        .filter(|folder| folder.starts_with("exercise-"))
+        .collect();
+    let mut kept = Vec::new();
+    for package in changing {
+        let folder = workspace.join("exercises").join(package);
+        if folder.is_dir() {
+            let backups = workspace.join("exercises/.backup");
+            let copy = backup::keep_copy(&backups, package, &folder)?;
+            kept.push(format!(
+                "kept a copy of exercises/{package} in {}",
+                relative_name(workspace, &copy)
+            ));
+        }
+    }
+    Ok(kept)
 }
 
 /// Every file under `chapters/` and `exercises/` that the source owns: all

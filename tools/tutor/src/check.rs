@@ -3,11 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::thread;
 use std::time::Instant;
 
+use crate::assignment::{self, Assignment};
 use crate::compile::{self, Built};
-use crate::exercise::{self, Exercise};
+use crate::demo;
+use crate::exercise;
 use crate::formats::{self, Format};
 use crate::places::Places;
 use crate::report::{self, Report, Status, indent};
@@ -23,65 +26,85 @@ pub enum Thoroughness {
     UntilOneFails,
 }
 
-/// Builds and runs the tests of `exercises`, and reports on each.
-pub fn check(
-    places: &Places,
-    exercises: &[&Exercise],
-    thoroughness: Thoroughness,
-) -> Result<Vec<Report>, String> {
-    let packages: Vec<(&Exercise, String)> = exercises.iter().map(|e| (*e, e.package())).collect();
-    check_packages(places, &packages, thoroughness)
+/// What one run of tests gave: what was built, each test's result, and
+/// how long it took, in seconds.
+type Ran = (Built, Vec<TestResult>, f64);
+
+/// One check to make: an assignment, in a package of the exercises'
+/// workspace (the exercise's own, or one `tutor prove` made), with one of
+/// the package's variants (see [`run::VARIANT`]).
+pub struct Run<'a> {
+    pub assignment: Assignment<'a>,
+    pub package: String,
+    pub variant: Option<usize>,
 }
 
-/// Checks packages made from exercises, each under a name of its own.
-pub fn check_packages(
+impl<'a> Run<'a> {
+    /// The assignment in the exercise's own package: what a student checks.
+    pub fn of(assignment: Assignment<'a>) -> Run<'a> {
+        Run {
+            package: assignment.exercise.package(),
+            assignment,
+            variant: None,
+        }
+    }
+}
+
+/// Builds and runs the tests of `assignments`, and reports on each.
+pub fn check(
     places: &Places,
-    packages: &[(&Exercise, String)],
+    assignments: &[Assignment],
     thoroughness: Thoroughness,
 ) -> Result<Vec<Report>, String> {
+    let runs: Vec<Run> = assignments.iter().map(|a| Run::of(*a)).collect();
+    check_runs(places, &runs, thoroughness, runs.len())
+}
+
+/// Builds the packages of `runs`, then makes the runs, `at_once` at a
+/// time, and reports on each, in the order given.
+pub fn check_runs(
+    places: &Places,
+    runs: &[Run],
+    thoroughness: Thoroughness,
+    at_once: usize,
+) -> Result<Vec<Report>, String> {
     let started = Instant::now();
-    let names: Vec<String> = packages
-        .iter()
-        .map(|(_, package)| package.clone())
-        .collect();
-    let mut built: BTreeMap<String, Built> = compile::build(places, &names)?;
-    let build_seconds = started.elapsed().as_secs_f64() / packages.len().max(1) as f64;
+    let mut names: Vec<String> = runs.iter().map(|run| run.package.clone()).collect();
+    names.sort();
+    names.dedup();
+    let built: BTreeMap<String, Built> = compile::build(places, &names)?;
+    let build_seconds = started.elapsed().as_secs_f64() / runs.len().max(1) as f64;
     let stop_at_first_failure = thoroughness == Thoroughness::UntilOneFails;
-    // The exercises run side by side, as each one's programs do: their
-    // tests mostly wait (for timers, for a slow server), so a machine with
-    // two cores runs them all in about the time of the slowest.
-    let runs: Vec<(Built, Vec<TestResult>, f64)> = thread::scope(|scope| {
-        let runs: Vec<_> = names
-            .iter()
-            .map(|package| {
-                let built = built
-                    .remove(package)
-                    .unwrap_or_else(|| Built::Errors(vec!["Cargo built nothing".to_string()]));
-                let folder = places.package(package);
-                scope.spawn(move || {
-                    let started = Instant::now();
-                    let tests = match &built {
-                        Built::Programs(programs) => {
-                            run::run(programs, &folder, stop_at_first_failure)
-                        }
-                        Built::Errors(_) => Vec::new(),
-                    };
-                    (built, tests, started.elapsed().as_secs_f64())
-                })
-            })
-            .collect();
-        runs.into_iter()
-            .map(|run| run.join().expect("a run of tests does not panic"))
-            .collect()
+    // The runs go side by side, as each one's programs do: their tests
+    // mostly wait (for timers, for a slow server), so a machine with two
+    // cores runs a few at once in about the time of the slowest.
+    let next = Mutex::new(0..runs.len());
+    let results: Mutex<Vec<Option<Ran>>> = Mutex::new((0..runs.len()).map(|_| None).collect());
+    thread::scope(|scope| {
+        for _ in 0..at_once.clamp(1, runs.len().max(1)) {
+            scope.spawn(|| {
+                while let Some(index) = next.lock().ok().and_then(|mut next| next.next()) {
+                    let run = &runs[index];
+                    let result = make_run(places, run, &built, stop_at_first_failure);
+                    if let Ok(mut results) = results.lock() {
+                        results[index] = Some(result);
+                    }
+                }
+            });
+        }
     });
-    let reports = packages
+    let results = results
+        .into_inner()
+        .map_err(|_| "a run of tests panicked")?;
+    let reports = runs
         .iter()
-        .zip(runs)
-        .map(|((exercise, package), (built, tests, seconds))| {
+        .zip(results)
+        .map(|(run, result)| {
+            let (built, tests, seconds) = result.expect("every run is made");
             report::report(
                 places,
-                exercise,
-                package,
+                &run.assignment,
+                &run.package,
                 built,
                 tests,
                 build_seconds + seconds,
@@ -91,20 +114,53 @@ pub fn check_packages(
     Ok(reports)
 }
 
-/// `check N`: checks one exercise and tells the student what came of it,
-/// or prints its results in another format. True if it passes.
-pub fn check_one(places: &Places, exercise: &Exercise, format: Format) -> Result<bool, String> {
+/// Runs the test programs of one run: the package's programs that test
+/// its assignment.
+fn make_run(
+    places: &Places,
+    run: &Run,
+    built: &BTreeMap<String, Built>,
+    stop_at_first_failure: bool,
+) -> Ran {
+    let started = Instant::now();
+    let built = match built.get(&run.package) {
+        Some(Built::Programs(programs)) => Built::Programs(
+            programs
+                .iter()
+                .filter(|program| run.assignment.is_tested_by(&program.suite))
+                .cloned()
+                .collect(),
+        ),
+        Some(errors) => errors.clone(),
+        None => Built::Errors(vec!["Cargo built nothing".to_string()]),
+    };
+    let tests = match &built {
+        Built::Programs(programs) => run::run(
+            programs,
+            &places.package(&run.package),
+            stop_at_first_failure,
+            run.variant,
+        ),
+        Built::Errors(_) => Vec::new(),
+    };
+    (built, tests, started.elapsed().as_secs_f64())
+}
+
+/// `check N` (or `Na`): checks one exercise or challenge and tells the
+/// student what came of it, or prints its results in another format. True
+/// if it passes.
+pub fn check_one(places: &Places, assignment: &Assignment, format: Format) -> Result<bool, String> {
     if format == Format::Text && std::io::stderr().is_terminal() {
-        eprintln!("Checking exercise {}...", exercise.stage);
+        eprintln!("Checking {}...", assignment.name());
     }
-    let [report] = &check(places, &[exercise], Thoroughness::Every)?[..] else {
-        unreachable!("one exercise checked, one report");
+    let [report] = &check(places, &[*assignment], Thoroughness::Every)?[..] else {
+        unreachable!("one assignment checked, one report");
     };
     match format {
         Format::Text => {
             describe(report);
             println!();
-            after(places, exercise, report)?;
+            after(places, assignment, report)?;
         }
         Format::Json => println!("{:#}", formats::json_of(report)),
         Format::Junit => print!("{}", formats::junit_of(std::slice::from_ref(report))),
@@ -112,16 +168,16 @@ pub fn check_one(places: &Places, exercise: &Exercise, format: Format) -> Result
     Ok(report.status == Status::Passes)
 }
 
-/// `check` without a number: every exercise in full, told to a student
-/// as the status is, or in a format for machines.
+/// `check` without a number: every exercise and challenge in full, told to
+/// a student as the status is, or in a format for machines.
 pub fn check_all(places: &Places, format: Format) -> Result<bool, String> {
     let machine_format = match format {
         Format::Text => return overview(places, Thoroughness::Every),
         other => other,
     };
     let exercises = exercise::all_in(places)?;
-    let all: Vec<&Exercise> = exercises.iter().collect();
-    let reports = check(places, &all, Thoroughness::Every)?;
+    let assignments = assignment::all(&exercises);
+    let reports = check(places, &assignments, Thoroughness::Every)?;
     if machine_format == Format::Json {
         println!("{:#}", formats::json_of_all(&reports));
     } else {
@@ -135,50 +191,88 @@ pub fn status(places: &Places) -> Result<bool, String> {
     overview(places, Thoroughness::UntilOneFails)
 }
 
-/// Every exercise's verdict, how many are done, and the next one's report.
+/// Every exercise's verdict and its challenges', how many are done, and
+/// the next exercise's report.
 fn overview(places: &Places, thoroughness: Thoroughness) -> Result<bool, String> {
     let exercises = exercise::all_in(places)?;
     println!(
         "Checking the exercises (what changed is built first: the first time, that takes minutes)...\n"
     );
-    let all: Vec<&Exercise> = exercises.iter().collect();
-    let reports = check(places, &all, thoroughness)?;
-    for (exercise, report) in exercises.iter().zip(&reports) {
+    let assignments = assignment::all(&exercises);
+    let reports = check(places, &assignments, thoroughness)?;
+    for (assignment, report) in assignments.iter().zip(&reports) {
         println!(
-            "  exercise {}  {:<22} {}",
-            exercise.stage,
-            verdict(report.status),
-            exercise.page
+            "{}",
+            status_line(assignment, verdict(report.status)).trim_end()
         );
     }
-    let done = reports
-        .iter()
-        .filter(|r| r.status == Status::Passes)
-        .count();
-    println!("\n{done}/{} done.\n", reports.len());
-    let next = exercises
+    let passing = |challenges: bool| {
+        let of_kind = || {
+            assignments
+                .iter()
+                .zip(&reports)
+                .filter(move |(a, _)| a.challenge.is_some() == challenges)
+        };
+        let done = of_kind()
+            .filter(|(_, r)| r.status == Status::Passes)
+            .count();
+        (done, of_kind().count())
+    };
+    let (done, total) = passing(false);
+    let (challenges_done, challenges) = passing(true);
+    println!("\n{done}/{total} done; challenges: {challenges_done}/{challenges}.\n");
+    let next = assignments
         .iter()
         .zip(&reports)
-        .find(|(_, report)| report.status != Status::Passes);
-    let Some((exercise, report)) = next else {
+        .find(|(assignment, report)| {
+            assignment.challenge.is_none() && report.status != Status::Passes
+        });
+    let Some((assignment, report)) = next else {
         println!("Every exercise passes. Well done!");
+        let open: Vec<String> = assignments
+            .iter()
+            .zip(&reports)
+            .filter(|(_, report)| report.status != Status::Passes)
+            .map(|(assignment, _)| assignment.number())
+            .collect();
+        if let Some(first) = open.first() {
+            println!(
+                "Challenges still open: {}. What the first asks for: `{}`.",
+                open.join(", "),
+                tutor_command(places, &format!("hints {first}"))
+            );
+        }
         return Ok(true);
     };
-    println!("Next: exercise {}, {}.\n", exercise.stage, exercise.page);
+    println!(
+        "Next: exercise {}, {}.\n",
+        assignment.exercise.stage,
+        assignment.title()
+    );
     // A run that stopped at the first failure it saw may name another one
     // each time; checked in full, it says the same every time.
     let full;
     let report = match thoroughness {
         Thoroughness::Every => report,
         Thoroughness::UntilOneFails => {
-            full = check(places, &[exercise], Thoroughness::Every)?;
+            full = check(places, &[*assignment], Thoroughness::Every)?;
             &full[0]
         }
     };
     describe(report);
     println!();
-    after(places, exercise, report)?;
+    after(places, assignment, report)?;
     Ok(false)
+}
+
+/// A line of the status table: what it is, its verdict, and its title.
+/// The columns line up for exercises 2 to 99 and their challenges.
+pub fn status_line(assignment: &Assignment, verdict: &str) -> String {
+    let name = match assignment.challenge {
+        None => format!("  exercise {}", assignment.exercise.stage),
+        Some(challenge) => format!("    challenge {}", challenge.id),
+    };
+    format!("{name:<18} {verdict:<22} {}", assignment.title())
 }
 
 pub fn verdict(status: Status) -> &'static str {
@@ -199,11 +293,11 @@ pub fn describe(report: &Report) {
             report.tests.len()
         ),
     };
-    println!(
-        "exercise {}: {}{counts}\n",
-        report.exercise,
-        verdict(report.status)
-    );
+    let name = match &report.challenge {
+        Some(id) => format!("challenge {id}"),
+        None => format!("exercise {}", report.exercise),
+    };
+    println!("{name}: {}{counts}\n", verdict(report.status));
     // Prose is fitted to the terminal; the compiler's and the tests' own
     // words, after the first paragraph, are laid out already.
     let width = terminal::width().clamp(40, 100) - 4;
@@ -241,26 +335,45 @@ pub fn wrap(text: &str, width: usize) -> String {
     lines.join("\n")
 }
 
-/// What to run next, after a check.
-fn after(places: &Places, exercise: &Exercise, report: &Report) -> Result<(), String> {
-    let stage = exercise.stage;
+/// What to run next, after a check. Once an exercise passes, its demo
+/// runs, and is held against the output its page shows.
+fn after(places: &Places, assignment: &Assignment, report: &Report) -> Result<(), String> {
+    let number = assignment.number();
     if report.status != Status::Passes {
         println!(
             "What each gap needs: `{}`.",
-            tutor_command(places, &format!("hints {stage}"))
+            tutor_command(places, &format!("hints {number}"))
         );
         println!(
             "Check again with `{}`, or run `{}`: it checks each time you save.",
-            tutor_command(places, &format!("check {stage}")),
+            tutor_command(places, &format!("check {number}")),
             tutor_command(places, "watch")
         );
         return Ok(());
     }
+    if assignment.challenge.is_none() {
+        if let Some(said) = demo::compare_with_the_book(places, assignment.exercise) {
+            println!("{said}\n");
+        }
+    }
     println!(
         "Compare yours with the reference: `{}`.",
-        tutor_command(places, &format!("solution {stage}"))
+        tutor_command(places, &format!("solution {number}"))
     );
     let exercises = exercise::all_in(places)?;
+    let stage = assignment.exercise.stage;
+    if let Some(exercise) = exercises.iter().find(|e| e.stage == stage) {
+        for challenge in &exercise.challenges {
+            if Some(challenge.id.as_str()) != assignment.challenge.map(|c| c.id.as_str()) {
+                println!(
+                    "A challenge, if you want more: {}, {}: `{}`.",
+                    challenge.id,
+                    challenge.title,
+                    tutor_command(places, &format!("hints {}", challenge.id))
+                );
+            }
+        }
+    }
     match exercises.iter().find(|e| e.stage > stage) {
         Some(next) => println!(
             "Next: exercise {}, {}. What to write: `{}`; or run `{}`, which checks it each time you save.",

@@ -4,12 +4,12 @@
 //! object per line, for every error the compiler reports and for every
 //! test program it builds. Nothing is guessed from text meant for people.
 
-use std::collections::BTreeMap;
-use std::io::Read;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -18,6 +18,7 @@ use crate::run;
 
 /// One test program of an exercise: a file under `tests/`, or the unit
 /// tests of its library or its program.
+#[derive(Clone)]
 pub struct TestProgram {
     /// Its name, such as `timers` or `chapter_9` (the library).
     pub suite: String,
@@ -25,6 +26,7 @@ pub struct TestProgram {
 }
 
 /// What building an exercise's tests gave.
+#[derive(Clone)]
 pub enum Built {
     Programs(Vec<TestProgram>),
     /// The compiler's errors, each as it shows it, with its paths shown
@@ -46,7 +48,8 @@ pub fn build(places: &Places, packages: &[String]) -> Result<BTreeMap<String, Bu
     for package in packages {
         command.args(["-p", package]);
     }
-    let output = output_unless_stopped(&mut command)?;
+    let progress = Progress::new(units_to_build(places, packages));
+    let output = output_unless_stopped(&mut command, progress)?;
     let mut programs: BTreeMap<String, Vec<TestProgram>> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -117,17 +120,33 @@ fn read_all(pipe: Option<&mut impl Read>) -> Vec<u8> {
     bytes
 }
 
+/// Everything Cargo prints until it is done, line by line, each line's
+/// message counted by `progress` as it comes.
+fn read_messages(pipe: Option<impl Read>, mut progress: Progress) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let Some(pipe) = pipe else {
+        return bytes;
+    };
+    for line in BufReader::new(pipe).split(b'\n').map_while(Result::ok) {
+        progress.saw(&line);
+        bytes.extend_from_slice(&line);
+        bytes.push(b'\n');
+    }
+    progress.done();
+    bytes
+}
+
 /// Runs `command` to its end, as `Command::output` does, unless every
 /// check is being stopped (the student quit): then it stops it too.
-fn output_unless_stopped(command: &mut Command) -> Result<Output, String> {
+fn output_unless_stopped(command: &mut Command, progress: Progress) -> Result<Output, String> {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
+    let (stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
     thread::scope(|scope| {
-        let printed = scope.spawn(move || read_all(stdout.as_mut()));
+        let printed = scope.spawn(move || read_messages(stdout, progress));
         let said = scope.spawn(move || read_all(stderr.as_mut()));
         let status = loop {
             if let Ok(Some(status)) = child.try_wait() {
@@ -146,6 +165,144 @@ fn output_unless_stopped(command: &mut Command) -> Result<Output, String> {
             stderr: said.join().unwrap_or_default(),
         })
     })
+}
+
+/// What a first build shows, so that minutes of it are not minutes of
+/// silence: how many of the crates to build are built, on one line that
+/// counts up in a terminal, or a line now and then in a log. A build with
+/// little to do (what changed since the last check) says nothing.
+struct Progress {
+    total: Option<usize>,
+    built: usize,
+    started: Instant,
+    terminal: bool,
+    /// The last count shown, or `None` before anything was shown.
+    shown: Option<usize>,
+}
+
+impl Progress {
+    /// How long a build runs before it shows how far it is.
+    const QUIET_FOR: Duration = Duration::from_secs(2);
+
+    fn new(total: Option<usize>) -> Progress {
+        Progress {
+            total,
+            built: 0,
+            started: Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+            shown: None,
+        }
+    }
+
+    /// Counts a message of Cargo's if it is one of a crate built (or
+    /// found built already).
+    fn saw(&mut self, line: &[u8]) {
+        if !line.starts_with(b"{\"reason\":\"compiler-artifact\"") {
+            return;
+        }
+        self.built += 1;
+        if self.started.elapsed() >= Self::QUIET_FOR {
+            self.show();
+        }
+    }
+
+    fn show(&mut self) {
+        let total = self.total.unwrap_or(0).max(self.built);
+        let count = if total > 0 {
+            format!("{} of {total}", self.built)
+        } else {
+            self.built.to_string()
+        };
+        let mut stderr = std::io::stderr();
+        if self.terminal {
+            let _ = write!(stderr, "\rBuilding the exercises: {count} crates built");
+        } else if self
+            .shown
+            .is_none_or(|shown| self.built > shown + total / 10)
+        {
+            let _ = writeln!(stderr, "Building the exercises: {count} crates built");
+        } else {
+            return;
+        }
+        let _ = stderr.flush();
+        self.shown = Some(self.built);
+    }
+
+    fn done(&mut self) {
+        if self.shown.is_some() {
+            self.show();
+            if self.terminal {
+                let _ = writeln!(std::io::stderr());
+            }
+        }
+    }
+}
+
+/// How many crates building the tests of `packages` takes, counted from
+/// `cargo metadata`, as Cargo counts them in its messages: for each
+/// package the exercises depend on, its library and its build script; for
+/// each exercise, its library and its program, each built twice (as
+/// themselves, and with their unit tests), and each test program.
+fn units_to_build(places: &Places, packages: &[String]) -> Option<usize> {
+    let host = Command::new("rustc").arg("-vV").output().ok()?;
+    let host = String::from_utf8_lossy(&host.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: ").map(str::to_string))?;
+    let output = cargo()
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--filter-platform",
+            &host,
+        ])
+        .arg("--manifest-path")
+        .arg(places.exercises.join("Cargo.toml"))
+        .output()
+        .ok()?;
+    let metadata: Value = serde_json::from_slice(&output.stdout).ok()?;
+    let id_of = |name: &str| {
+        metadata["packages"]
+            .as_array()?
+            .iter()
+            .find(|p| p["name"] == name)?["id"]
+            .as_str()
+            .map(str::to_string)
+    };
+    let members: BTreeSet<String> = packages.iter().filter_map(|name| id_of(name)).collect();
+    let nodes = metadata["resolve"]["nodes"].as_array()?;
+    let node = |id: &str| nodes.iter().find(|n| n["id"] == id);
+    // Every package to build: the exercises, and what they depend on, their
+    // tests' own dependencies included.
+    let mut to_build = members.clone();
+    let mut waiting: Vec<String> = members.iter().cloned().collect();
+    while let Some(id) = waiting.pop() {
+        for dependency in node(&id)?["deps"].as_array()? {
+            let kinds = dependency["dep_kinds"].as_array()?;
+            let needed = kinds.iter().any(|kind| kind["kind"] != "dev") || members.contains(&id);
+            let dependency = dependency["pkg"].as_str()?.to_string();
+            if needed && to_build.insert(dependency.clone()) {
+                waiting.push(dependency);
+            }
+        }
+    }
+    let mut units = 0;
+    for package in metadata["packages"].as_array()? {
+        let id = package["id"].as_str()?;
+        if !to_build.contains(id) {
+            continue;
+        }
+        let member = members.contains(id);
+        for target in package["targets"].as_array()? {
+            units += match (target["kind"][0].as_str()?, member) {
+                ("lib" | "bin", true) => 2,
+                ("test" | "custom-build", true) => 1,
+                ("lib" | "rlib" | "proc-macro" | "custom-build", false) => 1,
+                _ => 0,
+            };
+        }
+    }
+    Some(units)
 }
 
 fn cargo() -> Command {

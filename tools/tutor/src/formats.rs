@@ -35,6 +35,7 @@ pub fn json_of(report: &Report) -> Value {
     });
     json!({
         "exercise": report.exercise,
+        "challenge": report.challenge,
         "package": report.package,
         "status": report.status.word(),
         "tests": {
@@ -49,13 +50,35 @@ pub fn json_of(report: &Report) -> Value {
     })
 }
 
-/// Several exercises' results: the object for each, and how many pass.
+/// Several exercises' results, and their challenges': the object for
+/// each, and how many of the exercises pass, and of the challenges.
 pub fn json_of_all(reports: &[Report]) -> Value {
+    let count = |challenges: bool| {
+        let of_kind = || {
+            reports
+                .iter()
+                .filter(move |r| r.challenge.is_some() == challenges)
+        };
+        let passing = of_kind().filter(|r| r.status == Status::Passes).count();
+        (passing, of_kind().count())
+    };
+    let (passing, total) = count(false);
+    let (challenges_passing, challenges) = count(true);
     json!({
         "exercises": reports.iter().map(json_of).collect::<Vec<_>>(),
-        "passing": reports.iter().filter(|r| r.status == Status::Passes).count(),
-        "total": reports.len(),
+        "passing": passing,
+        "total": total,
+        "challenges": {"passing": challenges_passing, "total": challenges},
     })
+}
+
+/// A report's name in JUnit: its package's for an exercise, such as
+/// `exercise-8`, and `challenge-8a` for a challenge.
+fn suite_name(report: &Report) -> String {
+    match &report.challenge {
+        Some(id) => format!("challenge-{id}"),
+        None => report.package.clone(),
+    }
 }
 
 /// JUnit XML: a `testsuite` per exercise, a `testcase` per test. An
@@ -72,7 +95,7 @@ pub fn junit_of(reports: &[Report]) -> String {
     for report in reports {
         xml.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.2}\">\n",
-            report.package,
+            suite_name(report),
             cases(report),
             failed_cases(report),
             report.seconds
@@ -84,12 +107,12 @@ pub fn junit_of(reports: &[Report]) -> String {
         if report.status == Status::DoesNotCompile {
             xml.push_str(&format!(
                 "    <testcase classname=\"{}\" name=\"compiles\">\n      <failure message=\"does not compile\">{}</failure>\n    </testcase>\n",
-                report.package,
+                suite_name(report),
                 escape(&report.errors.join("\n\n"))
             ));
         }
         for test in &report.tests {
-            let classname = format!("{}.{}", report.package, test.suite);
+            let classname = format!("{}.{}", suite_name(report), test.suite);
             xml.push_str(&format!(
                 "    <testcase classname=\"{}\" name=\"{}\"",
                 escape(&classname),
@@ -183,6 +206,7 @@ mod tests {
         };
         Report {
             exercise: 2,
+            challenge: None,
             package: "exercise-2".to_string(),
             status: Status::Fails,
             tests: vec![test("a", true), test("b", false), test("c", false)],

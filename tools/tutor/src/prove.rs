@@ -1,85 +1,95 @@
-//! `cargo run -p tutor -- prove`, for CI: the exercises are fair.
+//! `cargo run -p tutor -- prove`, for authors and CI: the exercises are
+//! fair, and a pass means the student got it right.
 //!
-//! For every exercise: it is what the source makes; as handed out, it
-//! compiles and fails at one of its `todo!()`s; solved as the chapter
-//! solves it, it passes. For every gap on its own (the others filled in):
-//! a test reaches it. And the results a machine reads (`--format json`
-//! and `--format junit`) say the right thing, for a solved exercise and
-//! for one that is not.
+//! For every exercise and challenge: it is what the source makes; as
+//! handed out, it compiles and fails at one of its `todo!()`s; solved as
+//! the chapter solves it (a challenge, as its reference does), it passes.
+//! Then, for every gap, its tests must turn down every wrong version of
+//! it (see `variants.rs`):
 //!
-//! The solved exercises and the one-gap ones are made in a scratch
-//! workspace, `.gap-proofs`, beside `exercises/`.
+//! - the gap left open on its own, the others filled in: a test reaches
+//!   its `todo!()` (without this, a gap no test reaches could hide behind
+//!   another);
+//! - each plausible mistake kept beside its hint in `gaps.md`: a test
+//!   fails, and the tutor's message names the symptom;
+//! - each mutant that `cargo mutants` makes of the reference body: a test
+//!   fails, unless `gaps.md` lists it as equivalent, with the reason.
+//!
+//! And the results a machine reads (`--format json` and `--format junit`)
+//! say the right thing, for a solved exercise and for one that is not.
+//!
+//! It all happens in a scratch workspace, `.gap-proofs`, beside
+//! `exercises/`, removed at the end. `prove N` proves exercise N alone, in
+//! `.gap-proofs-N`.
 
 use std::fs;
 use std::process::Command;
 
 use serde_json::Value;
 
-use crate::check::{self, Thoroughness};
-use crate::exercise::{self, Exercise, Gap, Open};
+use crate::assignment::{self, Assignment};
+use crate::check::{self, Run, Thoroughness};
+use crate::exercise::{self, EquivalentMutant, Exercise, Gap, Open};
+use crate::mutants;
 use crate::places::Places;
 use crate::report::{Report, Status};
+use crate::variants::{self, Kind, Variant};
 
 const SCRATCH: &str = ".gap-proofs";
 
-pub fn prove(places: &Places) -> Result<bool, String> {
-    let exercises = exercise::all(&places.workspace)?;
-    let mut proven = made_from_the_source(places)?;
+/// How many runs of tests go at once when wrong versions are tried: their
+/// tests mostly wait, but a wrong version may also spin.
+const RUNS_AT_ONCE: usize = 2;
+
+pub fn prove(places: &Places, only: Option<usize>) -> Result<bool, String> {
+    let mut exercises = exercise::all(&places.workspace)?;
+    let first = exercises.first().map(|e| e.stage);
+    exercises.retain(|exercise| only.is_none_or(|stage| stage == exercise.stage));
+    // `prove N` has a scratch folder of its own, so that two authors'
+    // proofs of two exercises do not trip over each other.
+    // (`TUTOR_SCRATCH` names another, for two proofs of one exercise.) It
+    // sits beside `exercises/`, as deep, for the paths in its manifests.
+    let scratch_name = match (std::env::var("TUTOR_SCRATCH"), only) {
+        (Ok(name), _) => format!("{SCRATCH}-{name}"),
+        (_, None) => SCRATCH.to_string(),
+        (_, Some(stage)) => format!("{SCRATCH}-{stage}"),
+    };
+    let mut proven = made_from_the_source(places, only)?;
+    proven &= every_gap_has_a_wrong_answer(&exercises);
+    let assignments = assignment::all(&exercises);
     let shipped = Places::new(&places.workspace, None)?;
-    let all: Vec<&Exercise> = exercises.iter().collect();
-    for (exercise, report) in
-        exercises
-            .iter()
-            .zip(check::check(&shipped, &all, Thoroughness::Every)?)
-    {
-        proven &= fails_at_a_gap(exercise, &report);
-        proven &= no_test_waited_out_its_limit(&report);
-    }
-    let scratch = make_scratch(places, &exercises)?;
-    for (exercise, report) in
-        exercises
-            .iter()
-            .zip(check::check(&scratch, &all, Thoroughness::Every)?)
-    {
-        proven &= passes_when_solved(exercise, &report);
-    }
-    let gaps: Vec<(&Exercise, &Gap)> = exercises
-        .iter()
-        .flat_map(|exercise| exercise.gaps.iter().map(move |gap| (exercise, gap)))
-        .collect();
-    let packages: Vec<(&Exercise, String)> = gaps
-        .iter()
-        .map(|(exercise, gap)| (*exercise, exercise.gap_package(gap)))
-        .collect();
-    let reports = check::check_packages(&scratch, &packages, Thoroughness::Every)?;
-    for ((exercise, gap), report) in gaps.iter().zip(&reports) {
-        let reached = report
-            .reached
-            .as_ref()
-            .and_then(|reached| reached.function.as_deref());
-        let verdict = match (report.status, reached) {
-            (Status::Fails, Some(function)) if function == gap.function => {
-                "is reached by the tests, which fail while it is open"
-            }
-            (Status::Passes, _) => "is NOT tested: the tests pass with it open",
-            _ => "is NOT reached: the tests fail, but never get to it",
-        };
-        println!(
-            "exercise {}: the gap in {} {verdict}",
-            exercise.stage, gap.function
-        );
-        proven &= verdict.starts_with("is reached");
+    let reports = check::check(&shipped, &assignments, Thoroughness::Every)?;
+    for (assignment, report) in assignments.iter().zip(&reports) {
+        proven &= fails_at_a_gap(assignment, report);
         proven &= no_test_waited_out_its_limit(report);
     }
-    proven &= machine_results_hold(places, &exercises[0])?;
-    let _ = fs::remove_dir_all(places.workspace.join(SCRATCH));
+    let scratch = make_scratch(places, &scratch_name, &exercises)?;
+    let reports = check::check(&scratch, &assignments, Thoroughness::Every)?;
+    for (assignment, report) in assignments.iter().zip(&reports) {
+        proven &= passes_when_solved(assignment, report);
+    }
+    let mut figures = Vec::new();
+    for exercise in &exercises {
+        proven &= wrong_versions_fail(&scratch, exercise, &mut figures)?;
+    }
+    print_figures(&figures);
+    if only.is_none() || only == first {
+        let exercise = exercises.first().ok_or("there are no exercises")?;
+        proven &= machine_results_hold(places, &scratch_name, exercise)?;
+    }
+    let _ = fs::remove_dir_all(places.workspace.join(&scratch_name));
     Ok(proven)
 }
 
-fn made_from_the_source(places: &Places) -> Result<bool, String> {
+/// The exercises are what the source makes now (for `prove N`, exercise N).
+fn made_from_the_source(places: &Places, only: Option<usize>) -> Result<bool, String> {
+    let ours = |problem: &String| match only {
+        None => problem.starts_with("exercises/") || problem.starts_with(".github/"),
+        Some(stage) => problem.starts_with(&format!("exercises/exercise-{stage}/")),
+    };
     let drifted: Vec<String> = stages::check(&places.workspace)?
         .into_iter()
-        .filter(|problem| problem.starts_with("exercises/") || problem.starts_with(".github/"))
+        .filter(ours)
         .collect();
     if drifted.is_empty() {
         return Ok(true);
@@ -90,31 +100,30 @@ fn made_from_the_source(places: &Places) -> Result<bool, String> {
     Ok(false)
 }
 
-fn fails_at_a_gap(exercise: &Exercise, report: &Report) -> bool {
+/// As handed out, an exercise fails at one of its gaps; a challenge, at
+/// one of its own or of its exercise's.
+fn fails_at_a_gap(assignment: &Assignment, report: &Report) -> bool {
     let gap = report
         .reached
         .as_ref()
         .and_then(|reached| reached.function.as_deref());
+    let name = assignment.name();
     match (report.status, gap) {
         (Status::Fails, Some(function)) => {
             println!(
-                "exercise {}: compiles, and fails as handed out: `{}` reaches the todo!() in {function}",
-                exercise.stage,
+                "{name}: compiles, and fails as handed out: `{}` reaches the todo!() in {function}",
                 report.test.as_deref().unwrap_or("?")
             );
             true
         }
         (Status::Passes, _) => {
-            println!(
-                "exercise {}: its tests pass as handed out: nothing is left to do",
-                exercise.stage
-            );
+            println!("{name}: its tests pass as handed out: nothing is left to do");
             false
         }
         _ => {
             println!(
-                "exercise {}: as handed out, it does not fail at a gap:\n{}",
-                exercise.stage, report.message
+                "{name}: as handed out, it does not fail at a gap:\n{}",
+                report.message
             );
             false
         }
@@ -141,27 +150,31 @@ fn no_test_waited_out_its_limit(report: &Report) -> bool {
     false
 }
 
-fn passes_when_solved(exercise: &Exercise, report: &Report) -> bool {
+fn passes_when_solved(assignment: &Assignment, report: &Report) -> bool {
+    let how = match assignment.challenge {
+        None => format!("as chapter-{} solves it", assignment.exercise.stage),
+        Some(_) => "as its reference does".to_string(),
+    };
     if report.status == Status::Passes {
         println!(
-            "exercise {}: solved as chapter-{} solves it, all {} tests pass",
-            exercise.stage,
-            exercise.stage,
+            "{}: solved {how}, all {} tests pass",
+            assignment.name(),
             report.tests.len()
         );
         return true;
     }
     println!(
-        "exercise {}: solved as chapter-{} solves it, it FAILS:\n{}",
-        exercise.stage, exercise.stage, report.message
+        "{}: solved {how}, it FAILS:\n{}",
+        assignment.name(),
+        report.message
     );
     false
 }
 
-/// The scratch workspace: every exercise solved, under its own name, and
-/// every exercise once for each gap, with only that gap open.
-fn make_scratch(places: &Places, exercises: &[Exercise]) -> Result<Places, String> {
-    let scratch = places.workspace.join(SCRATCH);
+/// The scratch workspace, `name`: every exercise solved, under its own
+/// name.
+fn make_scratch(places: &Places, name: &str, exercises: &[Exercise]) -> Result<Places, String> {
+    let scratch = places.workspace.join(name);
     let _ = fs::remove_dir_all(&scratch);
     fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     for name in ["Cargo.toml", "Cargo.lock"] {
@@ -174,20 +187,289 @@ fn make_scratch(places: &Places, exercises: &[Exercise]) -> Result<Places, Strin
     for exercise in exercises {
         let solved = stages::exercises::files(&places.workspace, exercise, Open::None)?;
         exercise::write_files(&scratch.join(exercise.package()), &solved)?;
-        for gap in &exercise.gaps {
-            let files = stages::exercises::files(&places.workspace, exercise, Open::Only(gap))?;
-            exercise::write_files(&scratch.join(exercise.gap_package(gap)), &files)?;
-        }
     }
     Places::new(&places.workspace, Some(&scratch.to_string_lossy()))
 }
 
+/// Every gap, a challenge's too, has at least one wrong answer in
+/// `gaps.md`: a mistake a student might make, that its tests must catch.
+fn every_gap_has_a_wrong_answer(exercises: &[Exercise]) -> bool {
+    let mut proven = true;
+    for exercise in exercises {
+        for gap in exercise
+            .all_gaps()
+            .filter(|gap| gap.wrong_answers.is_empty())
+        {
+            println!(
+                "exercise {}: {} has no wrong answer in source/exercises/gaps.md (`#### Wrong:`)",
+                exercise.stage, gap.function
+            );
+            proven = false;
+        }
+    }
+    proven
+}
+
+/// What trying the wrong versions of one exercise's or challenge's gaps
+/// found: mutants caught, viable (they compile), unviable and listed as
+/// equivalent; wrong answers turned down, and written.
+#[derive(Default)]
+struct Figures {
+    name: String,
+    caught: usize,
+    viable: usize,
+    unviable: usize,
+    equivalent: usize,
+    wrong_failed: usize,
+    wrong: usize,
+}
+
+/// Tries every wrong version of `exercise`'s gaps (see `variants.rs`):
+/// each must fail, as the module's top says. Adds what it found to
+/// `figures`, one line for the exercise and one for each challenge.
+fn wrong_versions_fail(
+    scratch: &Places,
+    exercise: &Exercise,
+    figures: &mut Vec<Figures>,
+) -> Result<bool, String> {
+    let solved = stages::exercises::files(&scratch.workspace, exercise, Open::None)?;
+    let listed = mutants::list(&scratch.exercises, &exercise.package())?;
+    let all = variants::all(exercise, |gap| {
+        let text = solved
+            .get(&gap.file)
+            .ok_or_else(|| format!("no file {}", gap.file))?;
+        let (body_start, _, _) = stages::exercises::body_lines(text, &gap.function)?;
+        mutants::of_function(&listed, &exercise.package(), &gap.file, text, body_start)
+    })?;
+    let unviable = variants::write_and_build(
+        &scratch.exercises,
+        &scratch.target(),
+        exercise,
+        &solved,
+        &all,
+    )?;
+    let viable: Vec<&Variant> = all
+        .iter()
+        .filter(|v| !unviable.iter().any(|(u, _)| u.id == v.id))
+        .collect();
+    let package = variants::package(exercise);
+    let run = |variant: &Variant| Run {
+        assignment: owner(exercise, variant.gap),
+        package: package.clone(),
+        variant: Some(variant.id),
+    };
+    // That a mutant fails is enough to know. For a gap left open and a
+    // wrong answer, the tutor's message is read in full, as a student
+    // would read it: it must name the gap, or the symptom.
+    let (read, others): (Vec<&Variant>, Vec<&Variant>) = viable
+        .iter()
+        .partition(|v| !matches!(v.kind, Kind::Mutant(_)));
+    let quick: Vec<Run> = others.iter().map(|v| run(v)).collect();
+    let full: Vec<Run> = read.iter().map(|v| run(v)).collect();
+    let mut reports =
+        check::check_runs(scratch, &quick, Thoroughness::UntilOneFails, RUNS_AT_ONCE)?;
+    reports.extend(check::check_runs(
+        scratch,
+        &full,
+        Thoroughness::Every,
+        RUNS_AT_ONCE,
+    )?);
+    let tried: Vec<&Variant> = others.into_iter().chain(read).collect();
+    let mut proven = true;
+    let owners = std::iter::once(None).chain(exercise.challenges.iter().map(Some));
+    for challenge in owners {
+        let name = match challenge {
+            Some(challenge) => format!("challenge {}", challenge.id),
+            None => format!("exercise {}", exercise.stage),
+        };
+        let mine = |gap: &Gap| gap.challenge == challenge.map(|c| c.id.clone());
+        let mut found = Figures {
+            name: name.clone(),
+            unviable: unviable.iter().filter(|(v, _)| mine(v.gap)).count(),
+            ..Figures::default()
+        };
+        for (variant, report) in tried.iter().zip(&reports).filter(|(v, _)| mine(v.gap)) {
+            proven &= judge(&name, variant, report, &mut found);
+        }
+        for gap in exercise.all_gaps().filter(|gap| mine(gap)) {
+            proven &= no_equivalent_is_stale(&name, gap, &tried, &reports);
+        }
+        println!(
+            "{name}: each gap alone is reached; {} of {} wrong answers fail, saying what went wrong; \
+             mutants caught: {} of {} viable ({} unviable, {} equivalent)",
+            found.wrong_failed,
+            found.wrong,
+            found.caught,
+            found.viable,
+            found.unviable,
+            found.equivalent
+        );
+        figures.push(found);
+    }
+    Ok(proven)
+}
+
+/// The exercise or challenge whose tests judge `gap`.
+fn owner<'a>(exercise: &'a Exercise, gap: &Gap) -> Assignment<'a> {
+    Assignment {
+        exercise,
+        challenge: gap
+            .challenge
+            .as_deref()
+            .and_then(|id| exercise.challenge(id)),
+    }
+}
+
+/// Whether the tests turned `variant` down as they must, saying why not
+/// if they did not; and counts it.
+fn judge(name: &str, variant: &Variant, report: &Report, found: &mut Figures) -> bool {
+    let reached = report
+        .reached
+        .as_ref()
+        .and_then(|reached| reached.function.as_deref());
+    let fails = report.status == Status::Fails;
+    let problem = match &variant.kind {
+        Kind::Open if fails && reached == Some(variant.gap.function.as_str()) => {
+            if no_test_waited_out_its_limit(report) {
+                None
+            } else {
+                Some("a test waited out its time limit at its todo!()".to_string())
+            }
+        }
+        Kind::Open if fails => Some("the tests fail, but never reach its todo!()".to_string()),
+        Kind::Open => Some("the tests pass with it open: nothing tests it".to_string()),
+        Kind::Wrong(wrong) => {
+            found.wrong += 1;
+            let says = report
+                .message
+                .to_lowercase()
+                .contains(&wrong.symptom.to_lowercase());
+            match (fails, says) {
+                (true, true) => {
+                    found.wrong_failed += 1;
+                    None
+                }
+                (true, false) => Some(format!(
+                    "fails, but the tutor's message does not say \"{}\"; it says:\n{}",
+                    wrong.symptom, report.message
+                )),
+                (false, _) => {
+                    Some("passes: the tests cannot tell it from a right answer".to_string())
+                }
+            }
+        }
+        Kind::Mutant(mutant) => {
+            found.viable += 1;
+            if report.status != Status::Passes {
+                found.caught += 1;
+                None
+            } else if equivalent(variant.gap, mutant).is_some() {
+                found.equivalent += 1;
+                None
+            } else {
+                Some(format!(
+                    "is NOT caught: every test passes with it. Add a test that tells it apart, \
+                     or list it under its gap in source/exercises/gaps.md \
+                     (`#### Equivalent: {}`, `On: {}`) with the reason no test can",
+                    mutant.description, mutant.line_text
+                ))
+            }
+        }
+    };
+    match problem {
+        None => true,
+        Some(problem) => {
+            println!("{name}: {}: {problem}", variant.describe());
+            false
+        }
+    }
+}
+
+/// The listing in `gaps.md` that says `mutant` is equivalent, if one does.
+fn equivalent<'a>(gap: &'a Gap, mutant: &mutants::Mutant) -> Option<&'a EquivalentMutant> {
+    gap.equivalent_mutants.iter().find(|listed| {
+        listed.mutant == mutant.description
+            && listed
+                .on
+                .as_ref()
+                .is_none_or(|on| mutant.line_text.contains(on.as_str()))
+    })
+}
+
+/// Every mutant `gaps.md` lists as equivalent for `gap` is one that
+/// `cargo mutants` still makes, and that no test catches: a listing that
+/// no longer holds would excuse nothing, and mislead.
+fn no_equivalent_is_stale(name: &str, gap: &Gap, tried: &[&Variant], reports: &[Report]) -> bool {
+    let mut proven = true;
+    for listed in &gap.equivalent_mutants {
+        let matching: Vec<&Report> = tried
+            .iter()
+            .zip(reports)
+            .filter(|(variant, _)| match &variant.kind {
+                Kind::Mutant(mutant) => {
+                    std::ptr::eq(variant.gap, gap)
+                        && equivalent(gap, mutant).is_some_and(|found| std::ptr::eq(found, listed))
+                }
+                _ => false,
+            })
+            .map(|(_, report)| report)
+            .collect();
+        let why = if matching.is_empty() {
+            "cargo mutants no longer makes it"
+        } else if matching
+            .iter()
+            .any(|report| report.status != Status::Passes)
+        {
+            "a test catches it now"
+        } else {
+            continue;
+        };
+        println!(
+            "{name}: gaps.md lists `{}` in {} as equivalent, but {why}: take it out",
+            listed.mutant, gap.function
+        );
+        proven = false;
+    }
+    proven
+}
+
+/// The mutation figures, one line per exercise and challenge.
+fn print_figures(figures: &[Figures]) {
+    if figures.is_empty() {
+        return;
+    }
+    println!("\nmutants caught, of those that compile (and how many are listed as equivalent):");
+    for found in figures {
+        println!(
+            "  {:<14} {:>3} of {:<3} caught, {} equivalent, {} unviable; wrong answers: {} of {} fail",
+            found.name,
+            found.caught,
+            found.viable,
+            found.equivalent,
+            found.unviable,
+            found.wrong_failed,
+            found.wrong
+        );
+    }
+    let caught: usize = figures.iter().map(|f| f.caught).sum();
+    let viable: usize = figures.iter().map(|f| f.viable).sum();
+    let equivalent: usize = figures.iter().map(|f| f.equivalent).sum();
+    println!(
+        "  {:<14} {caught:>3} of {viable:<3} caught, {equivalent} equivalent",
+        "in all"
+    );
+}
+
 /// Runs the tutor itself, as a script or a grader would, on `exercise`
 /// handed out and solved, and reads what it prints.
-fn machine_results_hold(places: &Places, exercise: &Exercise) -> Result<bool, String> {
+fn machine_results_hold(
+    places: &Places,
+    scratch: &str,
+    exercise: &Exercise,
+) -> Result<bool, String> {
     let stage = exercise.stage.to_string();
     let mut proven = true;
-    for (exercises, status) in [(None, "fails"), (Some(SCRATCH), "passes")] {
+    for (exercises, status) in [(None, "fails"), (Some(scratch), "passes")] {
         let json = run_tutor(places, exercises, &["check", &stage, "--format", "json"])?;
         let found = json_holds(&json, exercise.stage, status);
         let junit = run_tutor(places, exercises, &["check", &stage, "--format", "junit"])?;

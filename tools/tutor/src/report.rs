@@ -8,10 +8,14 @@
 //!   purpose: the todo is what the student has to do next);
 //! - otherwise the first failing test, and what it expected.
 
-use crate::compile::Built;
-use crate::exercise::{Exercise, Gap};
+use std::path::Path;
+
+use crate::assignment::Assignment;
+use crate::compile::{Built, TestProgram};
+use crate::exercise::Gap;
+use crate::panics;
 use crate::places::Places;
-use crate::run::TestResult;
+use crate::run::{self, TestResult};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Status {
@@ -33,6 +37,8 @@ impl Status {
 
 pub struct Report {
     pub exercise: usize,
+    /// The challenge it is about, such as `8a`; `None` for the exercise.
+    pub challenge: Option<String>,
     pub package: String,
     pub status: Status,
     pub tests: Vec<TestResult>,
@@ -67,15 +73,17 @@ impl Report {
     }
 }
 
-/// Makes the report of one check of `exercise`.
+/// Makes the report of one check of `assignment`, whose tests ran in
+/// `folder`, the package's.
 pub fn report(
     places: &Places,
-    exercise: &Exercise,
+    assignment: &Assignment,
     package: &str,
     built: Built,
     tests: Vec<TestResult>,
     seconds: f64,
 ) -> Report {
+    let exercise = assignment.exercise;
     // What the tests printed names files from the exercises' workspace,
     // where they ran; the student reads them from where they are.
     let tests = tests
@@ -87,6 +95,7 @@ pub fn report(
         .collect();
     let mut report = Report {
         exercise: exercise.stage,
+        challenge: assignment.challenge.map(|c| c.id.clone()),
         package: package.to_string(),
         status: Status::Fails,
         tests,
@@ -96,23 +105,25 @@ pub fn report(
         message: String::new(),
         seconds,
     };
-    if let Built::Errors(errors) = built {
-        report.status = Status::DoesNotCompile;
-        report.message = compile_message(places, package, &errors);
-        report.errors = errors;
-        return report;
-    }
+    let programs = match built {
+        Built::Errors(errors) => {
+            report.status = Status::DoesNotCompile;
+            report.message = compile_message(places, package, &errors);
+            report.errors = errors;
+            return report;
+        }
+        Built::Programs(programs) => programs,
+    };
     let failures: Vec<&TestResult> = report.tests.iter().filter(|t| !t.passed).collect();
     let todo = failures
         .iter()
         .find_map(|test| Some((*test, todo_reached(&test.output)?)));
     if let Some((test, (said, place))) = todo {
         let gap = exercise
-            .gaps
-            .iter()
+            .all_gaps()
             .find(|gap| said.starts_with(&exercise.todo_message(gap)));
         let name = full_name(test);
-        report.message = todo_message(places, exercise, gap, &name, place.as_deref(), &said);
+        report.message = todo_message(places, assignment, gap, &name, place.as_deref(), &said);
         report.reached = Some(Reached {
             function: gap.map(|gap| gap.function.clone()),
             place,
@@ -125,6 +136,12 @@ pub fn report(
             "The test `{name}` fails. It says:\n\n{}",
             indent(&what_it_said(&test.output))
         );
+        let folder = places.package(package);
+        let backtrace = || backtrace_of(places, &programs, &folder, test);
+        if let Some(explanation) = panics::explain(places, exercise, &test.output, backtrace) {
+            report.message.push_str("\n\n");
+            report.message.push_str(&explanation);
+        }
         report.test = Some(name);
     } else if report.tests.is_empty() {
         report.message = "No test ran, so nothing shows that it works.".to_string();
@@ -133,6 +150,20 @@ pub fn report(
         report.message = format!("All {} of its tests pass.", report.tests.len());
     }
     report
+}
+
+/// The failed test run again on its own, with a backtrace, which says
+/// where in the student's code the panic came from; paths shown from where
+/// the student is.
+fn backtrace_of(
+    places: &Places,
+    programs: &[TestProgram],
+    folder: &Path,
+    test: &TestResult,
+) -> Option<String> {
+    let program = programs.iter().find(|p| p.suite == test.suite)?;
+    let printed = run::with_backtrace(program, folder, &test.name)?;
+    Some(places.paths_from_here(&printed))
 }
 
 /// `suite::name`, as `cargo test` would name it to run it alone.
@@ -158,18 +189,27 @@ fn compile_message(places: &Places, package: &str, errors: &[String]) -> String 
 
 fn todo_message(
     places: &Places,
-    exercise: &Exercise,
+    assignment: &Assignment,
     gap: Option<&Gap>,
     test: &str,
     place: Option<&str>,
     said: &str,
 ) -> String {
+    let exercise = assignment.exercise;
     let place = place.map_or(String::new(), |place| format!(" ({place})"));
     let Some(gap) = gap else {
         return format!("The test `{test}` reached a todo!(){place}:\n{said}");
     };
+    // A challenge builds on its exercise: the exercise's own gaps come first.
+    let first = match (assignment.challenge, &gap.challenge) {
+        (Some(challenge), None) => format!(
+            "Challenge {} builds on exercise {}, which is not done yet. ",
+            challenge.id, exercise.stage
+        ),
+        _ => String::new(),
+    };
     format!(
-        "The test `{test}` reached the todo!() in `{}`{place}.\n\
+        "{first}The test `{test}` reached the todo!() in `{}`{place}.\n\
          What belongs there: {}\n\
          The book explains it in {}, on the page \"{}\" ({}).",
         gap.function,
@@ -211,7 +251,7 @@ fn what_it_said(output: &str) -> String {
     let said: Vec<&str> = lines[start..]
         .iter()
         .copied()
-        .take_while(|line| !line.trim().is_empty())
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with("stack backtrace:"))
         .take(15)
         .collect();
     said.join("\n")

@@ -47,21 +47,32 @@ pub struct TestResult {
     pub output: String,
 }
 
+/// Which of the versions a package holds of each function to run. The
+/// packages that `tutor prove` builds hold a function's reference body
+/// beside its mutants and wrong answers, and the environment variable
+/// `TUTOR_VARIANT` picks one; 0, or none, is the reference.
+pub const VARIANT: &str = "TUTOR_VARIANT";
+
 /// Runs every program in `programs` from `folder` (the exercise's, as
 /// `cargo test` would), and gives every test's result, program by
 /// program. With `stop_at_first_failure`, programs still running when a
-/// test fails are stopped, and their unfinished tests left out.
+/// test fails are stopped, and their unfinished tests left out. `variant`
+/// is for `tutor prove` (see [`VARIANT`]).
 pub fn run(
     programs: &[TestProgram],
     folder: &Path,
     stop_at_first_failure: bool,
+    variant: Option<usize>,
 ) -> Vec<TestResult> {
     let failed = AtomicBool::new(false);
     thread::scope(|scope| {
         let runs: Vec<_> = programs
             .iter()
             .map(|program| {
-                scope.spawn(|| run_program(program, folder, &failed, stop_at_first_failure))
+                let failed = &failed;
+                scope.spawn(move || {
+                    run_program(program, folder, variant, failed, stop_at_first_failure)
+                })
             })
             .collect();
         runs.into_iter()
@@ -76,6 +87,7 @@ pub fn run(
 fn run_program(
     program: &TestProgram,
     folder: &Path,
+    variant: Option<usize>,
     failed: &AtomicBool,
     stop_when_failed: bool,
 ) -> Vec<TestResult> {
@@ -86,7 +98,11 @@ fn run_program(
         output,
     };
     let tests = list_tests(program, folder);
-    let child = test_command(program, folder)
+    let mut command = test_command(program, folder);
+    if let Some(variant) = variant {
+        command.env(VARIANT, variant.to_string());
+    }
+    let child = command
         .args(["--test-threads=1", "--color=never"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -167,6 +183,35 @@ fn test_command(program: &TestProgram, folder: &Path) -> Command {
         .current_dir(folder)
         .stdin(Stdio::null());
     command
+}
+
+/// Runs one test again on its own, with a backtrace, and gives what it
+/// printed (`None` if it could not be run). For a panic whose message does
+/// not say where in the student's code it came from.
+pub fn with_backtrace(program: &TestProgram, folder: &Path, test: &str) -> Option<String> {
+    let mut child = test_command(program, folder)
+        .env("RUST_BACKTRACE", "1")
+        .args(["--exact", test, "--test-threads=1", "--color=never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdout = child.stdout.take()?;
+    let reader = thread::spawn(move || {
+        let mut printed = String::new();
+        let _ = stdout.read_to_string(&mut printed);
+        printed
+    });
+    let started = Instant::now();
+    while child.try_wait().ok()?.is_none() {
+        if started.elapsed() > SILENCE_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    reader.join().ok()
 }
 
 /// The names of a program's tests, as it lists them (`NAME: test`).

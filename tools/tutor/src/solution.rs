@@ -3,34 +3,46 @@
 //! solution after each exercise. Another way to write it is worth seeing
 //! only once one's own works.
 
+use crate::assignment::Assignment;
 use crate::check::{self, Thoroughness, tutor_command};
-use crate::exercise::Exercise;
 use crate::places::Places;
 use crate::report::Status;
 use crate::terminal;
 
-pub fn show(places: &Places, exercise: &Exercise) -> Result<bool, String> {
-    let [report] = &check::check(places, &[exercise], Thoroughness::Every)?[..] else {
-        unreachable!("one exercise checked, one report");
+pub fn show(places: &Places, assignment: &Assignment) -> Result<bool, String> {
+    let [report] = &check::check(places, &[*assignment], Thoroughness::Every)?[..] else {
+        unreachable!("one assignment checked, one report");
     };
+    let (name, number) = (assignment.name(), assignment.number());
     if report.status != Status::Passes {
         println!(
-            "exercise {} does not pass yet: `solution` shows the reference once it does.\n\
+            "{name} does not pass yet: `solution` shows the reference once it does.\n\
              What it needs now: `{}`.",
-            exercise.stage,
-            tutor_command(places, &format!("check {}", exercise.stage))
+            tutor_command(places, &format!("check {number}"))
         );
         return Ok(false);
     }
-    let reference = stages::chapter(&places.workspace, exercise.stage)?;
-    let chapter = places
-        .workspace
-        .join(format!("chapters/chapter-{}", exercise.stage));
-    println!(
-        "exercise {} passes. Here is each function you wrote, and the reference's, to compare.",
-        exercise.stage
-    );
-    for gap in &exercise.gaps {
+    let exercise = assignment.exercise;
+    // The exercise's reference is its chapter; a challenge's is kept in
+    // source/challenges, out of the chapters and out of the book.
+    let (reference, folder) = match assignment.challenge {
+        None => (
+            stages::chapter(&places.workspace, exercise.stage)?,
+            places
+                .workspace
+                .join(format!("chapters/chapter-{}", exercise.stage)),
+        ),
+        Some(_) => (
+            stages::exercises::challenge_files(&places.workspace, exercise)?,
+            places.workspace.join(format!(
+                "{}/{}",
+                stages::exercises::CHALLENGES,
+                exercise.package()
+            )),
+        ),
+    };
+    println!("{name} passes. Here is each function you wrote, and the reference's, to compare.");
+    for gap in assignment.gaps() {
         let yours_file = places.package(&exercise.package()).join(&gap.file);
         let yours = std::fs::read_to_string(&yours_file)
             .ok()
@@ -44,7 +56,7 @@ pub fn show(places: &Places, exercise: &Exercise) -> Result<bool, String> {
             .unwrap_or_default();
         println!("\n== {} ==\n", gap.function);
         let yours_title = format!("Yours ({})", places.show(&yours_file));
-        let theirs_title = format!("The reference ({})", places.show(&chapter.join(&gap.file)));
+        let theirs_title = format!("The reference ({})", places.show(&folder.join(&gap.file)));
         if normalized(&yours) == normalized(&theirs) {
             println!("{yours_title}: the same as the reference.\n\n{theirs}");
         } else {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, SystemTime};
 
+use crate::assignment::Assignment;
 use crate::check::{self, Thoroughness, describe};
 use crate::exercise::{self, Exercise};
 use crate::places::Places;
@@ -32,7 +33,7 @@ pub fn watch(places: &Places, start: Option<usize>) -> Result<bool, String> {
     let keys = Keys::start();
     terminal::clear_screen();
     println!("Checking every exercise, to see where you are... (q quits)");
-    let all: Vec<&Exercise> = exercises.iter().collect();
+    let all: Vec<Assignment> = exercises.iter().map(Assignment::exercise).collect();
     let Some(reports) = unless_quit(&keys, || {
         check::check(places, &all, Thoroughness::UntilOneFails)
     })?
@@ -59,7 +60,11 @@ pub fn watch(places: &Places, start: Option<usize>) -> Result<bool, String> {
         terminal::clear_screen();
         println!("Checking exercise {}... (q quits)", exercise.stage);
         let Some(reports) = unless_quit(&keys, || {
-            check::check(places, &[exercise], Thoroughness::Every)
+            check::check(
+                places,
+                &[Assignment::exercise(exercise)],
+                Thoroughness::Every,
+            )
         })?
         else {
             return Ok(bye(places));
@@ -154,8 +159,17 @@ impl Screen<'_> {
         println!("{}\n", self.progress());
         println!("Exercise {}: {}\n", exercise.stage, exercise.page);
         describe(self.report);
+        if self.passing[self.current] {
+            for challenge in &exercise.challenges {
+                let command = check::tutor_command(places, &format!("hints {}", challenge.id));
+                println!(
+                    "\nA challenge, if you want more: {}, {}: `{command}`.",
+                    challenge.id, challenge.title
+                );
+            }
+        }
         if self.show_hints {
-            let hints = exercise::hints(places, exercise);
+            let hints = exercise::hints(places, &Assignment::exercise(exercise));
             println!("\n{}", check::wrap(hints.trim_end(), width));
         }
         println!();
