@@ -1,9 +1,9 @@
 //! What GitHub Classroom reads to grade the exercises, made from the list
 //! of exercises so that it always names every one:
 //!
-//! - `.github/classroom/autograding.json`: one test per exercise, each a
-//!   command with a timeout (in minutes) and points, in the format of
-//!   GitHub Classroom's autograding;
+//! - `.github/classroom/autograding.json`: one test per exercise, and one
+//!   per challenge, each a command with a timeout (in minutes) and points,
+//!   in the format of GitHub Classroom's autograding;
 //! - `.github/workflows/classroom.yml`: the workflow that runs those tests
 //!   on every push to a student's copy, reports the points, and publishes
 //!   the tutor's JUnit report.
@@ -16,33 +16,64 @@ pub const WORKFLOW: &str = ".github/workflows/classroom.yml";
 
 /// Points for each exercise that passes.
 const POINTS: usize = 10;
+/// Points for each challenge that passes: fewer, since a challenge is for
+/// those who want more, and a course may leave them out.
+const CHALLENGE_POINTS: usize = 5;
 /// Minutes a check may take: the first one also builds the tutor and the
 /// exercises, on a fresh machine.
 const TIMEOUT_MINUTES: usize = 10;
 
 pub fn files(exercises: &[Exercise]) -> Files {
+    let graded = graded(exercises);
     let mut files = Files::new();
-    files.insert(AUTOGRADING.to_string(), autograding(exercises));
-    files.insert(WORKFLOW.to_string(), workflow(exercises));
+    files.insert(AUTOGRADING.to_string(), autograding(&graded));
+    files.insert(WORKFLOW.to_string(), workflow(&graded));
     files
 }
 
-fn check_command(exercise: &Exercise) -> String {
-    format!("cargo run -q -p tutor -- check {}", exercise.stage)
+/// One test that GitHub Classroom runs and gives points for: an exercise,
+/// or a challenge.
+struct Graded {
+    /// Its name in Classroom, such as "Exercise 2: Stage 2: the thread pool".
+    name: String,
+    /// The workflow step's id, such as `exercise-2` or `challenge-2a`.
+    id: String,
+    /// The tutor's check, such as `cargo run -q -p tutor -- check 2`.
+    command: String,
+    points: usize,
 }
 
-fn test_name(exercise: &Exercise) -> String {
-    format!("Exercise {}: {}", exercise.stage, exercise.page)
+/// Every exercise, each followed by its challenges.
+fn graded(exercises: &[Exercise]) -> Vec<Graded> {
+    let mut graded = Vec::new();
+    for exercise in exercises {
+        graded.push(Graded {
+            name: format!("Exercise {}: {}", exercise.stage, exercise.page),
+            id: exercise.package(),
+            command: format!("cargo run -q -p tutor -- check {}", exercise.stage),
+            points: POINTS,
+        });
+        for challenge in &exercise.challenges {
+            graded.push(Graded {
+                name: format!("Challenge {}: {}", challenge.id, challenge.title),
+                id: format!("challenge-{}", challenge.id),
+                command: format!("cargo run -q -p tutor -- check {}", challenge.id),
+                points: CHALLENGE_POINTS,
+            });
+        }
+    }
+    graded
 }
 
-fn autograding(exercises: &[Exercise]) -> String {
-    let tests: Vec<String> = exercises
+fn autograding(graded: &[Graded]) -> String {
+    let tests: Vec<String> = graded
         .iter()
-        .map(|exercise| {
+        .map(|test| {
             format!(
-                "    {{\n      \"name\": \"{}\",\n      \"setup\": \"\",\n      \"run\": \"{}\",\n      \"input\": \"\",\n      \"output\": \"\",\n      \"comparison\": \"included\",\n      \"timeout\": {TIMEOUT_MINUTES},\n      \"points\": {POINTS}\n    }}",
-                json_text(&test_name(exercise)),
-                json_text(&check_command(exercise))
+                "    {{\n      \"name\": \"{}\",\n      \"setup\": \"\",\n      \"run\": \"{}\",\n      \"input\": \"\",\n      \"output\": \"\",\n      \"comparison\": \"included\",\n      \"timeout\": {TIMEOUT_MINUTES},\n      \"points\": {}\n    }}",
+                json_text(&test.name),
+                json_text(&test.command),
+                test.points
             )
         })
         .collect();
@@ -54,15 +85,15 @@ fn json_text(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn workflow(exercises: &[Exercise]) -> String {
+fn workflow(graded: &[Graded]) -> String {
     let mut yaml = String::from(
         "# Made by `cargo run -p stages -- generate`, from the list of exercises in\n\
-         # source/exercises/gaps.md: never edit it by hand.\n\
+         # source/exercises/gaps.md and their challenges: never edit it by hand.\n\
          #\n\
          # GitHub Classroom: on every push to a student's copy of this repository,\n\
-         # checks each exercise with the tutor, gives its points if it passes, and\n\
-         # publishes the tutor's JUnit report. The tests are the same as in\n\
-         # .github/classroom/autograding.json.\n\
+         # checks each exercise and challenge with the tutor, gives its points if it\n\
+         # passes, and publishes the tutor's JUnit report. The tests are the same\n\
+         # as in .github/classroom/autograding.json.\n\
          name: Autograding\n\
          'on': [push, repository_dispatch, workflow_dispatch]\n\
          permissions:\n\
@@ -84,7 +115,7 @@ fn workflow(exercises: &[Exercise]) -> String {
          \x20         cargo build -q -p tutor\n\
          \x20         cargo build -q --tests --manifest-path exercises/Cargo.toml\n",
     );
-    for exercise in exercises {
+    for test in graded {
         yaml.push_str(&format!(
             "      - name: \"{name}\"\n\
              \x20       id: {id}\n\
@@ -93,13 +124,14 @@ fn workflow(exercises: &[Exercise]) -> String {
              \x20         test-name: \"{name}\"\n\
              \x20         command: {command}\n\
              \x20         timeout: {TIMEOUT_MINUTES}\n\
-             \x20         max-score: {POINTS}\n",
-            name = test_name(exercise),
-            id = exercise.package(),
-            command = check_command(exercise),
+             \x20         max-score: {points}\n",
+            name = test.name,
+            id = test.id,
+            command = test.command,
+            points = test.points,
         ));
     }
-    let ids: Vec<String> = exercises.iter().map(|e| e.package()).collect();
+    let ids: Vec<&str> = graded.iter().map(|test| test.id.as_str()).collect();
     yaml.push_str(
         "      - name: Report the points\n\
          \x20       uses: classroom-resources/autograding-grading-reporter@v1\n\

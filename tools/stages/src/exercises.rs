@@ -89,8 +89,12 @@ pub fn all(workspace: &Path) -> Result<Vec<Exercise>, String> {
                     .lines()
                     .any(|line| line.starts_with('#') && heading(line))
                 {
+                    let file = match &gap.challenge {
+                        Some(_) => format!("{CHALLENGES}/{}/{CHALLENGES_FILE}", exercise.package()),
+                        None => format!("source/exercises/{GAPS}"),
+                    };
                     return Err(format!(
-                        "source/exercises/{GAPS}: exercise {}, {}: {} has no section \"{section}\"",
+                        "{file}: exercise {}, {}: {} has no section \"{section}\"",
                         exercise.stage, gap.function, exercise.page_file
                     ));
                 }

@@ -352,7 +352,7 @@ fn after(places: &Places, assignment: &Assignment, report: &Report) -> Result<()
         return Ok(());
     }
     if assignment.challenge.is_none() {
-        if let Some(said) = demo::compare_with_the_book(places, assignment.exercise) {
+        if let Some((_, said)) = demo::compare_with_the_book(places, assignment.exercise) {
             println!("{said}\n");
         }
     }
@@ -410,6 +410,44 @@ pub fn tutor_command(places: &Places, arguments: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exercise::{Challenge, Exercise};
+
+    #[test]
+    fn the_status_table_lines_up_for_two_digit_exercises_and_challenges() {
+        let exercise = |stage: usize| Exercise {
+            stage,
+            page: format!("Stage {stage}"),
+            ..Exercise::default()
+        };
+        let (two, twelve) = (exercise(2), exercise(12));
+        let challenge = Challenge {
+            id: "12a".to_string(),
+            title: "More".to_string(),
+            statement: String::new(),
+            gaps: Vec::new(),
+        };
+        let rows = [
+            (Assignment::exercise(&two), "passes", "Stage 2"),
+            (Assignment::exercise(&twelve), "not yet", "Stage 12"),
+            (
+                Assignment {
+                    exercise: &twelve,
+                    challenge: Some(&challenge),
+                },
+                "does not compile yet",
+                "More",
+            ),
+        ];
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|(assignment, verdict, _)| status_line(assignment, verdict))
+            .collect();
+        let column_of = |index: usize, text: &str| lines[index].find(text).unwrap();
+        let verdicts: Vec<usize> = (0..3).map(|i| column_of(i, rows[i].1)).collect();
+        let titles: Vec<usize> = (0..3).map(|i| column_of(i, rows[i].2)).collect();
+        assert!(verdicts.iter().all(|&at| at == verdicts[0]), "{lines:#?}");
+        assert!(titles.iter().all(|&at| at == titles[0]), "{lines:#?}");
+    }
 
     #[test]
     fn long_lines_are_wrapped_at_spaces_and_list_items_hang() {

@@ -16,15 +16,18 @@ use std::time::{Duration, Instant};
 
 use book_check::outputs::{compare, find_outputs};
 
+use crate::check::wrap;
 use crate::exercise::Exercise;
 use crate::places::Places;
+use crate::report::indent;
 
 /// Far more than any stage's demo needs (the slowest runs for about 4 s).
 const DEMO_LIMIT: Duration = Duration::from_secs(60);
 
-/// What to tell the student about their demo: that it prints what the book
-/// shows, or what differs. `None` if the page shows no run of this stage.
-pub fn compare_with_the_book(places: &Places, exercise: &Exercise) -> Option<String> {
+/// What to tell the student about their demo, and whether it prints what
+/// the book shows; or what differs. `None` if the page shows no run of
+/// this stage.
+pub fn compare_with_the_book(places: &Places, exercise: &Exercise) -> Option<(bool, String)> {
     let page = places.workspace.join(&exercise.page_file);
     let markdown = std::fs::read_to_string(&page).ok()?;
     let chapter = format!("chapter-{}", exercise.stage);
@@ -38,26 +41,40 @@ pub fn compare_with_the_book(places: &Places, exercise: &Exercise) -> Option<Str
         places.show(&places.exercises.join("Cargo.toml")),
         exercise.package()
     );
-    let said = match run_demo(places, exercise) {
-        Err(why) => format!("Your demo (`{command}`) did not run to its end: {why}"),
+    let width = crate::terminal::width().clamp(40, 100);
+    let same = |said: String| (true, said);
+    let differs = |said: String| (false, said);
+    let (as_shown, said) = match run_demo(places, exercise) {
+        Err(why) => {
+            let (first, rest) = why.split_once('\n').unwrap_or((&why, ""));
+            let said = format!("Your demo (`{command}`) did not run to its end: {first}");
+            differs(format!("{}\n{}", wrap(&said, width), indent(rest)))
+        }
         Ok(printed) => match compare(&shown.text, &printed) {
-            None => format!(
-                "Your demo (`{command}`) prints what the book shows ({page}), but for what \
-                 varies from run to run."
-            ),
-            Some(differences) => format!(
-                "Your exercise passes its tests, but its demo (`{command}`) does not print \
-                 what the book shows ({page}, line {}). Thread ids, tick numbers, times and \
-                 the order of lines may vary; these may not:\n{}",
-                shown.line,
-                differences.trim_end()
-            ),
+            None => same(wrap(
+                &format!(
+                    "Your demo (`{command}`) prints what the book shows ({page}), but for \
+                     what varies from run to run."
+                ),
+                width,
+            )),
+            Some(differences) => {
+                let said = format!(
+                    "Your exercise passes its tests, but its demo (`{command}`) does not \
+                     print what the book shows ({page}, line {}). Thread ids, tick numbers, \
+                     times and the order of lines may vary; these lines may not:",
+                    shown.line
+                );
+                let lines: Vec<&str> = differences.lines().map(str::trim).collect();
+                differs(format!(
+                    "{}\n{}",
+                    wrap(&said, width),
+                    indent(&lines.join("\n"))
+                ))
+            }
         },
     };
-    Some(crate::check::wrap(
-        &said,
-        crate::terminal::width().clamp(40, 100),
-    ))
+    Some((as_shown, said.trim_end().to_string()))
 }
 
 /// Builds and runs the exercise's demo, and gives what it printed.

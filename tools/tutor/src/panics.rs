@@ -7,14 +7,17 @@
 //! failed test again with a backtrace, finds the student's function in it,
 //! and says what went wrong and which section of the book explains it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::check::wrap;
 use crate::exercise::{Exercise, Gap};
 use crate::places::Places;
+use crate::terminal;
 
-/// An explanation of the panic in `output`, if it is one the tutor knows.
-/// `backtrace` runs the test again to say where the panic came from; it is
-/// only called for a panic that needs it.
+/// An explanation of the panic in `output`, if it is one the tutor knows,
+/// fitted to the terminal. `backtrace` runs the test again to say where the
+/// panic came from, in the exercise's folder; it is only called for a
+/// panic that needs it.
 pub fn explain(
     places: &Places,
     exercise: &Exercise,
@@ -28,7 +31,10 @@ pub fn explain(
     if !borrowed_twice.iter().any(|panic| output.contains(panic)) {
         return None;
     }
-    let frames = backtrace().map(|text| frames(&text)).unwrap_or_default();
+    let folder = places.package(&exercise.package());
+    let frames = backtrace()
+        .map(|text| frames(&text, &folder))
+        .unwrap_or_default();
     let runtime_lent = frames
         .iter()
         .any(|frame| frame.function.contains("with_runtime"));
@@ -45,40 +51,38 @@ pub fn explain(
          Let the first borrow end before the next one."
             .to_string()
     };
-    let Some((frame, gap)) = student_frame(places, exercise, &frames) else {
-        if runtime_lent {
-            explanation.push_str(&format!(
-                "\nThe book explains the loan in \"The handle\" and \"The loop\", on the page \
-                 \"Stage 5: the main loop\" ({}).",
-                places.show(&places.workspace.join("book/src/chapter-5.md"))
-            ));
-        }
-        return Some(explanation);
-    };
-    explanation.push_str(&format!(
-        "\nIt came from your `{}` ({}:{}). The book explains it in {}, on the page \"{}\" ({}).",
-        gap.function,
-        frame.file,
-        frame.line,
-        gap.sections_quoted(),
-        exercise.page,
-        places.show(&places.workspace.join(&exercise.page_file))
-    ));
-    Some(explanation)
+    match student_frame(places, exercise, &frames) {
+        Some((frame, gap)) => explanation.push_str(&format!(
+            "\nIt came from your `{}` ({}:{}). The book explains it in {}, on the page \"{}\" ({}).",
+            gap.function,
+            places.show(&frame.file),
+            frame.line,
+            gap.sections_quoted(),
+            exercise.page,
+            places.show(&places.workspace.join(&exercise.page_file))
+        )),
+        None if runtime_lent => explanation.push_str(&format!(
+            "\nThe book explains the loan in \"The handle\" and \"The loop\", on the page \
+             \"Stage 5: the main loop\" ({}).",
+            places.show(&places.workspace.join("book/src/chapter-5.md"))
+        )),
+        None => {}
+    }
+    Some(wrap(&explanation, terminal::width().clamp(40, 100) - 4))
 }
 
 /// One frame of a backtrace: the function, and where it is.
 #[derive(Debug, PartialEq)]
 struct Frame {
     function: String,
-    file: String,
+    file: PathBuf,
     line: usize,
 }
 
 /// The frames of a backtrace as Rust prints it: `  12: path::to::function`,
-/// then `             at FILE:LINE:COLUMN` on the next line. Innermost
-/// first.
-fn frames(backtrace: &str) -> Vec<Frame> {
+/// then `             at FILE:LINE:COLUMN` on the next line, the file from
+/// `folder`, where the program ran. Innermost first.
+fn frames(backtrace: &str, folder: &Path) -> Vec<Frame> {
     let lines: Vec<&str> = backtrace.lines().collect();
     let mut frames = Vec::new();
     for (index, line) in lines.iter().enumerate() {
@@ -99,7 +103,7 @@ fn frames(backtrace: &str) -> Vec<Frame> {
         if let (Some(file), Some(Ok(line))) = (file, line.map(str::parse)) {
             frames.push(Frame {
                 function: function.to_string(),
-                file: file.to_string(),
+                file: folder.join(file),
                 line,
             });
         }
@@ -114,18 +118,16 @@ fn student_frame<'a>(
     exercise: &'a Exercise,
     frames: &'a [Frame],
 ) -> Option<(&'a Frame, &'a Gap)> {
-    let src = places.show(&places.package(&exercise.package()).join("src"));
-    frames
-        .iter()
-        .filter(|frame| frame.file.starts_with(&src))
-        .find_map(|frame| {
-            let text = std::fs::read_to_string(places.here.join(&frame.file)).ok()?;
-            let function = enclosing_function(&text, frame.line)?;
-            let gap = exercise.all_gaps().find(|gap| {
-                gap.function == function && Path::new(&frame.file).ends_with(&gap.file)
-            })?;
-            Some((frame, gap))
-        })
+    let folder = places.package(&exercise.package());
+    frames.iter().find_map(|frame| {
+        let file = crate::places::normal(frame.file.strip_prefix(&folder).ok()?);
+        let text = std::fs::read_to_string(&frame.file).ok()?;
+        let function = enclosing_function(&text, frame.line)?;
+        let gap = exercise
+            .all_gaps()
+            .find(|gap| gap.function == function && file == Path::new(&gap.file))?;
+        Some((frame, gap))
+    })
 }
 
 /// The name of the function that line `line` (from 1) of `text` is in:
@@ -157,17 +159,20 @@ stack backtrace:
    5: core::cell::RefCell<T>::borrow_mut
              at /rustc/x/library/core/src/cell.rs:1224:25
   10: chapter_5::handle::with_runtime
-             at exercises/exercise-5/src/handle.rs:23:5
+             at ./src/handle.rs:23:5
   11: chapter_5::event_loop::run_ready_callbacks
-             at exercises/exercise-5/src/event_loop.rs:113:21
+             at ./src/event_loop.rs:113:21
 ";
 
     #[test]
     fn frames_are_read_innermost_first() {
-        let frames = frames(BACKTRACE);
+        let frames = frames(BACKTRACE, Path::new("/w/exercises/exercise-5"));
         assert_eq!(frames.len(), 3);
         assert_eq!(frames[1].function, "chapter_5::handle::with_runtime");
-        assert_eq!(frames[2].file, "exercises/exercise-5/src/event_loop.rs");
+        assert_eq!(
+            crate::places::normal(&frames[2].file),
+            Path::new("/w/exercises/exercise-5/src/event_loop.rs")
+        );
         assert_eq!(frames[2].line, 113);
     }
 

@@ -44,14 +44,20 @@ impl Places {
 
     /// Cargo's build folder for the exercises: where Cargo would put it,
     /// `exercises/target` unless `CARGO_TARGET_DIR` says otherwise. A copy
-    /// of the exercises always builds in its own `target`: its packages
-    /// have the same names and places as the real ones, and Cargo would
-    /// take one's programs for the other's.
+    /// of the exercises (`tutor prove`'s, or a test's) never builds in the
+    /// real exercises' folder: its packages have the same names and places
+    /// as the real ones, and Cargo would take one's programs for the
+    /// other's. So it builds in its own `target`, or, under
+    /// `CARGO_TARGET_DIR`, in a folder named after it there.
     pub fn target(&self) -> PathBuf {
         let copy = self.exercises != self.workspace.join("exercises");
-        match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(folder) if !copy => self.here.join(folder),
-            _ => self.exercises.join("target"),
+        match (std::env::var_os("CARGO_TARGET_DIR"), copy) {
+            (Some(folder), false) => self.here.join(folder),
+            (Some(folder), true) => {
+                let name = self.exercises.file_name().unwrap_or_default();
+                self.here.join(folder).join(name)
+            }
+            (None, _) => self.exercises.join("target"),
         }
     }
 
@@ -93,7 +99,7 @@ impl Places {
 }
 
 /// `path` without `.` and `..` in it (without asking the file system).
-fn normal(path: &Path) -> PathBuf {
+pub fn normal(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {

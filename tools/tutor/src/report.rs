@@ -137,7 +137,7 @@ pub fn report(
             indent(&what_it_said(&test.output))
         );
         let folder = places.package(package);
-        let backtrace = || backtrace_of(places, &programs, &folder, test);
+        let backtrace = || backtrace_of(&programs, &folder, test);
         if let Some(explanation) = panics::explain(places, exercise, &test.output, backtrace) {
             report.message.push_str("\n\n");
             report.message.push_str(&explanation);
@@ -153,17 +153,11 @@ pub fn report(
 }
 
 /// The failed test run again on its own, with a backtrace, which says
-/// where in the student's code the panic came from; paths shown from where
-/// the student is.
-fn backtrace_of(
-    places: &Places,
-    programs: &[TestProgram],
-    folder: &Path,
-    test: &TestResult,
-) -> Option<String> {
+/// where in the student's code the panic came from. Its paths are from
+/// `folder`, where the test ran.
+fn backtrace_of(programs: &[TestProgram], folder: &Path, test: &TestResult) -> Option<String> {
     let program = programs.iter().find(|p| p.suite == test.suite)?;
-    let printed = run::with_backtrace(program, folder, &test.name)?;
-    Some(places.paths_from_here(&printed))
+    run::with_backtrace(program, folder, &test.name)
 }
 
 /// `suite::name`, as `cargo test` would name it to run it alone.

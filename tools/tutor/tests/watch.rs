@@ -2,7 +2,9 @@
 //! (tmux), with keys typed into it and the screen read back.
 //!
 //! It runs on a copy of exercises 2 and 3, in `.tutor-watch-test` at the
-//! top of the workspace, so a student's own work is never touched.
+//! top of the workspace, so a student's own work is never touched. The
+//! copy is removed at the end; what it builds stays in Cargo's `target`
+//! folder, as any build does, so that the next run is quick.
 //!
 //! tmux must be installed. Without it, this test says so and passes,
 //! unless `TUTOR_TEST_NEEDS_TMUX` is set, as CI sets it: there, no tmux is
@@ -32,8 +34,9 @@ fn watch_checks_on_save_and_answers_its_keys() {
     }
     let workspace = stages::workspace_of(env!("CARGO_MANIFEST_DIR"));
     let copy = copy_of_the_exercises(&workspace, &[2, 3]);
-    build(&copy);
-    let terminal = Terminal::start(&copy);
+    let target = workspace.join("target");
+    build(&copy, &target);
+    let terminal = Terminal::start(&copy, &target);
 
     terminal.wait_for(&["0/2 done", "Exercise 2: Stage 2", "not yet"]);
 
@@ -61,11 +64,12 @@ fn tmux_is_installed() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// A workspace of exercises, as handed out, beside the real one.
-fn copy_of_the_exercises(workspace: &Path, stages_wanted: &[usize]) -> PathBuf {
-    let copy = workspace.join(".tutor-watch-test");
+/// A workspace of exercises, as handed out, beside the real one; removed
+/// when dropped, even if the test fails.
+fn copy_of_the_exercises(workspace: &Path, stages_wanted: &[usize]) -> Scratch {
+    let copy = Scratch(workspace.join(".tutor-watch-test"));
     for name in ["Cargo.toml", "Cargo.lock"] {
-        fs::create_dir_all(&copy).unwrap();
+        fs::create_dir_all(&*copy).unwrap();
         fs::copy(workspace.join("exercises").join(name), copy.join(name)).unwrap();
     }
     for exercise in exercises::all(workspace).unwrap() {
@@ -82,14 +86,33 @@ fn copy_of_the_exercises(workspace: &Path, stages_wanted: &[usize]) -> PathBuf {
     copy
 }
 
+/// The copy's folder, removed when the test ends, however it ends.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Builds the copy's tests before the terminal starts, so that the
-/// waits below are for the tutor, not for a first build.
-fn build(copy: &Path) {
+/// waits below are for the tutor, not for a first build. It builds where
+/// the tutor will, given `target` as `CARGO_TARGET_DIR`: in a folder of
+/// its own there, named after the copy.
+fn build(copy: &Path, target: &Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let built = Command::new(cargo)
         .args(["build", "-q", "--tests", "--manifest-path"])
         .arg(copy.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", copy.join("target"))
+        .env("CARGO_TARGET_DIR", target.join(".tutor-watch-test"))
         .status()
         .unwrap();
     assert!(built.success(), "the copy of the exercises does not build");
@@ -116,12 +139,13 @@ struct Terminal {
 }
 
 impl Terminal {
-    fn start(copy: &Path) -> Terminal {
+    fn start(copy: &Path, target: &Path) -> Terminal {
         let terminal = Terminal {
             socket: format!("tutor-watch-test-{}", std::process::id()),
         };
         let command = format!(
-            "{} --exercises {} watch",
+            "CARGO_TARGET_DIR={} {} --exercises {} watch",
+            target.display(),
             env!("CARGO_BIN_EXE_tutor"),
             copy.display()
         );
