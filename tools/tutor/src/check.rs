@@ -105,6 +105,7 @@ pub fn check_runs(
                 places,
                 &run.assignment,
                 &run.package,
+                run.variant,
                 built,
                 tests,
                 build_seconds + seconds,

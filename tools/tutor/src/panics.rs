@@ -16,11 +16,13 @@ use crate::terminal;
 
 /// An explanation of the panic in `output`, if it is one the tutor knows,
 /// fitted to the terminal. `backtrace` runs the test again to say where the
-/// panic came from, in the exercise's folder; it is only called for a
-/// panic that needs it.
+/// panic came from, in `folder`, the package whose tests ran (the
+/// exercise's own, or one `tutor prove` made of it); it is only called for
+/// a panic that needs it.
 pub fn explain(
     places: &Places,
     exercise: &Exercise,
+    folder: &Path,
     output: &str,
     backtrace: impl FnOnce() -> Option<String>,
 ) -> Option<String> {
@@ -31,9 +33,8 @@ pub fn explain(
     if !borrowed_twice.iter().any(|panic| output.contains(panic)) {
         return None;
     }
-    let folder = places.package(&exercise.package());
     let frames = backtrace()
-        .map(|text| frames(&text, &folder))
+        .map(|text| frames(&text, folder))
         .unwrap_or_default();
     let runtime_lent = frames
         .iter()
@@ -51,7 +52,7 @@ pub fn explain(
          Let the first borrow end before the next one."
             .to_string()
     };
-    match student_frame(places, exercise, &frames) {
+    match student_frame(exercise, folder, &frames) {
         Some((frame, gap)) => explanation.push_str(&format!(
             "\nIt came from your `{}` ({}:{}). The book explains it in {}, on the page \"{}\" ({}).",
             gap.function,
@@ -114,13 +115,12 @@ fn frames(backtrace: &str, folder: &Path) -> Vec<Frame> {
 /// The innermost frame in one of the functions the student wrote (a gap
 /// of the exercise, or of its challenges), and that gap.
 fn student_frame<'a>(
-    places: &Places,
     exercise: &'a Exercise,
+    folder: &Path,
     frames: &'a [Frame],
 ) -> Option<(&'a Frame, &'a Gap)> {
-    let folder = places.package(&exercise.package());
     frames.iter().find_map(|frame| {
-        let file = crate::places::normal(frame.file.strip_prefix(&folder).ok()?);
+        let file = crate::places::normal(frame.file.strip_prefix(folder).ok()?);
         let text = std::fs::read_to_string(&frame.file).ok()?;
         let function = enclosing_function(&text, frame.line)?;
         let gap = exercise

@@ -73,12 +73,14 @@ impl Report {
     }
 }
 
-/// Makes the report of one check of `assignment`, whose tests ran in
-/// `folder`, the package's.
+/// Makes the report of one check of `assignment`, whose tests ran in the
+/// package `package` (with `variant`, for `tutor prove`: see
+/// [`run::VARIANT`]).
 pub fn report(
     places: &Places,
     assignment: &Assignment,
     package: &str,
+    variant: Option<usize>,
     built: Built,
     tests: Vec<TestResult>,
     seconds: f64,
@@ -137,8 +139,9 @@ pub fn report(
             indent(&what_it_said(&test.output))
         );
         let folder = places.package(package);
-        let backtrace = || backtrace_of(&programs, &folder, test);
-        if let Some(explanation) = panics::explain(places, exercise, &test.output, backtrace) {
+        let backtrace = || backtrace_of(&programs, &folder, variant, test);
+        let explained = panics::explain(places, exercise, &folder, &test.output, backtrace);
+        if let Some(explanation) = explained {
             report.message.push_str("\n\n");
             report.message.push_str(&explanation);
         }
@@ -155,9 +158,14 @@ pub fn report(
 /// The failed test run again on its own, with a backtrace, which says
 /// where in the student's code the panic came from. Its paths are from
 /// `folder`, where the test ran.
-fn backtrace_of(programs: &[TestProgram], folder: &Path, test: &TestResult) -> Option<String> {
+fn backtrace_of(
+    programs: &[TestProgram],
+    folder: &Path,
+    variant: Option<usize>,
+    test: &TestResult,
+) -> Option<String> {
     let program = programs.iter().find(|p| p.suite == test.suite)?;
-    run::with_backtrace(program, folder, &test.name)
+    run::with_backtrace(program, folder, variant, &test.name)
 }
 
 /// `suite::name`, as `cargo test` would name it to run it alone.
@@ -236,16 +244,38 @@ fn todo_reached(output: &str) -> Option<(String, Option<String>)> {
 /// What a failed test said: its panic, from `panicked at` on (an
 /// assertion's expected and found values among it), or else all it
 /// printed; at most 15 lines.
+///
+/// A test may print other panics before its own: a pool task that panics
+/// on purpose, to show that the pool lives on. Those are on the runtime's
+/// threads (`pool0`, `epoll`); the test's own panic is on its thread, or
+/// on the thread its time limit runs it on. So the last panic on any other
+/// thread is the one that says why it failed.
 fn what_it_said(output: &str) -> String {
     let lines: Vec<&str> = output.lines().collect();
-    let start = lines
+    let panics: Vec<usize> = (0..lines.len())
+        .filter(|&at| lines[at].contains(" panicked at "))
+        .collect();
+    let on_the_runtimes_threads = |line: &str| {
+        let thread = line.split('\'').nth(1).unwrap_or("");
+        thread == "epoll"
+            || thread
+                .strip_prefix("pool")
+                .is_some_and(|n| n.parse::<usize>().is_ok())
+    };
+    let start = panics
         .iter()
-        .position(|line| line.contains(" panicked at "))
-        .unwrap_or(0);
-    let said: Vec<&str> = lines[start..]
-        .iter()
+        .rev()
+        .find(|&&at| !on_the_runtimes_threads(lines[at]))
+        .or(panics.first())
         .copied()
-        .take_while(|line| !line.trim().is_empty() && !line.starts_with("stack backtrace:"))
+        .unwrap_or(0);
+    let said: Vec<&str> = std::iter::once(lines.get(start).copied().unwrap_or(""))
+        .chain(lines.iter().skip(start + 1).copied().take_while(|line| {
+            // Up to a blank line, a backtrace, or the next panic.
+            !line.trim().is_empty()
+                && !line.starts_with("stack backtrace:")
+                && !line.contains(" panicked at ")
+        }))
         .take(15)
         .collect();
     said.join("\n")
@@ -277,6 +307,23 @@ mod tests {
         assert_eq!(said, "exercise 9: Read the pool size.");
         assert_eq!(place.as_deref(), Some("exercise-9/src/thread_pool.rs:24:5"));
         assert_eq!(todo_reached("thread 'a' panicked at x.rs:1:1:\nboom"), None);
+    }
+
+    #[test]
+    fn a_pool_threads_panic_on_purpose_is_not_the_tests_own() {
+        let output = "thread 'pool0' (7) panicked at ../chapters/chapter-9/tests/panics.rs:27:25:\n\
+            task 1 broke\n\
+            thread '<unnamed>' (8) panicked at ../chapters/chapter-9/tests/panics.rs:40:9:\n\
+            the callback should get an error\n\
+            thread 'pool1' (9) panicked at src/thread_pool.rs:1:1:\n\
+            a late one";
+        assert_eq!(
+            what_it_said(output),
+            "thread '<unnamed>' (8) panicked at ../chapters/chapter-9/tests/panics.rs:40:9:\n\
+             the callback should get an error"
+        );
+        let only_pools = "thread 'pool2' (7) panicked at x.rs:1:1:\nbroke";
+        assert_eq!(what_it_said(only_pools), only_pools);
     }
 
     #[test]

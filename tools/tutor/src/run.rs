@@ -188,8 +188,17 @@ fn test_command(program: &TestProgram, folder: &Path) -> Command {
 /// Runs one test again on its own, with a backtrace, and gives what it
 /// printed (`None` if it could not be run). For a panic whose message does
 /// not say where in the student's code it came from.
-pub fn with_backtrace(program: &TestProgram, folder: &Path, test: &str) -> Option<String> {
-    let mut child = test_command(program, folder)
+pub fn with_backtrace(
+    program: &TestProgram,
+    folder: &Path,
+    variant: Option<usize>,
+    test: &str,
+) -> Option<String> {
+    let mut command = test_command(program, folder);
+    if let Some(variant) = variant {
+        command.env(VARIANT, variant.to_string());
+    }
+    let mut child = command
         .env("RUST_BACKTRACE", "1")
         .args(["--exact", test, "--test-threads=1", "--color=never"])
         .stdout(Stdio::piped())
