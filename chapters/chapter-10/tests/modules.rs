@@ -24,6 +24,29 @@ fn fs_read_gives_the_text_of_the_file() {
     });
 }
 
+/// The file is read on a pool thread, not on the loop's: a read may have
+/// to wait for the disk, and the loop must not wait with it. (On Linux, a
+/// thread that reads `/proc/thread-self/comm` reads its own name.)
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "only Linux lets a thread read its own name from a file"
+)]
+fn fs_read_reads_the_file_on_a_pool_thread() {
+    within(10, || {
+        let results = run(|results| Fs::read("/proc/thread-self/comm", record(results, "read")));
+        let [(_, Js::String(reader))] = &results[..] else {
+            panic!("the read gave {results:?}");
+        };
+        assert!(
+            reader.starts_with("pool"),
+            "the file was read on the thread {:?}, not on a pool thread: the loop waited \
+             for the read",
+            reader.trim()
+        );
+    });
+}
+
 /// A missing file gives a `Js::Error` that names it, and a timer set next
 /// to it still fires.
 #[test]
@@ -36,7 +59,10 @@ fn a_missing_file_gives_an_error_and_the_loop_goes_on() {
         assert_eq!(results.len(), 2);
         assert_eq!(results[0].0, "missing");
         let message = error_of(&results[0].1);
-        assert!(message.contains("/no/such/file.txt"), "{message}");
+        assert!(
+            message.contains("/no/such/file.txt"),
+            "the error does not name the file: {message}"
+        );
         assert_eq!(results[1], ("timer".to_string(), Js::Undefined));
     });
 }
@@ -58,12 +84,60 @@ fn crypto_encrypt_gives_the_fibonacci_number() {
     });
 }
 
-/// A number far too large to encrypt gives an error at once.
+/// A number far too large to encrypt gives an error at once, from the
+/// loop: after the call that asked for it has returned.
 #[test]
 fn a_number_too_large_to_encrypt_gives_an_error_at_once() {
     within(10, || {
-        let results = run(|results| Crypto::encrypt(500, record(results, "huge")));
-        assert!(error_of(&results[0].1).contains("too large"));
+        let results = run(|results| {
+            Crypto::encrypt(500, record(results, "huge"));
+            results
+                .borrow_mut()
+                .push(("after the call".to_string(), Js::Undefined));
+        });
+        let order: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            order,
+            ["after the call", "huge"],
+            "the callback ran inside the call that asked for it"
+        );
+        let message = error_of(&results[1].1);
+        assert!(
+            message.contains("too large"),
+            "the error does not say fib(500) is too large: {message}"
+        );
+    });
+}
+
+/// How long this thread has run on a CPU so far, if the system says
+/// (Linux does, in `/proc/thread-self/schedstat`).
+fn cpu_time_of_this_thread() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanoseconds = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanoseconds))
+}
+
+/// `fib(35)` is computed on a pool thread, not on the loop's: the loop's
+/// thread spends next to no CPU time, while the computation takes about
+/// 110 ms of it here (counted in CPU time, which a busy machine does not
+/// stretch; and far above the bound, so that a machine several times
+/// faster still tells the two apart).
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "only Linux says how long a thread has run, in /proc/thread-self/schedstat"
+)]
+fn crypto_encrypt_computes_on_a_pool_thread() {
+    within(20, || {
+        let before = cpu_time_of_this_thread().expect("Linux says how long a thread has run");
+        let results = run(|results| Crypto::encrypt(35, record(results, "fib")));
+        let spent = cpu_time_of_this_thread().unwrap_or(before) - before;
+        assert_eq!(results, [("fib".to_string(), Js::Int(9_227_465))]);
+        assert!(
+            spent < Duration::from_millis(20),
+            "the loop's thread ran for {spent:?} of CPU time: fib was computed on it, not \
+             on a pool thread"
+        );
     });
 }
 
@@ -228,7 +302,11 @@ fn an_error_reaches_its_callback_from_the_loop_not_inside_the_call() {
                 .push(("after the call".to_string(), Js::Undefined));
         });
         let order: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(order, ["after the call", "error"]);
+        assert_eq!(
+            order,
+            ["after the call", "error"],
+            "the callback ran inside the call that asked for it"
+        );
     });
 }
 

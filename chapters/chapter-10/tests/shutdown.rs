@@ -89,11 +89,12 @@ fn run_some_tasks() -> usize {
 #[test]
 fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
     within(30, || {
-        assert_eq!(run_some_tasks(), 8);
+        let tasks = 8;
+        assert_eq!(run_some_tasks(), tasks);
         assert_no_runtime_threads_left("run");
 
         // A second runtime in the same process starts afresh.
-        assert_eq!(run_some_tasks(), 8);
+        assert_eq!(run_some_tasks(), tasks);
         assert_no_runtime_threads_left("the second runtime");
 
         // A callback that panics: run stops the threads, then the panic

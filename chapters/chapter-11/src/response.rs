@@ -262,7 +262,11 @@ mod tests {
         let response = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
         let head = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n";
         assert_eq!(progress(&response[..40], false), Progress::Incomplete);
-        assert_eq!(progress(response, false), whole(&format!("{head}abc")));
+        assert_eq!(
+            progress(response, false),
+            whole(&format!("{head}abc")),
+            "a body of Content-Length bytes is whole once they have come, closed or not"
+        );
     }
 
     #[test]
@@ -274,7 +278,11 @@ mod tests {
     #[test]
     fn without_length_or_chunks_the_body_ends_at_close() {
         let response = b"HTTP/1.1 200 OK\r\n\r\nuntil the end";
-        assert_eq!(progress(response, false), Progress::Incomplete);
+        assert_eq!(
+            progress(response, false),
+            Progress::Incomplete,
+            "a body with neither a length nor chunks ends only at the close"
+        );
         assert_eq!(
             progress(response, true),
             whole("HTTP/1.1 200 OK\r\n\r\nuntil the end")
@@ -291,6 +299,18 @@ mod tests {
         for end in 0..response.len() {
             assert_eq!(progress(&response[..end], false), Progress::Incomplete);
         }
+    }
+
+    #[test]
+    fn a_chunk_whose_bytes_end_in_a_line_break_is_waited_after() {
+        // A chunk of 4 bytes, `ab` and a line break: the bytes so far end
+        // with a blank line, yet the last chunk has not come.
+        let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab\r\n\r\n";
+        assert_eq!(
+            progress(response, false),
+            Progress::Incomplete,
+            "chunks that have not ended yet, and may still end, are not broken"
+        );
     }
 
     #[test]
@@ -326,7 +346,11 @@ mod tests {
     #[test]
     fn a_transfer_encoding_other_than_chunked_ends_at_close() {
         let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nab";
-        assert_eq!(progress(response, false), Progress::Incomplete);
+        assert_eq!(
+            progress(response, false),
+            Progress::Incomplete,
+            "a body framed by a coding other than chunked ends only at the close"
+        );
         let whole_text = String::from_utf8(response.to_vec()).unwrap();
         assert_eq!(progress(response, true), whole(&whole_text));
     }

@@ -258,12 +258,72 @@ fn a_join_handle_gives_its_task_output() {
             let handle = spawn(async { encrypt(10).await });
             *slot.borrow_mut() = Some(handle.await);
         });
-        assert_eq!(got.take(), Some(Js::Int(55)));
+        assert_eq!(
+            got.take(),
+            Some(Js::Int(55)),
+            "the task never gave its output: it was not polled again once the value it \
+             awaited had come"
+        );
+    });
+}
+
+/// A future that wakes its task twice in its first poll, then waits for a
+/// timer; done once the timer has fired.
+struct WokenTwice {
+    polls: Rc<Cell<usize>>,
+    timer_fired: Rc<Cell<bool>>,
+}
+
+impl Future for WokenTwice {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        self.polls.set(self.polls.get() + 1);
+        match self.polls.get() {
+            1 => {
+                context.waker().wake_by_ref();
+                context.waker().wake_by_ref();
+                Poll::Pending
+            }
+            2 => {
+                let (fired, waker) = (Rc::clone(&self.timer_fired), context.waker().clone());
+                set_timeout(10, move |_| {
+                    fired.set(true);
+                    waker.wake();
+                });
+                Poll::Pending
+            }
+            _ if self.timer_fired.get() => Poll::Ready(()),
+            _ => Poll::Pending,
+        }
+    }
+}
+
+/// Woken twice before it is polled, a task is polled once: three polls in
+/// all, the first by `spawn`, then one for each time it was woken.
+#[test]
+fn a_task_woken_twice_before_it_is_polled_is_polled_once() {
+    within(10, || {
+        let polls = Rc::new(Cell::new(0));
+        let future = WokenTwice {
+            polls: Rc::clone(&polls),
+            timer_fired: Rc::default(),
+        };
+        Runtime::new().run(move || {
+            spawn(future);
+        });
+        assert_eq!(
+            polls.get(),
+            3,
+            "the task was polled {} times, not 3: woken twice before it is polled, a task \
+             is polled once",
+            polls.get()
+        );
     });
 }
 
 /// A future whose waker is woken by a thread of its own, 20 ms after its
-/// first poll: the loop is asleep then, waiting for a 5 s timer.
+/// first poll: the loop is asleep then, waiting for a 6 s timer.
 struct WokenFromAnotherThread {
     started: bool,
     done: Arc<AtomicBool>,
@@ -293,10 +353,13 @@ impl Future for WokenFromAnotherThread {
 /// the task at once: long before the timer it was asleep for.
 #[test]
 fn a_task_woken_from_another_thread_runs_at_once() {
-    within(10, || {
-        let said = said_by(|said| {
+    within(12, || {
+        let began = Instant::now();
+        let ran_after = Rc::new(Cell::new(None));
+        let task_ran_after = Rc::clone(&ran_after);
+        let said = said_by(move |said| {
             let (timer_said, task_said) = (Rc::clone(said), Rc::clone(said));
-            let timer = set_timeout(5_000, move |_| say(&timer_said, "the 5 s timer"));
+            let timer = set_timeout(6_000, move |_| say(&timer_said, "the 6 s timer"));
             spawn(async move {
                 let done = Arc::new(AtomicBool::new(false));
                 WokenFromAnotherThread {
@@ -304,10 +367,18 @@ fn a_task_woken_from_another_thread_runs_at_once() {
                     done,
                 }
                 .await;
+                task_ran_after.set(Some(began.elapsed()));
                 say(&task_said, "woken from another thread");
                 clear_timeout(timer);
             });
         });
+        let ran_after = ran_after.get().expect("the task ran to its end");
+        // Generous: it was woken 20 ms after it began.
+        assert!(
+            ran_after < Duration::from_secs(2),
+            "the task ran {ran_after:?} after the program began, though another thread \
+             woke it after 20 ms: the loop was not woken, and slept until its 6 s timer"
+        );
         assert_eq!(said, ["woken from another thread"]);
     });
 }

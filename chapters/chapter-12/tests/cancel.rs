@@ -14,7 +14,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::stage::combinators::{Either, Elapsed, join, largest_after_a_sleep, select, timeout};
-use common::stage::futures::{get, sleep};
+use common::stage::futures::{get, get_with_timeout, sleep};
 use common::stage::{Runtime, active_sockets, active_timers, spawn};
 use common::within;
 
@@ -72,7 +72,10 @@ fn dropping_a_pending_sleep_clears_its_timer() {
         });
         // The 5 s timer was set, then the race was over, and it was not.
         assert_eq!(winner, Either::Right(1));
-        assert_eq!(set_after, 0);
+        assert_eq!(
+            set_after, 0,
+            "the sleep's timer was still set after the sleep was dropped"
+        );
         // Generous: only shows that the loop did not wait for the 5 s timer.
         assert!(
             began.elapsed() < Duration::from_secs(3),
@@ -89,20 +92,55 @@ fn dropping_a_pending_sleep_clears_its_timer() {
 fn dropping_a_pending_get_closes_its_socket() {
     within(20, || {
         let (url, closed) = silent_server();
-        let (answer, open_meanwhile, open_after, seen) = run_async(async move {
+        let (answer, open_meanwhile, seen) = run_async(async move {
             let meanwhile = async {
                 sleep(20).await;
                 active_sockets()
             };
             let (answer, open_meanwhile) = join(timeout(200, get(&url)), meanwhile).await;
-            let open_after = active_sockets();
+            // Asked at once, before the loop turns again: a socket left
+            // open could bring it news for a callback that is gone.
+            assert_eq!(
+                active_sockets(),
+                0,
+                "the request's socket was still open after its get was dropped"
+            );
             // Before the loop ends, which would close every socket anyway.
             let seen = closed.recv_timeout(Duration::from_secs(10));
-            (answer, open_meanwhile, open_after, seen)
+            (answer, open_meanwhile, seen)
         });
         assert_eq!(answer.map(|_| ()), Err(Elapsed { ms: 200 }));
-        assert_eq!((open_meanwhile, open_after), (1, 0));
+        assert_eq!(open_meanwhile, 1);
         assert_eq!(seen, Ok(true), "the server did not see the socket closed");
+    });
+}
+
+/// A GET with a timeout of its own, dropped before either came: its
+/// timeout's timer is cleared with it, and the loop does not wait for it.
+#[test]
+fn dropping_a_pending_get_clears_its_timeout() {
+    within(20, || {
+        let (url, _) = silent_server();
+        let began = Instant::now();
+        let (answer, timers_after) = run_async(async move {
+            let answer = timeout(100, get_with_timeout(&url, 6_000)).await;
+            (answer, active_timers())
+        });
+        assert_eq!(
+            answer.map(|_| ()),
+            Err(Elapsed { ms: 100 }),
+            "the timeout did not give up on the get when its 100 ms were up"
+        );
+        assert_eq!(
+            timers_after, 0,
+            "the request's 6 s timeout was still set after its get was dropped"
+        );
+        // Generous: only shows that the loop did not wait for the 6 s.
+        let took = began.elapsed();
+        assert!(
+            took < Duration::from_secs(3),
+            "the run took {took:?}: the loop waited for the request's 6 s timeout"
+        );
     });
 }
 

@@ -5,13 +5,18 @@
 
 mod common;
 
+use std::cell::RefCell;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::rc::Rc;
 use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::stage::{Http, Js, set_timeout};
+use common::stage::{
+    Http, Js, Runtime, ThreadPoolTaskKind, clear_timeout, register_pool_task, set_timeout,
+};
 use common::{Results, body, error_of, record, run, within};
 use slow_server::SlowServer;
 
@@ -198,6 +203,74 @@ fn a_response_in_time_does_not_wait_for_its_timeout() {
     });
 }
 
+/// A request whose host name is still being looked up when its timeout
+/// fires is given up on too: with the one pool thread busy, the lookup
+/// waits its turn, and meanwhile the callback gets the timeout's error.
+#[test]
+fn a_request_still_being_looked_up_is_given_up_at_its_timeout() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let url = format!("http://localhost:{}/hello", server.address().port());
+        let results = Results::default();
+        let program_results = Rc::clone(&results);
+        Runtime::with_pool_size(1).run(move || {
+            // The pool's thread waits at a gate, so the lookup waits too.
+            let (open_gate, gate) = mpsc::channel::<()>();
+            let gate = Arc::new(Mutex::new(gate));
+            let wait_for_gate = move || {
+                let _ = gate.lock().unwrap().recv();
+                Js::Undefined
+            };
+            register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
+            let gate_key = Rc::new(RefCell::new(Some(open_gate)));
+            let watchdog_key = Rc::clone(&gate_key);
+            let watchdog = set_timeout(5_000, move |_| {
+                watchdog_key.take();
+                panic!(
+                    "the request was not given up at its timeout: its host name was still \
+                     being looked up, on the pool"
+                );
+            });
+            let record = record(&program_results, "get");
+            Http::get_with_timeout(&url, 100, move |value| {
+                clear_timeout(watchdog);
+                gate_key.take();
+                record(value);
+            });
+        });
+        let results = results.take();
+        assert_eq!(names(&results), ["get"]);
+        let message = error_of(&results[0].1);
+        assert!(message.starts_with("timeout"), "{message}");
+    });
+}
+
+/// A server that hangs up while a large request is still being sent: the
+/// write fails, and the callback gets an error that says so at once, not
+/// a timeout.
+#[test]
+fn a_server_that_hangs_up_while_the_request_is_sent_gives_an_error() {
+    within(20, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let server = thread::spawn(move || {
+            let (mut connection, _) = listener.accept().unwrap();
+            let _ = connection.read(&mut [0; 1024]);
+        });
+        let path = "a".repeat(16 * 1024 * 1024);
+        let url = format!("{url}{path}");
+        let results = run(move |results| {
+            Http::get_with_timeout(&url, 5_000, record(results, "get"));
+        });
+        server.join().unwrap();
+        let message = error_of(&results[0].1);
+        assert!(
+            message.contains("cannot send the request"),
+            "the server hung up while the request was sent, yet the callback got: {message}"
+        );
+    });
+}
+
 /// A GET of `localhost`, with the slow server's port, gets its answer.
 #[test]
 fn a_host_name_is_looked_up_and_the_request_made() {
@@ -249,31 +322,56 @@ fn a_full_queue_of_connections_stalls_nothing_else() {
 }
 
 /// A GET with a 16 MiB path, to a server slow to start reading: a 10 ms
-/// timer runs before the response, and the server receives all of the
-/// request.
+/// timer runs before the response, and the server receives the request
+/// whole, each byte once, in order.
 #[test]
 fn a_huge_request_is_written_as_the_socket_takes_it() {
     within(30, || {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let address = listener.local_addr().unwrap();
+        let path = format!("/{}", "a".repeat(16 * 1024 * 1024));
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
         let server = thread::spawn(move || {
             let (mut connection, _) = listener.accept().unwrap();
             // Slow to start reading: the request fills the socket's
             // buffers, and the client must wait to write the rest.
             thread::sleep(Duration::from_millis(100));
-            let got = read_head(&mut connection).len().to_string();
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", got.len());
-            connection.write_all((head + &got).as_bytes()).unwrap();
+            connection
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut got = vec![0; request.len()];
+            let verdict = match connection.read_exact(&mut got) {
+                Ok(()) if got == request.as_bytes() => "the request, whole",
+                Ok(()) => "the request, garbled",
+                Err(_) => "the request, cut short",
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+                verdict.len()
+            );
+            let _ = connection.write_all((head + verdict).as_bytes());
         });
-        let path = "a".repeat(16 * 1024 * 1024);
-        let url = format!("{url}{path}");
+        let url = format!("http://{address}{path}");
         let results = run(move |results| {
             Http::get(&url, record(results, "huge"));
             set_timeout(10, record(results, "timer"));
         });
         server.join().unwrap();
-        assert_eq!(names(&results), ["timer", "huge"]);
-        let got: usize = body(&results[1].1).parse().unwrap();
-        assert!(got > 16 * 1024 * 1024, "the server got {got} bytes");
+        let (_, response) = results
+            .iter()
+            .find(|(name, _)| name == "huge")
+            .expect("the request's callback ran");
+        assert_eq!(
+            body(response),
+            "the request, whole",
+            "the server did not receive the request as it was written"
+        );
+        assert_eq!(
+            names(&results),
+            ["timer", "huge"],
+            "the timer did not run before the response: the loop waited for the request \
+             to be written"
+        );
     });
 }

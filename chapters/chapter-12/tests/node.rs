@@ -76,6 +76,27 @@ fn an_immediate_set_by_an_immediate_waits_for_the_next_tick() {
     });
 }
 
+/// Immediates set before a check phase all run in it: a timer that the
+/// first one sets, due at once, waits for the next tick.
+#[test]
+fn immediates_set_together_run_in_one_check_phase() {
+    within(10, || {
+        let log = run(|log| {
+            let first_log = Rc::clone(log);
+            set_immediate(move |_| {
+                first_log.borrow_mut().push("first immediate".into());
+                set_timeout(0, note(&first_log, "timeout"));
+            });
+            set_immediate(note(log, "second immediate"));
+        });
+        assert_eq!(
+            log,
+            ["first immediate", "second immediate", "timeout"],
+            "the immediates set before a check phase did not all run in it"
+        );
+    });
+}
+
 #[test]
 fn a_timer_set_by_a_timer_waits_for_the_next_tick_even_at_zero_ms() {
     within(10, || {
@@ -214,6 +235,47 @@ fn clearing_a_fired_or_unknown_id_does_nothing() {
     });
 }
 
+/// A timer's id holds its deadline as well as its number: an id from
+/// another runtime, whose number an interval of this one has too, clears
+/// nothing here.
+#[test]
+fn an_id_from_another_runtime_does_not_clear_a_timer_of_this_one() {
+    within(10, || {
+        let foreign: Rc<RefCell<Option<TimerId>>> = Rc::default();
+        let other_runtime = Rc::clone(&foreign);
+        Runtime::new().run(move || {
+            let id = set_interval(10, |_| {});
+            clear_interval(id);
+            *other_runtime.borrow_mut() = Some(id);
+        });
+        let foreign = foreign.take().expect("the other runtime ran");
+        let runs = Rc::new(RefCell::new(0));
+        let program_runs = Rc::clone(&runs);
+        Runtime::new().run(move || {
+            // The first id of this runtime too: the same number.
+            let own: Rc<RefCell<Option<TimerId>>> = Rc::default();
+            let own_id = Rc::clone(&own);
+            let interval = set_interval(10, move |_| {
+                assert!(
+                    *program_runs.borrow() < 3,
+                    "the interval fired after it was cleared, by its own callback"
+                );
+                *program_runs.borrow_mut() += 1;
+                if *program_runs.borrow() == 3 {
+                    clear_interval(own_id.borrow().expect("set below"));
+                }
+            });
+            *own.borrow_mut() = Some(interval);
+            clear_interval(foreign);
+        });
+        assert_eq!(
+            *runs.borrow(),
+            3,
+            "an id from another runtime cleared an interval of this one"
+        );
+    });
+}
+
 #[test]
 fn an_interval_fires_until_its_own_callback_clears_it() {
     within(10, || {
@@ -224,6 +286,10 @@ fn an_interval_fires_until_its_own_callback_clears_it() {
             let id: Rc<RefCell<Option<TimerId>>> = Rc::default();
             let own_id = Rc::clone(&id);
             let interval = set_interval(20, move |_| {
+                assert!(
+                    program_times.borrow().len() < 5,
+                    "the interval fired again after its own callback cleared it"
+                );
                 program_times.borrow_mut().push(Instant::now());
                 if program_times.borrow().len() == 5 {
                     clear_interval(own_id.borrow().expect("set below"));
@@ -344,7 +410,14 @@ fn an_interval_can_be_cleared_from_another_callback() {
         let (program_times, program_cleared) = (Rc::clone(&times), Rc::clone(&cleared));
         let started = Instant::now();
         Runtime::new().run(move || {
-            let id = set_interval(10, move |_| program_times.borrow_mut().push(Instant::now()));
+            let interval_cleared = Rc::clone(&program_cleared);
+            let id = set_interval(10, move |_| {
+                assert!(
+                    interval_cleared.borrow().is_none(),
+                    "the interval fired after it was cleared"
+                );
+                program_times.borrow_mut().push(Instant::now());
+            });
             set_timeout(55, move |_| {
                 *program_cleared.borrow_mut() = Some(Instant::now());
                 clear_interval(id);
@@ -358,7 +431,7 @@ fn an_interval_can_be_cleared_from_another_callback() {
         assert!(!times.is_empty(), "it never fired");
         assert!(
             times.iter().all(|time| *time <= cleared),
-            "it fired after being cleared"
+            "the interval fired after it was cleared"
         );
         for (k, time) in (1..).zip(times.iter()) {
             assert!(

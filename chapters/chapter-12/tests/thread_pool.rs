@@ -119,7 +119,11 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 
         let started = started.lock().unwrap();
         let order: Vec<usize> = started.iter().map(|(order, _)| *order).collect();
-        assert_eq!(order, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            order,
+            [0, 1, 2, 3, 4, 5],
+            "the tasks that waited did not start in the order they were given"
+        );
         let free_thread = &started[0].1;
         assert!(
             started.iter().all(|(_, thread)| thread == free_thread),
@@ -154,7 +158,11 @@ fn the_thread_idle_longest_takes_the_next_task() {
             );
         });
         let pool = |name: &str| Js::String(name.to_string());
-        assert_eq!(*threads.borrow(), [pool("pool0"), pool("pool1")]);
+        assert_eq!(
+            *threads.borrow(),
+            [pool("pool0"), pool("pool1")],
+            "the second task did not go to the thread idle longest"
+        );
     });
 }
 

@@ -56,9 +56,15 @@ impl Runtime {
                 break;
             }
             self.timers.pop_first();
-            trace::instant(format_args!("timer {callback_id} fired"));
-            self.callback_ready(callback_id, Js::Undefined);
+            self.timer_fired(callback_id);
         }
+    }
+
+    /// Timer `callback_id`, off the set, fires: its callback is ready, with
+    /// `Js::Undefined`. A trace, when one is recorded, marks it.
+    fn timer_fired(&mut self, callback_id: usize) {
+        trace::instant(format_args!("timer {callback_id} fired"));
+        self.callback_ready(callback_id, Js::Undefined);
     }
 
     /// When the next timer is due, if there is one.

@@ -4,9 +4,10 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::rc::Rc;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Js, Runtime, ThreadPoolTaskKind};
@@ -26,9 +27,27 @@ fn get(runtime: &mut Runtime, server: &SlowServer, path: &'static str, results: 
 
 fn body(response: &Js) -> &str {
     let Js::String(text) = response else {
-        panic!("not a response: {response:?}");
+        panic!("the callback got no response, but {response:?}");
     };
     text.split_once("\r\n\r\n").expect("a head and a body").1
+}
+
+/// A watchdog for a test whose socket might never be heard from again: a
+/// pool task that waits until the test sends on the channel returned (its
+/// socket's callback does), or `seconds` at most. Its callback then fails
+/// the test with `message` if the socket's callback has not run. Without
+/// it, such a test would sleep until its time limit, with nothing to say
+/// why.
+fn watchdog(runtime: &mut Runtime, seconds: u64, message: &'static str) -> mpsc::Sender<()> {
+    let (answered, wait) = mpsc::channel::<()>();
+    let work = move || match wait.recv_timeout(Duration::from_secs(seconds)) {
+        Ok(()) => Js::Undefined,
+        Err(_) => Js::Error("no answer".to_string()),
+    };
+    runtime.register_pool_task(ThreadPoolTaskKind::FileRead, work, move |value| {
+        assert_eq!(value, Js::Undefined, "{message}");
+    });
+    answered
 }
 
 /// A response with a body of 3,000,000 bytes, far more than one read takes,
@@ -42,7 +61,20 @@ fn a_large_response_is_read_whole() {
         let server = SlowServer::start().unwrap();
         let mut runtime = Runtime::new();
         let results = Results::default();
-        get(&mut runtime, &server, "/bytes/3000000", &results);
+        let answered = watchdog(
+            &mut runtime,
+            10,
+            "the response never reached its callback (in 10 s): its socket was not \
+             read to its end",
+        );
+        let for_callback = Rc::clone(&results);
+        let stream = send_get(server.address(), "/bytes/3000000");
+        runtime.register_io(stream, move |response| {
+            for_callback
+                .borrow_mut()
+                .push(("/bytes".to_string(), response));
+            let _ = answered.send(());
+        });
         assert_eq!(runtime.epoll_pending_events(), 1);
 
         run_until_done(&mut runtime);
@@ -51,7 +83,13 @@ fn a_large_response_is_read_whole() {
         let results = results.borrow();
         assert_eq!(results.len(), 1);
         let body = body(&results[0].1);
-        assert_eq!(body.len(), 3_000_000);
+        assert_eq!(
+            body.len(),
+            3_000_000,
+            "the response did not arrive whole: its callback got {} of the 3,000,000 bytes \
+             of its body",
+            body.len()
+        );
         assert!(body.starts_with("abcdefghijklmnopqrstuvwxyzabc"));
         assert!(body.ends_with(&"abcdefghijklmnopqrstuvwxyz"[..3_000_000 % 26]));
     });
@@ -64,28 +102,77 @@ fn a_large_response_is_read_whole() {
 #[test]
 fn a_response_sent_in_pieces_is_read_whole() {
     within(20, || {
-        // A peer that sends its answer in three pieces, 100 ms apart.
+        // A peer that sends its answer in three pieces, 100 ms apart. (It
+        // stops if the runtime has closed the socket: the test then says
+        // why, not the peer.)
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         let peer = std::thread::spawn(move || {
             let (mut connection, _) = listener.accept().unwrap();
             for piece in ["one ", "two ", "three"] {
                 std::thread::sleep(Duration::from_millis(100));
-                connection.write_all(piece.as_bytes()).unwrap();
+                if connection.write_all(piece.as_bytes()).is_err() {
+                    return;
+                }
             }
         });
         let mut runtime = Runtime::new();
+        let answered = watchdog(
+            &mut runtime,
+            10,
+            "the response sent in pieces never reached its callback (in 10 s): its \
+             socket was not read to its end",
+        );
         let received = Rc::new(RefCell::new(None));
         let received_by_callback = Rc::clone(&received);
         let stream = TcpStream::connect(address).unwrap();
         runtime.register_io(stream, move |response| {
             *received_by_callback.borrow_mut() = Some(response);
+            let _ = answered.send(());
         });
 
         run_until_done(&mut runtime);
         peer.join().unwrap();
 
-        assert_eq!(*received.borrow(), Some(Js::String("one two three".into())));
+        assert_eq!(
+            *received.borrow(),
+            Some(Js::String("one two three".into())),
+            "the response sent in three pieces did not arrive whole, as one string"
+        );
+    });
+}
+
+/// A peer that resets the connection (it closes its socket with bytes
+/// still unread, so the kernel sends a reset, not an end): the read fails,
+/// and the callback gets a `Js::Error`, not a response. (A read error
+/// other than `WouldBlock` is not "nothing more for now".)
+#[test]
+fn a_connection_reset_by_the_peer_gives_an_error() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        stream.write_all(b"left unread").unwrap();
+        // Once one byte has come, the rest is there too, unread.
+        peer.read_exact(&mut [0; 1]).unwrap();
+        drop(peer);
+        let mut runtime = Runtime::new();
+        let received = Rc::new(RefCell::new(None));
+        let received_by_callback = Rc::clone(&received);
+        runtime.register_io(stream, move |response| {
+            *received_by_callback.borrow_mut() = Some(response);
+        });
+
+        run_until_done(&mut runtime);
+
+        let received = received.borrow();
+        let Some(Js::Error(message)) = &*received else {
+            panic!(
+                "a connection reset by the peer must give the callback a Js::Error, \
+                 but it got {received:?}"
+            );
+        };
+        assert!(message.contains("cannot read the response"), "{message}");
     });
 }
 

@@ -95,11 +95,7 @@ impl Runtime {
                 return;
             };
             let task = self.tasks_waiting.pop_front().expect("checked: not empty");
-            trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
-            self.thread_pool[thread_id]
-                .sender
-                .send(task)
-                .expect("a pool thread only stops when the runtime does");
+            self.send_task(thread_id, task);
         }
     }
 
@@ -107,6 +103,16 @@ impl Runtime {
     pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
         self.available_threads.push_back(thread_id);
         self.dispatch_waiting_tasks();
+    }
+
+    /// Sends `task` down the channel of pool thread `thread_id`, and marks
+    /// it in the trace, if one is recorded.
+    fn send_task(&self, thread_id: usize, task: Task) {
+        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
+        self.thread_pool[thread_id]
+            .sender
+            .send(task)
+            .expect("a pool thread only stops when the runtime does");
     }
 }
 // ANCHOR_END: register

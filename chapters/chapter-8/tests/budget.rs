@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use common::stage::{BUDGET, Http, Js, Runtime, set_timeout};
+use common::stage::{BUDGET, Http, Js, Runtime, set_immediate, set_timeout};
 use common::within;
 use slow_server::SlowServer;
 
@@ -41,6 +41,25 @@ fn position(log: &[&str], name: &str) -> usize {
         .unwrap_or_else(|| panic!("{name} never ran"))
 }
 
+/// Checks that the callbacks numbered `0..=last` ran once each, in that
+/// order; if not, says where the order first went wrong, in the words of
+/// `what`.
+fn assert_in_order(ran: &[usize], last: usize, what: &str) {
+    for (place, &number) in ran.iter().enumerate() {
+        assert_eq!(
+            number, place,
+            "{what}: callback {number} ran at place {place}"
+        );
+    }
+    assert_eq!(
+        ran.len(),
+        last + 1,
+        "{what}: only {} of the {} callbacks ran",
+        ran.len(),
+        last + 1
+    );
+}
+
 #[test]
 fn a_due_timer_runs_within_a_tick_of_thousands_of_ready_callbacks() {
     within(30, || {
@@ -51,7 +70,13 @@ fn a_due_timer_runs_within_a_tick_of_thousands_of_ready_callbacks() {
             set_timeout(1, busy(&program_log, "timer"));
         });
         let log = log.take();
-        assert_eq!(log.len(), READY + 1);
+        assert_eq!(
+            log.len(),
+            READY + 1,
+            "only {} of the {} callbacks ran: the others were lost",
+            log.len(),
+            READY + 1
+        );
         // At most one pending phase (and one poll phase) before the next
         // timer phase: not all the errors first.
         let timer = position(&log, "timer");
@@ -79,6 +104,59 @@ fn a_ready_socket_is_served_within_a_tick_of_thousands_of_ready_callbacks() {
         assert!(
             socket <= 3 * BUDGET,
             "the socket waited for {socket} other callbacks"
+        );
+    });
+}
+
+/// Callbacks deferred to the pending phase run oldest first, at most
+/// `BUDGET` a tick: one that the first of them defers, while the phase
+/// runs, waits behind all those deferred before it.
+#[test]
+fn deferred_callbacks_run_oldest_first_and_a_new_one_waits_behind_them() {
+    within(30, || {
+        let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
+        let program_ran = Rc::clone(&ran);
+        Runtime::new().run(move || {
+            for n in 0..READY {
+                let ran = Rc::clone(&program_ran);
+                Http::get("not a url", move |_| {
+                    ran.borrow_mut().push(n);
+                    if n == 0 {
+                        Http::get("not a url", move |_| ran.borrow_mut().push(READY));
+                    }
+                });
+            }
+        });
+        assert_in_order(
+            &ran.borrow(),
+            READY,
+            "the deferred callbacks did not run oldest first",
+        );
+    });
+}
+
+/// Immediates run in the order they were set, at most `BUDGET` a tick: one
+/// that the first of them sets waits behind all those set before it.
+#[test]
+fn immediates_run_in_the_order_set_and_a_new_one_waits_behind_them() {
+    within(30, || {
+        let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
+        let program_ran = Rc::clone(&ran);
+        Runtime::new().run(move || {
+            for n in 0..READY {
+                let ran = Rc::clone(&program_ran);
+                set_immediate(move |_| {
+                    ran.borrow_mut().push(n);
+                    if n == 0 {
+                        set_immediate(move |_| ran.borrow_mut().push(READY));
+                    }
+                });
+            }
+        });
+        assert_in_order(
+            &ran.borrow(),
+            READY,
+            "the immediates did not run in the order they were set",
         );
     });
 }

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::handle::{Installed, with_runtime};
+use crate::runtime::Callback;
 use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
@@ -63,8 +64,7 @@ fn run_timers() {
         let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
             return;
         };
-        let _traced = trace::slice("callback");
-        callback(Js::Undefined);
+        run_callback(callback, Js::Undefined);
     }
 }
 
@@ -100,15 +100,25 @@ fn run_ready_callbacks() {
         let Some((callback, value)) = with_runtime(Runtime::next_callback) else {
             return;
         };
-        let _traced = trace::slice("callback");
-        callback(value);
+        run_callback(callback, value);
     }
     with_runtime(Runtime::defer_ready_callbacks);
+}
+
+/// Runs one callback, with the value it receives. A trace, when one is
+/// recorded, marks it.
+fn run_callback(callback: Callback, value: Js) {
+    let _traced = trace::slice("callback");
+    callback(value);
 }
 // ANCHOR_END: phases
 
 #[cfg(test)]
 mod tests {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use std::time::{Duration, Instant};
+
     use super::*;
 
     #[test]
@@ -116,8 +126,21 @@ mod tests {
         deadline::within(10, || {
             crate::set_logging(false);
             let _installed = Installed::new(Runtime::new());
-            crate::set_timeout(30, |_| {});
+            let (set_at, fired_at) = (Instant::now(), Rc::new(Cell::new(None)));
+            let fired = Rc::clone(&fired_at);
+            crate::set_timeout(30, move |_| fired.set(Some(Instant::now())));
             let ticks = event_loop();
+            let waited = fired_at.get().expect("the timer fired") - set_at;
+            assert!(
+                waited >= Duration::from_millis(30),
+                "the 30 ms timer fired after {waited:?}, before its deadline"
+            );
+            assert!(
+                ticks >= 2,
+                "event_loop says the loop took {ticks} tick(s) for one 30 ms timer, but it \
+                 takes two: in the first, the timers phase finds nothing due, and the poll \
+                 phase waits for the timer; in the second, the timers phase runs it"
+            );
             assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
         });
     }
@@ -136,6 +159,56 @@ mod tests {
             crate::set_timeout(300, |_| {});
             let ticks = event_loop();
             assert!(ticks <= 3, "the loop took {ticks} ticks for three timers");
+        });
+    }
+
+    #[test]
+    fn callbacks_beyond_the_budget_wait_for_the_pending_phase_behind_older_ones() {
+        deadline::within(10, || {
+            crate::set_logging(false);
+            let _installed = Installed::new(Runtime::new());
+            let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
+            let callback = |n: usize| {
+                let ran = Rc::clone(&ran);
+                move |_: Js| ran.borrow_mut().push(n)
+            };
+            // Two callbacks deferred already, then more ready than a
+            // phase may run: three more.
+            with_runtime(|runtime| {
+                for n in 0..BUDGET + 5 {
+                    let callback_id = runtime.add_callback(callback(n));
+                    if n < 2 {
+                        runtime.defer_callback(callback_id, Js::Undefined);
+                    } else {
+                        runtime.callback_ready(callback_id, Js::Undefined);
+                    }
+                }
+            });
+
+            run_ready_callbacks();
+            let (ready, deferred) = with_runtime(|runtime| {
+                let deferred = runtime.deferred_callbacks.len();
+                (runtime.callbacks_to_run.len(), deferred)
+            });
+            assert_eq!(ran.borrow().len(), BUDGET);
+            assert_eq!(
+                ready, 0,
+                "{ready} callbacks were still ready after a phase had used up its budget: \
+                 they must wait in deferred_callbacks for the next tick"
+            );
+            assert_eq!(
+                deferred, 5,
+                "the 3 callbacks left over by the budget were lost, or the 2 deferred \
+                 before them"
+            );
+            run_pending();
+            let mut expected: Vec<usize> = (2..BUDGET + 2).collect();
+            expected.extend([0, 1, BUDGET + 2, BUDGET + 3, BUDGET + 4]);
+            assert!(
+                *ran.borrow() == expected,
+                "the callbacks left over by the budget did not run in the pending phase, in \
+                 order, behind those deferred before them"
+            );
         });
     }
 }

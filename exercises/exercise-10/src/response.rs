@@ -178,7 +178,7 @@ impl Framing {
     /// The body, if the bytes after the head hold all of it.
     fn body(&self, bytes: &[u8], closed: bool) -> Body {
         todo!(
-            "exercise 10: Say whether the bytes after the head hold the whole body, as the framing says where it ends: no body, Content-Length bytes, the last chunk, or the close; and a body that can no longer end as it should is broken. The book explains it in \"Where a body ends\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
+            "exercise 10: Say whether the bytes after the head hold the whole body, as the framing says where it ends: no body, Content-Length bytes, the last chunk (join_chunks), or the close. A body that can no longer end as it should is broken: the response was cut short, and N of the LENGTH bytes of its body arrived, or its last chunk never came. The book explains it in \"Where a body ends\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
         )
     }
 }
@@ -242,7 +242,11 @@ mod tests {
         let response = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
         let head = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n";
         assert_eq!(progress(&response[..40], false), Progress::Incomplete);
-        assert_eq!(progress(response, false), whole(&format!("{head}abc")));
+        assert_eq!(
+            progress(response, false),
+            whole(&format!("{head}abc")),
+            "a body of Content-Length bytes is whole once they have come, closed or not"
+        );
     }
 
     #[test]
@@ -254,7 +258,11 @@ mod tests {
     #[test]
     fn without_length_or_chunks_the_body_ends_at_close() {
         let response = b"HTTP/1.1 200 OK\r\n\r\nuntil the end";
-        assert_eq!(progress(response, false), Progress::Incomplete);
+        assert_eq!(
+            progress(response, false),
+            Progress::Incomplete,
+            "a body with neither a length nor chunks ends only at the close"
+        );
         assert_eq!(
             progress(response, true),
             whole("HTTP/1.1 200 OK\r\n\r\nuntil the end")
@@ -271,6 +279,18 @@ mod tests {
         for end in 0..response.len() {
             assert_eq!(progress(&response[..end], false), Progress::Incomplete);
         }
+    }
+
+    #[test]
+    fn a_chunk_whose_bytes_end_in_a_line_break_is_waited_after() {
+        // A chunk of 4 bytes, `ab` and a line break: the bytes so far end
+        // with a blank line, yet the last chunk has not come.
+        let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab\r\n\r\n";
+        assert_eq!(
+            progress(response, false),
+            Progress::Incomplete,
+            "chunks that have not ended yet, and may still end, are not broken"
+        );
     }
 
     #[test]
@@ -306,7 +326,11 @@ mod tests {
     #[test]
     fn a_transfer_encoding_other_than_chunked_ends_at_close() {
         let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nab";
-        assert_eq!(progress(response, false), Progress::Incomplete);
+        assert_eq!(
+            progress(response, false),
+            Progress::Incomplete,
+            "a body framed by a coding other than chunked ends only at the close"
+        );
         let whole_text = String::from_utf8(response.to_vec()).unwrap();
         assert_eq!(progress(response, true), whole(&whole_text));
     }

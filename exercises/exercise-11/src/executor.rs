@@ -91,6 +91,7 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
     };
     let (task_id, waker) = with_runtime(Runtime::new_task);
     let future = Box::pin(task);
+    let _traced = trace::slice("task");
     poll_task(task_id, AsyncTask { future, waker });
     handle
 }
@@ -167,6 +168,7 @@ impl Runtime {
 /// and at the end of the poll phase.
 pub(crate) fn run_woken_tasks() {
     while let Some((task_id, task)) = with_runtime(Runtime::next_woken_task) {
+        let _traced = trace::slice("task");
         poll_task(task_id, task);
     }
 }

@@ -159,7 +159,13 @@ impl Runtime {
         if id.deadline > now || id.number > newest {
             return None;
         }
-        let (_, callback) = self.timers.pop_first()?;
+        self.fire_first_timer()
+    }
+
+    /// Takes the first timer off the list, as it fires, and hands out its
+    /// callback. A trace, when one is recorded, marks it.
+    fn fire_first_timer(&mut self) -> Option<Callback> {
+        let (id, callback) = self.timers.pop_first()?;
         trace::instant(format_args!("timer {} fired", id.number));
         Some(callback)
     }
@@ -205,13 +211,59 @@ mod tests {
 
         // The phase begins: what is due by now, and set by now, runs.
         let (now, newest) = (Instant::now(), runtime.identity_token);
-        assert!(runtime.next_due_timer(now, newest).is_some());
+        assert!(
+            runtime.next_due_timer(now, newest).is_some(),
+            "a timer due and set before the timer phase was not taken"
+        );
         // A timer set during the phase waits, even one that is due.
         runtime.set_timeout_at(past, |_| {});
-        assert!(runtime.next_due_timer(now, newest).is_none());
+        assert!(
+            runtime.next_due_timer(now, newest).is_none(),
+            "a timer set during the timer phase was taken in the same phase: it waits \
+             for the next one"
+        );
         // The next phase runs it.
         let (now, newest) = (Instant::now(), runtime.identity_token);
-        assert!(runtime.next_due_timer(now, newest).is_some());
+        assert!(
+            runtime.next_due_timer(now, newest).is_some(),
+            "a timer set during a timer phase was not taken in the next one"
+        );
+    }
+
+    #[test]
+    fn an_interval_armed_again_is_newer_than_a_timer_its_callback_set() {
+        crate::set_logging(false);
+        let _installed = Installed::new(Runtime::new());
+        let interval = with_runtime(|runtime| runtime.set_interval(10, |_| {}));
+        // Its callback sets a timeout; then the interval is armed again.
+        let timeout = with_runtime(|runtime| runtime.set_timeout(10, |_| {}));
+        with_runtime(|runtime| runtime.arm_interval_again(interval.number));
+        let next = with_runtime(|runtime| runtime.intervals[&interval.number].next);
+        assert!(
+            next.number > timeout.number,
+            "the interval was armed again under number {}, older than the timeout its \
+             callback set ({}): of two timers due at the same moment, the one set first \
+             must run first",
+            next.number,
+            timeout.number
+        );
+    }
+
+    #[test]
+    fn a_timer_due_at_this_very_moment_is_due() {
+        let mut runtime = quiet_runtime();
+        let deadline = Instant::now() + Duration::from_millis(5);
+        runtime.set_timeout_at(deadline, |_| {});
+        let newest = runtime.identity_token;
+        let just_before = deadline - Duration::from_nanos(1);
+        assert!(
+            runtime.next_due_timer(just_before, newest).is_none(),
+            "a timer was taken before its deadline"
+        );
+        assert!(
+            runtime.next_due_timer(deadline, newest).is_some(),
+            "a timer whose deadline is now was not taken: it is due"
+        );
     }
 
     #[test]
@@ -233,6 +285,10 @@ mod tests {
         );
         firing(Js::Undefined);
         let next = with_runtime(|runtime| runtime.next_timer_deadline());
-        assert!(next.expect("armed again") >= now + Duration::from_millis(10));
+        assert!(
+            next.expect("armed again") >= now + Duration::from_millis(10),
+            "the interval was armed again less than a whole period after its callback ran: \
+             after a late tick, it would fire in a burst"
+        );
     }
 }

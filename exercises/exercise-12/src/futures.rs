@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 use crate::handle::runtime_is_running;
 use crate::http::cancel_request;
 use crate::modules::start_get;
-use crate::{Crypto, Fs, Http, Js, clear_timeout, set_timeout};
+use crate::{Crypto, Fs, Http, Js, clear_timeout, log, set_timeout};
 
 // ANCHOR: from_callback
 /// A callback, as the runtime's callback APIs take it.
@@ -154,8 +154,11 @@ fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
     from_cancellable(move |callback| {
         let request = start_get(&url, timeout_ms, callback);
         Box::new(move || {
-            if let Some(request) = request {
-                cancel_request(request);
+            let Some(request) = request else {
+                return; // a malformed URL: there is no request
+            };
+            if cancel_request(request) {
+                log!("request {request} is cancelled: its future was dropped");
             }
         })
     })

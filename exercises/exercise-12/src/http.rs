@@ -312,9 +312,10 @@ impl Runtime {
 /// A request's future was dropped: give the request up, as its timeout
 /// would, but tell nobody, since nobody waits for it any more. Dropping
 /// the request closes its socket; its timeout, if it has one, is cleared.
-pub(crate) fn cancel_request(callback_id: usize) {
+/// Returns whether there was a request to give up.
+pub(crate) fn cancel_request(callback_id: usize) -> bool {
     todo!(
-        "exercise 12: Give the request up as its timeout would, but call nobody back: clear its timeout if it has one, forget it, and drop its callback. The book explains it in \"Cancelled by drop\", on the page \"Stage 12: what futures add\" (book/src/chapter-12.md)."
+        "exercise 12: Give the request up as its timeout would, but call nobody back: clear its timeout if it has one, forget it, and drop its callback, once the runtime is no longer lent out; return whether there was a request to give up. The book explains it in \"Cancelled by drop\", on the page \"Stage 12: what futures add\" (book/src/chapter-12.md)."
     )
 }
 // ANCHOR_END: cancel

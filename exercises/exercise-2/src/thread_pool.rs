@@ -91,7 +91,7 @@ impl Runtime {
     /// find no idle thread stay in the queue.
     fn dispatch_waiting_tasks(&mut self) {
         todo!(
-            "exercise 2: Hand the waiting tasks to idle threads, oldest task first, each down its thread's own channel; a task that finds no idle thread stays in tasks_waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+            "exercise 2: Hand the waiting tasks to idle threads, oldest task first, each to the thread idle longest (send_task sends it down that thread's channel); a task that finds no idle thread stays in tasks_waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
         )
     }
 
@@ -100,6 +100,16 @@ impl Runtime {
         todo!(
             "exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
         )
+    }
+
+    /// Sends `task` down the channel of pool thread `thread_id`, and marks
+    /// it in the trace, if one is recorded.
+    fn send_task(&self, thread_id: usize, task: Task) {
+        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
+        self.thread_pool[thread_id]
+            .sender
+            .send(task)
+            .expect("a pool thread only stops when the runtime does");
     }
 }
 // ANCHOR_END: register

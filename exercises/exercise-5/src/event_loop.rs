@@ -2,7 +2,8 @@
 //! after tick, for as long as the program waits for anything.
 
 use crate::handle::{Installed, with_runtime};
-use crate::{Runtime, log, trace};
+use crate::runtime::Callback;
+use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
 impl Runtime {
@@ -29,7 +30,7 @@ impl Runtime {
 /// Returns how many ticks it took.
 fn event_loop() -> usize {
     todo!(
-        "exercise 5: Tick after tick, while the runtime is alive: count and print the tick, then run the timers phase and the poll phase. Once nothing is pending, say so, and return how many ticks it took. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+        "exercise 5: Tick after tick, while the runtime is alive: count the tick, and log it as the book's output shows (===== tick 1 =====), then run the timers phase and the poll phase. Once nothing is pending, log that (nothing is pending: the loop ends), and return how many ticks it took. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
     )
 }
 // ANCHOR_END: event_loop
@@ -56,13 +57,24 @@ fn poll_for_events() {
 /// out only to take the next callback, never while one runs.
 fn run_ready_callbacks() {
     todo!(
-        "exercise 5: Run every ready callback, one at a time, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+        "exercise 5: Run every ready callback, one at a time, with run_callback, borrowing the runtime only to take the next one (Runtime::next_callback), never while a callback runs. The book explains it in \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
     )
+}
+
+/// Runs one callback, with the value it receives. A trace, when one is
+/// recorded, marks it.
+fn run_callback(callback: Callback, value: Js) {
+    let _traced = trace::slice("callback");
+    callback(value);
 }
 // ANCHOR_END: phases
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::{Duration, Instant};
+
     use super::*;
 
     #[test]
@@ -70,8 +82,21 @@ mod tests {
         deadline::within(10, || {
             crate::set_logging(false);
             let _installed = Installed::new(Runtime::new());
-            crate::set_timeout(30, |_| {});
+            let (set_at, fired_at) = (Instant::now(), Rc::new(Cell::new(None)));
+            let fired = Rc::clone(&fired_at);
+            crate::set_timeout(30, move |_| fired.set(Some(Instant::now())));
             let ticks = event_loop();
+            let waited = fired_at.get().expect("the timer fired") - set_at;
+            assert!(
+                waited >= Duration::from_millis(30),
+                "the 30 ms timer fired after {waited:?}, before its deadline"
+            );
+            assert!(
+                ticks >= 2,
+                "event_loop says the loop took {ticks} tick(s) for one 30 ms timer, but it \
+                 takes two: in the first, the timers phase finds nothing due, and the poll \
+                 phase waits for the timer; in the second, the timers phase runs it"
+            );
             assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
         });
     }

@@ -36,7 +36,7 @@ impl Crypto {
     /// takes about 1.6 times as long as the one before.
     pub fn encrypt(n: usize, callback: impl FnOnce(Js) + 'static) {
         todo!(
-            "exercise 6: Compute fib(n) on a pool thread (an Encrypt task) with fibonacci; if fibonacci_fits(n) is false, the callback gets a Js::Error instead. The book explains it in \"`Crypto`: work for the CPU\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md)."
+            "exercise 6: Compute fib(n) on a pool thread (an Encrypt task) with fibonacci; if fibonacci_fits(n) is false, the callback gets a Js::Error instead, that says fib(n) is too large for a usize. The book explains it in \"`Crypto`: work for the CPU\", on the page \"Stage 6: the modules\" (book/src/chapter-6.md)."
         )
     }
 }

@@ -82,3 +82,7 @@ pub fn print_from_this_thread(message: std::fmt::Arguments) {
     let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
 }
 // ANCHOR_END: log
+
+// The challenges: features this stage's page states at its end, but does
+// not show. `cargo run -p tutor -- hints 9a` says what each needs.
+pub mod challenges;

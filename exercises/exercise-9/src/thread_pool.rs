@@ -88,7 +88,7 @@ fn run_contained(work: Box<dyn FnOnce() -> Js + Send>) -> Js {
 /// The message a panic was given, if it was given one.
 fn panic_message(panic: &(dyn Any + Send)) -> String {
     todo!(
-        "exercise 9: The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give. The book explains it in \"In a pool task\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md)."
+        "exercise 9: The message a panic carries: panic! with a plain message gives a &str, with a formatted one a String; anything else has no message to give, which reads (no message). The book explains it in \"In a pool task\", on the page \"Stage 9: a sturdier pool\" (book/src/chapter-9.md)."
     )
 }
 // ANCHOR_END: work
@@ -129,11 +129,7 @@ impl Runtime {
                 return;
             };
             let task = self.tasks_waiting.pop_front().expect("checked: not empty");
-            trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
-            self.thread_pool[thread_id]
-                .sender
-                .send(task)
-                .expect("a pool thread only stops when the runtime does");
+            self.send_task(thread_id, task);
         }
     }
 
@@ -141,6 +137,16 @@ impl Runtime {
     pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
         self.available_threads.push_back(thread_id);
         self.dispatch_waiting_tasks();
+    }
+
+    /// Sends `task` down the channel of pool thread `thread_id`, and marks
+    /// it in the trace, if one is recorded.
+    fn send_task(&self, thread_id: usize, task: Task) {
+        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
+        self.thread_pool[thread_id]
+            .sender
+            .send(task)
+            .expect("a pool thread only stops when the runtime does");
     }
 }
 // ANCHOR_END: register
@@ -151,13 +157,48 @@ mod tests {
 
     #[test]
     fn the_pool_size_comes_from_a_setting_between_1_and_1024() {
-        assert_eq!(pool_size_from(None), 4);
-        assert_eq!(pool_size_from(Some("8")), 8);
-        assert_eq!(pool_size_from(Some(" 1 ")), 1);
-        assert_eq!(pool_size_from(Some("1024")), 1024);
-        for ignored in ["0", "1025", "-3", "many", ""] {
-            assert_eq!(pool_size_from(Some(ignored)), 4, "{ignored:?}");
+        let sizes = [
+            (None, 4),
+            (Some("8"), 8),
+            (Some(" 1 "), 1),
+            (Some("1024"), 1024),
+            (Some("0"), 4),
+            (Some("1025"), 4),
+            (Some("-3"), 4),
+            (Some("many"), 4),
+            (Some(""), 4),
+        ];
+        for (setting, size) in sizes {
+            assert_eq!(
+                pool_size_from(setting),
+                size,
+                "the setting {setting:?} must give a pool of {size}"
+            );
         }
+    }
+
+    #[test]
+    fn a_panic_carries_its_message_as_a_str_or_as_a_string() {
+        // What `panic!` hands on: a `&str` for a plain message, a `String`
+        // for one formatted at run time.
+        let plain: Box<dyn Any + Send> = Box::new("out of paper");
+        assert_eq!(
+            panic_message(&*plain),
+            "out of paper",
+            "a panic with a plain message (a &str) must give that message"
+        );
+        let formatted: Box<dyn Any + Send> = Box::new(format!("{} pages", 3));
+        assert_eq!(
+            panic_message(&*formatted),
+            "3 pages",
+            "a panic with a formatted message (a String) must give that message"
+        );
+        let other: Box<dyn Any + Send> = Box::new(7);
+        assert_eq!(
+            panic_message(&*other),
+            "(no message)",
+            "a panic with a value that is not a message has no message to give"
+        );
     }
 
     #[test]
@@ -167,7 +208,8 @@ mod tests {
             value,
             Js::Error("the task panicked: out of paper".to_string())
         );
-        let value = run_contained(Box::new(|| panic!("{} pages", 3)));
+        let pages = 3;
+        let value = run_contained(Box::new(move || panic!("{pages} pages")));
         assert_eq!(value, Js::Error("the task panicked: 3 pages".to_string()));
     }
 }

@@ -99,6 +99,7 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
     };
     let (task_id, waker) = with_runtime(Runtime::new_task);
     let future = Box::pin(task);
+    let _traced = trace::slice("task");
     poll_task(task_id, AsyncTask { future, waker });
     handle
 }
@@ -175,6 +176,7 @@ impl Runtime {
 /// and at the end of the poll phase.
 pub(crate) fn run_woken_tasks() {
     while let Some((task_id, task)) = with_runtime(Runtime::next_woken_task) {
+        let _traced = trace::slice("task");
         poll_task(task_id, task);
     }
 }
@@ -183,12 +185,8 @@ pub(crate) fn run_woken_tasks() {
 /// while it is polled, so that it can call `spawn`, `set_timeout` and the
 /// rest, as a callback can; if it is not done, it goes back in.
 fn poll_task(task_id: usize, mut task: AsyncTask) {
-    let polled = {
-        let _traced = trace::slice("task");
-        let mut context = Context::from_waker(&task.waker);
-        task.future.as_mut().poll(&mut context)
-    };
-    if polled.is_pending() {
+    let mut context = Context::from_waker(&task.waker);
+    if task.future.as_mut().poll(&mut context).is_pending() {
         with_runtime(|runtime| runtime.async_tasks.insert(task_id, task));
     }
 }

@@ -19,7 +19,7 @@ use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
 use crate::handle::runtime_is_running;
 use crate::http::cancel_request;
 use crate::modules::start_get;
-use crate::{Crypto, Fs, Http, Js, clear_timeout, set_timeout};
+use crate::{Crypto, Fs, Http, Js, clear_timeout, log, set_timeout};
 //@ end
 
 // ANCHOR: from_callback
@@ -196,8 +196,11 @@ fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
     from_cancellable(move |callback| {
         let request = start_get(&url, timeout_ms, callback);
         Box::new(move || {
-            if let Some(request) = request {
-                cancel_request(request);
+            let Some(request) = request else {
+                return; // a malformed URL: there is no request
+            };
+            if cancel_request(request) {
+                log!("request {request} is cancelled: its future was dropped");
             }
         })
     })

@@ -315,7 +315,8 @@ impl Runtime {
 /// A request's future was dropped: give the request up, as its timeout
 /// would, but tell nobody, since nobody waits for it any more. Dropping
 /// the request closes its socket; its timeout, if it has one, is cleared.
-pub(crate) fn cancel_request(callback_id: usize) {
+/// Returns whether there was a request to give up.
+pub(crate) fn cancel_request(callback_id: usize) -> bool {
     let callback = with_runtime(|runtime| {
         let request = runtime.http_requests.get(&callback_id);
         if let Some(timer) = request.and_then(|request| request.get.timer) {
@@ -323,9 +324,8 @@ pub(crate) fn cancel_request(callback_id: usize) {
         }
         runtime.give_up_on(callback_id)
     });
-    if callback.is_some() {
-        log!("request {callback_id} is cancelled: its future was dropped");
-    }
+    // Dropped here, once the runtime is no longer lent out.
+    callback.is_some()
 }
 // ANCHOR_END: cancel
 //@ end

@@ -6,6 +6,8 @@
 mod common;
 
 use std::cell::RefCell;
+use std::io::Write;
+use std::net::TcpListener;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::thread;
@@ -15,6 +17,7 @@ use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
 };
 use common::{send_get, within};
+use minimio::TcpStream;
 use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -146,6 +149,33 @@ fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
         assert_eq!(
             *log.borrow(),
             ["timer", "pool: Int(42)", "socket: true", "last timer"]
+        );
+    });
+}
+
+/// A tick runs its phases in order, the timers phase first: a timer due at
+/// once runs before the callback of a socket that is ready at once.
+#[test]
+fn a_due_timer_runs_before_a_ready_socket_in_the_same_tick() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        peer.write_all(b"ready").unwrap();
+        drop(peer);
+        let log = Log::default();
+        let program_log = Rc::clone(&log);
+        Runtime::new().run(move || {
+            let socket_log = Rc::clone(&program_log);
+            register_io(stream, move |_| note(&socket_log, "socket"));
+            set_timeout(0, move |_| note(&program_log, "timer"));
+        });
+
+        assert_eq!(
+            *log.borrow(),
+            ["timer", "socket"],
+            "the socket's callback ran before the due timer's: each tick runs the timers \
+             phase first, then the poll phase"
         );
     });
 }

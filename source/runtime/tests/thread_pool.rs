@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
+use std::time::Duration; //@ ..=4
 
 use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind}; //@ ..=4
 use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task}; //@ 5..
@@ -122,7 +123,11 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 
         let started = started.lock().unwrap();
         let order: Vec<usize> = started.iter().map(|(order, _)| *order).collect();
-        assert_eq!(order, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            order,
+            [0, 1, 2, 3, 4, 5],
+            "the tasks that waited did not start in the order they were given"
+        );
         let free_thread = &started[0].1;
         assert!(
             started.iter().all(|(_, thread)| thread == free_thread),
@@ -149,7 +154,52 @@ fn the_thread_idle_longest_takes_the_next_task() {
             run_until_done(&mut runtime);
         }
         let pool = |name: &str| Js::String(name.to_string());
-        assert_eq!(*threads.borrow(), [pool("pool0"), pool("pool1")]);
+        assert_eq!(
+            *threads.borrow(),
+            [pool("pool0"), pool("pool1")],
+            "the second task did not go to the thread idle longest"
+        );
+    });
+}
+
+/// A task that finds every thread busy waits, and goes to the first
+/// thread that is free again: with three threads held at a gate, the
+/// fifth task starts once the fourth thread's first task is done, while
+/// the gate is still shut. (It reports its start down a channel, so the
+/// test can wait for it without waiting on the runtime.)
+#[test]
+fn a_busy_pool_gives_a_waiting_task_to_the_first_free_thread() {
+    within(10, || {
+        let mut runtime = Runtime::new();
+        let (open_gate, gate) = mpsc::channel::<()>();
+        let gate = Arc::new(Mutex::new(gate));
+        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
+        for _ in 1..POOL_SIZE {
+            let gate = Arc::clone(&gate);
+            let wait_for_gate = move || {
+                let _ = gate.lock().unwrap().recv();
+                Js::Undefined
+            };
+            runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
+        }
+        let (started, fifth_started) = mpsc::channel();
+        let report_start = move || {
+            let _ = started.send(());
+            Js::Undefined
+        };
+        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, report_start, |_| {});
+
+        // The only result that can come: the free thread's first task.
+        runtime.wait_for_events();
+        let started_in_time = fifth_started.recv_timeout(Duration::from_secs(5)).is_ok();
+        drop(open_gate);
+        assert!(
+            started_in_time,
+            "the fifth task did not start when a pool thread became free: a task \
+             that waits must go to the next thread that is idle"
+        );
+        run_until_done(&mut runtime);
+        assert_eq!(runtime.pending_events(), 0);
     });
 }
 
@@ -366,7 +416,11 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 
         let started = started.lock().unwrap();
         let order: Vec<usize> = started.iter().map(|(order, _)| *order).collect();
-        assert_eq!(order, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            order,
+            [0, 1, 2, 3, 4, 5],
+            "the tasks that waited did not start in the order they were given"
+        );
         let free_thread = &started[0].1;
         assert!(
             started.iter().all(|(_, thread)| thread == free_thread),
@@ -402,7 +456,11 @@ fn the_thread_idle_longest_takes_the_next_task() {
             );
         });
         let pool = |name: &str| Js::String(name.to_string());
-        assert_eq!(*threads.borrow(), [pool("pool0"), pool("pool1")]);
+        assert_eq!(
+            *threads.borrow(),
+            [pool("pool0"), pool("pool1")],
+            "the second task did not go to the thread idle longest"
+        );
     });
 }
 

@@ -136,14 +136,19 @@ fn tick_until_the_pool_has_answered(runtime: &mut Runtime, answered: &Rc<RefCell
     }
 }
 
+/// A pool task that takes 50 ms: long enough for the epoll thread to have
+/// taken the deadline it was last given, and gone back to sleep, before
+/// the test goes on. (A wrong answer then cannot pass by luck.)
 fn pool_task_that_answers(runtime: &mut Runtime) -> Rc<RefCell<bool>> {
     let answered = Rc::new(RefCell::new(false));
     let flag = Rc::clone(&answered);
-    runtime.register_pool_task(
-        ThreadPoolTaskKind::Encrypt,
-        || Js::Undefined,
-        move |_| *flag.borrow_mut() = true,
-    );
+    let work = || {
+        std::thread::sleep(Duration::from_millis(50));
+        Js::Undefined
+    };
+    runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |_| {
+        *flag.borrow_mut() = true
+    });
     answered
 }
 
@@ -165,11 +170,15 @@ fn a_timer_set_while_the_epoll_thread_waits_with_no_timeout_fires_on_time() {
         runtime.set_timeout(100, record(&fired, "timer"));
         run_until_done(&mut runtime);
 
-        assert_eq!(names(&fired), ["timer", "socket"]);
+        assert_eq!(
+            names(&fired),
+            ["timer", "socket"],
+            "the timer did not fire before the socket's answer: it waited for the socket"
+        );
         let waited = fired.borrow()[0].1 - set_at;
         assert!(
             waited >= Duration::from_millis(100),
-            "fired after {waited:?}"
+            "fired after {waited:?}, before its deadline"
         );
         assert!(
             waited < Duration::from_millis(1000),
@@ -198,11 +207,15 @@ fn a_timer_sooner_than_the_one_the_epoll_thread_waits_for_fires_on_time() {
         runtime.set_timeout(100, record(&fired, "sooner timer"));
         run_until_done(&mut runtime);
 
-        assert_eq!(names(&fired), ["sooner timer", "late timer", "socket"]);
+        assert_eq!(
+            names(&fired),
+            ["sooner timer", "late timer", "socket"],
+            "the timers did not fire in deadline order, before the socket's answer"
+        );
         let waited = fired.borrow()[0].1 - set_at;
         assert!(
             waited >= Duration::from_millis(100),
-            "fired after {waited:?}"
+            "fired after {waited:?}, before its deadline"
         );
         assert!(
             waited < Duration::from_millis(1000),
@@ -227,6 +240,32 @@ fn waiting_for_a_timer_takes_a_few_ticks_not_a_spin() {
 
         assert_eq!(names(&fired), ["timer"]);
         assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
+    });
+}
+
+/// Four timers due at the same moment take no more turns of the loop than
+/// one: every timer that is due fires in the same timer phase.
+#[test]
+fn a_few_timers_due_at_once_fire_in_the_same_tick() {
+    within(10, || {
+        let mut runtime = Runtime::new();
+        let fired = Fired::default();
+        let deadline = Instant::now() + Duration::from_millis(30);
+        for name in ["a", "b", "c", "d"] {
+            runtime.set_timeout_at(deadline, record(&fired, name));
+        }
+
+        let mut ticks = 0;
+        while tick(&mut runtime) {
+            ticks += 1;
+        }
+
+        assert_eq!(names(&fired), ["a", "b", "c", "d"]);
+        assert!(
+            ticks <= 3,
+            "the loop took {ticks} ticks for four timers due at the same moment: every \
+             timer that is due must fire in the same timer phase"
+        );
     });
 }
 

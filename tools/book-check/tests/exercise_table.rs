@@ -2,6 +2,8 @@
 //! write. That list must be the one the exercises are made from
 //! (`source/exercises/gaps.md`), or it would send a teacher astray.
 //!
+//! And it lists every challenge, with the functions it asks for.
+//!
 //! It also says, for each exercise, which sections of the book fold its
 //! answer away. A teacher who hands out a closed exercise goes by that
 //! table, so it must have a row for every exercise, naming real sections.
@@ -25,6 +27,29 @@ fn the_teachers_table_names_every_gap_of_every_exercise() {
                 exercise.package(),
                 gap.function
             );
+        }
+    }
+}
+
+#[test]
+fn the_teachers_table_of_challenges_names_every_challenge_and_its_functions() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = std::fs::read_to_string(workspace.join("book/src/teaching.md")).unwrap();
+    for exercise in stages::exercises::all(&workspace).unwrap() {
+        for challenge in &exercise.challenges {
+            let cell = format!("| `{}` |", challenge.id);
+            let row = page
+                .lines()
+                .find(|line| line.starts_with(&cell))
+                .unwrap_or_else(|| panic!("teaching.md has no row for challenge {}", challenge.id));
+            for gap in &challenge.gaps {
+                assert!(
+                    row.contains(&format!("{}`", gap.function)),
+                    "teaching.md's row for challenge {} does not name {}",
+                    challenge.id,
+                    gap.function
+                );
+            }
         }
     }
 }

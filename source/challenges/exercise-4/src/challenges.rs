@@ -1,0 +1,38 @@
+//! The challenge of stage 4: moving a timer that has not fired to a new
+//! deadline, sooner or later.
+
+use std::time::Instant;
+
+use crate::{Js, Runtime};
+
+impl Runtime {
+    /// Sets a timer as `set_timeout_at` does, and returns its id (the id
+    /// of its callback), for `move_timer`.
+    pub fn set_movable_timeout_at(
+        &mut self,
+        deadline: Instant,
+        callback: impl FnOnce(Js) + 'static,
+    ) -> usize {
+        let callback_id = self.add_callback(callback);
+        self.timers.insert((deadline, callback_id));
+        callback_id
+    }
+
+    /// Moves the timer `timer` to `deadline`: it keeps its callback and
+    /// its id, and fires at the new deadline. Returns whether it was
+    /// moved: a timer that has fired, or was never set, is left alone.
+    ///
+    /// The epoll thread is not told here: the main thread tells it the
+    /// next deadline each time it goes to sleep, and wakes it if that is
+    /// sooner than the one it waits for.
+    pub fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
+        // The set is in deadline order: the timer's own pair has to be
+        // looked for by its id.
+        let Some(&old) = self.timers.iter().find(|&&(_, id)| id == timer) else {
+            return false;
+        };
+        self.timers.remove(&old);
+        self.timers.insert((deadline, timer));
+        true
+    }
+}

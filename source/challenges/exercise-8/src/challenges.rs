@@ -1,0 +1,60 @@
+//! The challenge of stage 8: `clear_immediate`, which cancels an
+//! immediate, even one that the check phase has already got ready.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::handle::with_runtime;
+use crate::{Js, Runtime};
+
+/// An immediate that can be cleared: what [`set_clearable_immediate`]
+/// returns, as Node's `setImmediate` returns an `Immediate` object. A
+/// clone is the same immediate.
+#[derive(Clone)]
+pub struct Immediate {
+    /// The id its callback waits under, until the check phase.
+    callback_id: usize,
+    /// Set once it is cleared. Its callback, wherever it waits by then,
+    /// checks this before it runs the program's.
+    cleared: Rc<Cell<bool>>,
+}
+
+/// Runs `callback` in the next check phase, as `set_immediate` does, and
+/// returns the immediate, for [`clear_immediate`].
+pub fn set_clearable_immediate(callback: impl FnOnce(Js) + 'static) -> Immediate {
+    with_runtime(|runtime| runtime.add_clearable_immediate(callback))
+}
+
+/// Cancels an immediate: its callback will not run, and it no longer keeps
+/// the loop alive. One that has run already, or was cleared, is ignored.
+pub fn clear_immediate(immediate: &Immediate) {
+    with_runtime(|runtime| runtime.cancel_immediate(immediate));
+}
+
+impl Runtime {
+    /// Sets an immediate, as `set_immediate` does, whose callback runs the
+    /// program's only if it has not been cleared by then.
+    pub fn add_clearable_immediate(&mut self, callback: impl FnOnce(Js) + 'static) -> Immediate {
+        let cleared = Rc::new(Cell::new(false));
+        let flag = Rc::clone(&cleared);
+        let callback_id = self.add_callback(move |value| {
+            if !flag.get() {
+                callback(value);
+            }
+        });
+        self.immediates.push_back(callback_id);
+        Immediate {
+            callback_id,
+            cleared,
+        }
+    }
+
+    /// Clears `immediate`: still waiting for its check phase, it leaves
+    /// `immediates` and `callback_queue`; ready already, it stays where it
+    /// is, but its callback will find it cleared.
+    pub fn cancel_immediate(&mut self, immediate: &Immediate) {
+        immediate.cleared.set(true);
+        self.immediates.retain(|id| *id != immediate.callback_id);
+        self.callback_queue.remove(&immediate.callback_id);
+    }
+}
