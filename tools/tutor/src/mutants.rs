@@ -30,15 +30,15 @@ pub struct Mutant {
     pub mutated: String,
 }
 
-/// Every mutant that `cargo mutants` makes of the package `package` of the
-/// workspace `workspace`, in the file `file` (from the package's folder),
-/// inside the function whose `fn` line is `fn_line` (from 0).
+/// The mutants, among those `cargo mutants` listed (`listed`, see
+/// [`list`]), of one function: the one in the file `file` of the package
+/// `package` (whose text is `text`) that spans the line `line` (from 0).
 pub fn of_function(
     listed: &[Value],
     package: &str,
     file: &str,
     text: &str,
-    fn_line: usize,
+    line: usize,
 ) -> Result<Vec<Mutant>, String> {
     let path = format!("{package}/{file}");
     let mut mutants = Vec::new();
@@ -48,7 +48,7 @@ pub fn of_function(
         }
         let function = &mutant["function"]["span"];
         let (first, last) = (line_of(&function["start"]), line_of(&function["end"]));
-        if !(first..=last).contains(&(fn_line + 1)) {
+        if !(first..=last).contains(&(line + 1)) {
             continue;
         }
         let name = mutant["name"].as_str().ok_or("a mutant without a name")?;

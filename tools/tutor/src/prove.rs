@@ -309,40 +309,10 @@ fn wrong_versions_fail(
         let (body_start, _, _) = stages::exercises::body_lines(text, &gap.function)?;
         mutants::of_function(&listed, &exercise.package(), &gap.file, text, body_start)
     })?;
-    let unviable = variants::write_and_build(
-        &scratch.exercises,
-        &scratch.target(),
-        exercise,
-        &solved,
-        &all,
-    )?;
-    let viable: Vec<&Variant> = all
-        .iter()
-        .filter(|v| !unviable.iter().any(|(u, _)| u.id == v.id))
-        .collect();
-    let package = variants::package(exercise);
-    let run = |variant: &Variant| Run {
-        assignment: owner(exercise, variant.gap),
-        package: package.clone(),
-        variant: Some(variant.id),
-    };
-    // That a mutant fails is enough to know. For a gap left open and a
-    // wrong answer, the tutor's message is read in full, as a student
-    // would read it: it must name the gap, or the symptom.
-    let (read, others): (Vec<&Variant>, Vec<&Variant>) = viable
-        .iter()
-        .partition(|v| !matches!(v.kind, Kind::Mutant(_)));
-    let quick: Vec<Run> = others.iter().map(|v| run(v)).collect();
-    let full: Vec<Run> = read.iter().map(|v| run(v)).collect();
-    let mut reports =
-        check::check_runs(scratch, &quick, Thoroughness::UntilOneFails, RUNS_AT_ONCE)?;
-    reports.extend(check::check_runs(
-        scratch,
-        &full,
-        Thoroughness::Every,
-        RUNS_AT_ONCE,
-    )?);
-    let tried: Vec<&Variant> = others.into_iter().chain(read).collect();
+    let target = scratch.target();
+    let unviable = variants::write_and_build(&scratch.exercises, &target, exercise, &solved, &all)?;
+    let viable: Vec<&Variant> = all.iter().filter(|v| !unviable.contains(&v.id)).collect();
+    let (tried, reports) = try_each(scratch, exercise, viable)?;
     let mut proven = true;
     let owners = std::iter::once(None).chain(exercise.challenges.iter().map(Some));
     for challenge in owners {
@@ -353,7 +323,10 @@ fn wrong_versions_fail(
         let mine = |gap: &Gap| gap.challenge == challenge.map(|c| c.id.clone());
         let mut found = Figures {
             name: name.clone(),
-            unviable: unviable.iter().filter(|(v, _)| mine(v.gap)).count(),
+            unviable: all
+                .iter()
+                .filter(|v| unviable.contains(&v.id) && mine(v.gap))
+                .count(),
             ..Figures::default()
         };
         for (variant, report) in tried.iter().zip(&reports).filter(|(v, _)| mine(v.gap)) {
@@ -362,22 +335,42 @@ fn wrong_versions_fail(
         for gap in exercise.all_gaps().filter(|gap| mine(gap)) {
             proven &= no_equivalent_is_stale(&name, gap, &tried, &reports);
         }
-        println!(
-            "{name}: gaps reached when open alone: {} of {}; wrong answers turned down, \
-             saying what went wrong: {} of {}; mutants caught: {} of {} viable ({} unviable, \
-             {} equivalent)",
-            found.reached,
-            found.gaps,
-            found.wrong_failed,
-            found.wrong,
-            found.caught,
-            found.viable,
-            found.unviable,
-            found.equivalent
-        );
+        println!("{name}: {}", found.summary());
         figures.push(found);
     }
     Ok(proven)
+}
+
+/// Runs the tests of each version in `variants`, and gives the versions
+/// in the order tried, with a report on each. That a mutant fails is
+/// enough to know. For a gap left open and a wrong answer, the tutor's
+/// message is read in full, as a student would read it: it must name the
+/// gap, or the symptom.
+fn try_each<'v, 'a>(
+    scratch: &Places,
+    exercise: &'a Exercise,
+    variants: Vec<&'v Variant<'a>>,
+) -> Result<(Vec<&'v Variant<'a>>, Vec<Report>), String> {
+    let package = variants::package(exercise);
+    let run = |variant: &&Variant<'a>| Run {
+        assignment: owner(exercise, variant.gap),
+        package: package.clone(),
+        variant: Some(variant.id),
+    };
+    let (read, mutants): (Vec<&Variant>, Vec<&Variant>) = variants
+        .into_iter()
+        .partition(|v| !matches!(v.kind, Kind::Mutant(_)));
+    let quick: Vec<Run> = mutants.iter().map(run).collect();
+    let full: Vec<Run> = read.iter().map(run).collect();
+    let mut reports =
+        check::check_runs(scratch, &quick, Thoroughness::UntilOneFails, RUNS_AT_ONCE)?;
+    reports.extend(check::check_runs(
+        scratch,
+        &full,
+        Thoroughness::Every,
+        RUNS_AT_ONCE,
+    )?);
+    Ok((mutants.into_iter().chain(read).collect(), reports))
 }
 
 /// The exercise or challenge whose tests judge `gap`.
@@ -388,6 +381,24 @@ fn owner<'a>(exercise: &'a Exercise, gap: &Gap) -> Assignment<'a> {
             .challenge
             .as_deref()
             .and_then(|id| exercise.challenge(id)),
+    }
+}
+
+impl Figures {
+    /// The figures in a line.
+    fn summary(&self) -> String {
+        format!(
+            "gaps reached when open alone: {} of {}; wrong answers turned down, saying what \
+             went wrong: {} of {}; mutants caught: {} of {} viable ({} unviable, {} equivalent)",
+            self.reached,
+            self.gaps,
+            self.wrong_failed,
+            self.wrong,
+            self.caught,
+            self.viable,
+            self.unviable,
+            self.equivalent
+        )
     }
 }
 
