@@ -165,10 +165,6 @@ pub fn files(workspace: &Path, exercise: &Exercise, open: Open) -> Result<Files,
             ))
         })
         .filter(|(name, _)| !name.contains('/')) // tests/common/mod.rs is a module
-        // The trace's test checks the runtime's `trace::` lines, some of
-        // which sit in the functions a student writes: an answer without
-        // them is right all the same.
-        .filter(|(name, _)| name != "trace")
         .collect();
     tests.extend(challenge_files.keys().filter_map(|path| {
         let name = path.strip_prefix("tests/")?.strip_suffix(".rs")?;
