@@ -99,3 +99,55 @@ fn the_teachers_table_of_folded_answers_has_a_row_for_every_exercise() {
 fn quoted(text: &str) -> Vec<&str> {
     text.split('"').skip(1).step_by(2).collect()
 }
+
+/// Each section a hint sends the student to explains the idea in prose:
+/// the tutor's pointers lead to an explanation, not only to a listing
+/// (whose answer is folded away, in any case). A section of a few
+/// sentences at least: this many words outside its code blocks.
+const WORDS_OF_PROSE: usize = 60;
+
+#[test]
+fn every_section_a_hint_points_to_explains_it_in_prose() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for exercise in stages::exercises::all(&workspace).unwrap() {
+        let page = std::fs::read_to_string(workspace.join(&exercise.page_file)).unwrap();
+        for gap in exercise.all_gaps() {
+            for section in &gap.sections {
+                let words = prose_words(&page, section);
+                assert!(
+                    words >= WORDS_OF_PROSE,
+                    "{}: the section \"{section}\", which the hint of {} points to, has \
+                     {words} words of prose",
+                    exercise.page_file,
+                    gap.function
+                );
+            }
+        }
+    }
+}
+
+/// The words of a section's prose: from its heading to the next heading
+/// of the same level or above, without its code blocks.
+fn prose_words(page: &str, section: &str) -> usize {
+    let mut lines = page.lines().skip_while(|line| {
+        !(line.starts_with('#') && line.trim_start_matches('#').trim() == section)
+    });
+    let Some(heading) = lines.next() else {
+        return 0;
+    };
+    let level = heading.chars().take_while(|&c| c == '#').count();
+    let mut in_code = false;
+    let mut words = 0;
+    for line in lines {
+        let is_heading = line.starts_with('#') && !in_code;
+        if is_heading && line.chars().take_while(|&c| c == '#').count() <= level {
+            break;
+        }
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && !line.starts_with('<') && !line.starts_with("{{") {
+            words += line.split_whitespace().count();
+        }
+    }
+    words
+}
