@@ -15,8 +15,9 @@
 // puts each body in a <details class="answer">). On every page that has such
 // folds, each one must be closed when the page loads, its code out of sight;
 // one real mouse click on its summary must open it and show its code, which
-// must not be empty. And every stage's page from stage 2 on (chapter-N.html,
-// N >= 2: each has an exercise) must have at least one fold.
+// must not be empty. Every stage's page from stage 2 on (chapter-N.html,
+// N >= 2: each has an exercise) must have at least one fold. And no folded
+// answer may be in the search index.
 //
 // Exit status: 0 when everything holds, 1 with the list of failures otherwise.
 //
@@ -140,7 +141,7 @@ function idsIn(file) {
   }
   return idCache.get(file);
 }
-function decodeEntities(text) { // the entities an id attribute may hold
+function decodeEntities(text) { // the entities an id attribute, or code, may hold
   const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return text.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name) => name[0] !== '#' ? named[name] ?? whole
     : String.fromCodePoint(name[1] === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1))));
@@ -553,6 +554,68 @@ async function stopChromium(cdp) {
   cleanup(); // kills what is left of the process group, removes the profile
 }
 
+// ---- The search index -----------------------------------------------------
+//
+// mdBook indexes every page's text for its search box, which shows each hit
+// with the words around it. A folded answer in the index would be one search
+// away: tools/fold-answers keeps each body in a <script> that mdBook leaves
+// out, and book/theme/answers.js shows it. This holds the built index to it:
+// no three lines in a row of any folded body (all of it, if it is shorter)
+// may be in the index's text, whitespace collapsed as the index collapses
+// it, unless the page shows the same lines in a listing of its own, outside
+// the folds. (A line alone may be: `Err(error) => return Err(error),` is in
+// other listings too; and stage 3's `register_io` shares three lines with
+// `wait_for_more`.)
+function checkSearchIndexHoldsNoAnswer(pages) {
+  const files = fs.readdirSync(root).filter((name) => /^searchindex.*\.js(on)?$/.test(name));
+  if (!files.length) {
+    fail('search index', 'the build has no searchindex: is search turned off? This check would then hold nothing');
+    return;
+  }
+  const index = files.map((name) => searchIndexText(path.join(root, name))).join('\n');
+  const collapse = (text) => text.trim().split(/\s+/).join(' ');
+  let runs = 0;
+  const before = failures.length;
+  for (const name of pages) {
+    const html = fs.readFileSync(path.join(root, name), 'utf8');
+    const outsideTheFolds = html.replace(/<details class="answer[\s\S]*?<\/details>/g, '');
+    const shown = [...outsideTheFolds.matchAll(/<code[^>]*>([\s\S]*?)<\/code>/g)]
+      .map(([, code]) => collapse(decodeEntities(code.replace(/<[^>]*>/g, ''))))
+      .join('\n');
+    for (const [, body] of html.matchAll(/<script type="text\/x-answer"[^>]*>([\s\S]*?)<\/script>/g)) {
+      const lines = body.split('\n').map(collapse).filter((line) => line);
+      for (let at = 0; at + Math.min(3, lines.length) <= lines.length; at += 1) {
+        const run = lines.slice(at, at + 3).join(' ');
+        runs += 1;
+        if (index.includes(run) && !shown.includes(run)) {
+          fail(`search index (${files.join(', ')})`, `it holds a folded answer of ${name}: ${run}`);
+        }
+      }
+    }
+  }
+  if (!runs) fail('search index', 'no folded answer was found in the pages to look for: the check holds nothing');
+  if (failures.length === before) console.log(`ok    search index: none of ${runs} runs of lines of folded answers is in it`);
+}
+
+// All the text a search index holds: every string in it. mdBook writes it
+// as a script, `window.search = ... JSON.parse('...')`, whose string
+// literal is read here as JavaScript reads it (or as plain JSON).
+function searchIndexText(file) {
+  const source = fs.readFileSync(file, 'utf8');
+  let json = source;
+  if (file.endsWith('.js')) {
+    const literal = source.slice(source.indexOf("JSON.parse('") + "JSON.parse('".length, source.lastIndexOf("')"));
+    json = Function(`"use strict"; return '${literal}';`)();
+  }
+  const texts = [];
+  const walk = (value) => {
+    if (typeof value === 'string') texts.push(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(JSON.parse(json));
+  return texts.join('\n');
+}
+
 async function main() {
   const started = Date.now();
   const overall = setTimeout(() => {
@@ -583,6 +646,7 @@ async function main() {
         fail(name, `stage ${stage}'s page has no folded answer (<details class="answer">): its exercise's answer is in sight, or the book was built without tools/fold-answers`);
       }
     }
+    checkSearchIndexHoldsNoAnswer(pages);
     // Readers also open the built files directly: the replay must work from file:// too.
     if (pages.includes('replay.html')) {
       await checkPage(cdp, 'replay.html (file://)', pathToFileURL(path.join(root, 'replay.html')).href, { replay: true });

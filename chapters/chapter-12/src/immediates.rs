@@ -18,6 +18,8 @@ impl Runtime {
     /// waits for the next tick's check phase.
     pub(crate) fn ready_immediates(&mut self, limit: usize) {
         let count = self.immediates.len().min(limit);
+        // Collected first: `callback_ready` needs `&mut self`, and `drain`
+        // would still borrow `self.immediates` while it runs.
         for callback_id in self.immediates.drain(..count).collect::<Vec<_>>() {
             self.callback_ready(callback_id, Js::Undefined);
         }

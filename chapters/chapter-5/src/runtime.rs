@@ -142,9 +142,12 @@ impl Runtime {
 
     /// Takes the callback `callback_id` out of the queue.
     fn take_callback(&mut self, callback_id: usize) -> Callback {
-        self.callback_queue
-            .remove(&callback_id)
-            .expect("every event answers a callback that add_callback handed out")
+        self.callback_queue.remove(&callback_id).unwrap_or_else(|| {
+            panic!(
+                "an event came for callback {callback_id}, which waits for none: it was made \
+                 ready already, or taken away while what answers it still ran"
+            )
+        })
     }
 
     /// Takes the next callback that is ready, with the value it receives.

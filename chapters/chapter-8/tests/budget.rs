@@ -156,7 +156,9 @@ fn immediates_run_in_the_order_set_and_a_new_one_waits_behind_them() {
         assert_in_order(
             &ran.borrow(),
             READY,
-            "the immediates did not run in the order they were set",
+            "the immediates did not run in the order they were set (a check phase gets \
+             ready at most BUDGET of them; the others wait for the next, in order, and one \
+             set meanwhile waits behind them)",
         );
     });
 }

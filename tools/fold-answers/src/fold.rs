@@ -115,11 +115,28 @@ fn shows_at(code: &[&str], at: usize, answer: &Answer) -> bool {
 }
 
 /// The lines that end the block before the body, fold the body away, and
-/// open the block after it. The blank lines around the inner block let
-/// the Markdown parser see it as code, not as part of the HTML. The `hljs`
-/// class gives the fold the background of code blocks in every theme, so
-/// that the three parts read as one listing (see `book/theme/custom.css`).
+/// open the block after it. The `hljs` class gives the fold the
+/// background of code blocks in every theme, so that the three parts read
+/// as one listing (see `book/theme/custom.css`).
+///
+/// The body is not a code block but the text of a `<script>` that no
+/// browser runs: mdBook leaves scripts out of its search index, which
+/// would otherwise hold every answer, word for word, for the search box to
+/// show. `book/theme/answers.js` makes it a code block again, inside the
+/// fold, when the page loads. (The blank lines around the script let the
+/// Markdown parser see it as a block of HTML of its own, which ends only
+/// at `</script>`, blank lines in the body or not.)
 fn folded_body(open: &str, close: &str, answer: &Answer) -> Vec<String> {
+    assert!(
+        !answer.body.iter().any(|line| line.contains("</script")),
+        "the body of {} holds `</script`, which would end its fold early",
+        answer.function
+    );
+    let language = open
+        .trim_start_matches('`')
+        .split([',', ' '])
+        .next()
+        .unwrap_or("");
     let mut lines = vec![
         close.to_string(),
         String::new(),
@@ -128,11 +145,11 @@ fn folded_body(open: &str, close: &str, answer: &Answer) -> Vec<String> {
             answer.summary()
         ),
         String::new(),
-        open.to_string(),
+        format!("<script type=\"{ANSWER_TYPE}\" data-language=\"{language}\">"),
     ];
     lines.extend(answer.body.iter().cloned());
     lines.extend([
-        close.to_string(),
+        "</script>".to_string(),
         String::new(),
         "</details>".to_string(),
         String::new(),
@@ -140,6 +157,10 @@ fn folded_body(open: &str, close: &str, answer: &Answer) -> Vec<String> {
     ]);
     lines
 }
+
+/// The type of the `<script>` that holds a folded body: not one a browser
+/// runs, so it only keeps the text.
+pub const ANSWER_TYPE: &str = "text/x-answer";
 
 #[cfg(test)]
 mod tests {
@@ -162,6 +183,9 @@ mod tests {
     const SUMMARY_2: &str = "<details class=\"answer hljs\"><summary>Exercise 2's answer: \
                              the body of <code>first</code></summary>";
 
+    /// The script that holds a body of Rust.
+    const SCRIPT: &str = "<script type=\"text/x-answer\" data-language=\"rust\">";
+
     #[test]
     fn a_listing_with_one_answer_is_split_around_its_body() {
         let answers = [answer(
@@ -172,7 +196,7 @@ mod tests {
         )];
         let page = "Text.\n\n```rust\n/// Doc.\nfn first() {\n    one();\n    two();\n}\n\nfn other() {}\n```\n\nMore.\n";
         let expected = format!(
-            "Text.\n\n```rust\n/// Doc.\nfn first() {{\n```\n\n{SUMMARY_2}\n\n```rust\n    one();\n    two();\n```\n\n</details>\n\n```rust\n}}\n\nfn other() {{}}\n```\n\nMore.\n"
+            "Text.\n\n```rust\n/// Doc.\nfn first() {{\n```\n\n{SUMMARY_2}\n\n{SCRIPT}\n    one();\n    two();\n</script>\n\n</details>\n\n```rust\n}}\n\nfn other() {{}}\n```\n\nMore.\n"
         );
         assert_eq!(fold(page, &answers), expected);
     }
@@ -190,10 +214,10 @@ mod tests {
         let expected = format!(
             "```rust\nimpl A {{\n    fn first() {{\n```\n\n\
              <details class=\"answer hljs\"><summary>Exercise 2's answer: the body of <code>first</code></summary>\n\n\
-             ```rust\n        one();\n```\n\n</details>\n\n\
+             {SCRIPT}\n        one();\n</script>\n\n</details>\n\n\
              ```rust\n    }}\n\n    fn second() {{\n```\n\n\
              <details class=\"answer hljs\">{summary}\n\n\
-             ```rust\n        two();\n```\n\n</details>\n\n\
+             {SCRIPT}\n        two();\n</script>\n\n</details>\n\n\
              ```rust\n    }}\n}}\n```"
         );
         assert_eq!(folded, expected);
@@ -210,7 +234,7 @@ mod tests {
         let page =
             "```rust\nfn first(\n    a: usize,\n    b: usize,\n) -> usize {\n    a + b\n}\n```\n";
         let expected = format!(
-            "```rust\nfn first(\n    a: usize,\n    b: usize,\n) -> usize {{\n```\n\n{}\n\n```rust\n    a + b\n```\n\n</details>\n\n```rust\n}}\n```\n",
+            "```rust\nfn first(\n    a: usize,\n    b: usize,\n) -> usize {{\n```\n\n{}\n\n{SCRIPT}\n    a + b\n</script>\n\n</details>\n\n```rust\n}}\n```\n",
             SUMMARY_2
         );
         assert_eq!(fold(page, &answers), expected);

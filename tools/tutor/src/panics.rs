@@ -3,9 +3,11 @@
 //!
 //! Some panics say little on their own. "RefCell already borrowed" points
 //! into the standard library (`thread/local.rs`), not at the student's
-//! code, and names nothing of the runtime. So for those, the tutor runs the
+//! code, and names nothing of the runtime; so does a range out of bounds
+//! in a `drain`, or an `unwrap` on `None`. So for those, the tutor runs the
 //! failed test again with a backtrace, finds the student's function in it,
-//! and says what went wrong and which section of the book explains it.
+//! and says where the panic came from, which section of the book explains
+//! that function, and, for a RefCell, what went wrong.
 
 use std::path::{Path, PathBuf};
 
@@ -14,23 +16,28 @@ use crate::exercise::{Exercise, Gap};
 use crate::places::Places;
 use crate::terminal;
 
-/// An explanation of the panic in `output`, if it is one the tutor knows,
-/// fitted to the terminal. `backtrace` runs the test again to say where the
-/// panic came from, in `folder`, the package whose tests ran (the
-/// exercise's own, or one `tutor prove` made of it); it is only called for
-/// a panic that needs it.
+/// An explanation of `said`, a failed test's panic, if the tutor can add
+/// to it, fitted to the terminal. `backtrace` runs the test again to say
+/// where the panic came from, in `folder`, the package whose tests ran
+/// (the exercise's own, or one `tutor prove` made of it); it is only
+/// called for a panic that needs it: a RefCell's, or one whose place is in
+/// the standard library.
 pub fn explain(
     places: &Places,
     exercise: &Exercise,
     folder: &Path,
-    output: &str,
+    said: &str,
     backtrace: impl FnOnce() -> Option<String>,
 ) -> Option<String> {
     let borrowed_twice = [
         "RefCell already borrowed",
         "RefCell already mutably borrowed",
-    ];
-    if !borrowed_twice.iter().any(|panic| output.contains(panic)) {
+    ]
+    .iter()
+    .any(|panic| said.contains(panic));
+    // Rust's own code is compiled from /rustc/<commit>/library/...
+    let in_the_standard_library = said.contains(" panicked at /rustc/");
+    if !borrowed_twice && !in_the_standard_library {
         return None;
     }
     let frames = backtrace()
@@ -39,18 +46,21 @@ pub fn explain(
     let runtime_lent = frames
         .iter()
         .any(|frame| frame.function.contains("with_runtime"));
-    let mut explanation = if runtime_lent {
-        "What it means: a callback or a task ran while the runtime was lent out. \
-         The loop lends the runtime (`with_runtime`) for one short step at a time; a callback \
-         that runs inside that loan, and calls `set_timeout`, `Fs::read` or the like, asks for \
-         the runtime a second time, and the RefCell that holds it refuses. Take what you need \
-         out of the runtime, let the loan end, and only then run the callback."
-            .to_string()
-    } else {
-        "What it means: a RefCell was borrowed while a borrow of it was still alive \
-         (a `borrow_mut()` whose guard lives on across a call that borrows it again). \
-         Let the first borrow end before the next one."
-            .to_string()
+    let mut explanation = match (borrowed_twice, runtime_lent) {
+        (true, true) => "What it means: a callback or a task ran while the runtime was lent out. \
+             The loop lends the runtime (`with_runtime`) for one short step at a time; a \
+             callback that runs inside that loan, and calls `set_timeout`, `Fs::read` or the \
+             like, asks for the runtime a second time, and the RefCell that holds it refuses. \
+             Take what you need out of the runtime, let the loan end, and only then run the \
+             callback."
+            .to_string(),
+        (true, false) => "What it means: a RefCell was borrowed while a borrow of it was still \
+             alive (a `borrow_mut()` whose guard lives on across a call that borrows it again). \
+             Let the first borrow end before the next one."
+            .to_string(),
+        (false, _) => {
+            "The panic is in Rust's standard library, but a call of yours led there.".to_string()
+        }
     };
     match student_frame(exercise, folder, &frames) {
         Some((frame, gap)) => explanation.push_str(&format!(
@@ -62,11 +72,13 @@ pub fn explain(
             exercise.page,
             places.show(&places.workspace.join(&exercise.page_file))
         )),
-        None if runtime_lent => explanation.push_str(&format!(
+        None if runtime_lent && borrowed_twice => explanation.push_str(&format!(
             "\nThe book explains the loan in \"The handle\" and \"The loop\", on the page \
              \"Stage 5: the main loop\" ({}).",
             places.show(&places.workspace.join("book/src/chapter-5.md"))
         )),
+        // Not from one of the student's functions: nothing to add.
+        None if !borrowed_twice => return None,
         None => {}
     }
     Some(wrap(&explanation, terminal::width().clamp(40, 100) - 4))

@@ -134,13 +134,11 @@ pub fn report(
         report.test = Some(name);
     } else if let Some(test) = failures.first() {
         let name = full_name(test);
-        report.message = format!(
-            "The test `{name}` fails. It says:\n\n{}",
-            indent(&what_it_said(&test.output))
-        );
+        let said = what_it_said(&test.output);
+        report.message = format!("The test `{name}` fails. It says:\n\n{}", indent(&said));
         let folder = places.package(package);
         let backtrace = || backtrace_of(&programs, &folder, variant, test);
-        let explained = panics::explain(places, exercise, &folder, &test.output, backtrace);
+        let explained = panics::explain(places, exercise, &folder, &said, backtrace);
         if let Some(explanation) = explained {
             report.message.push_str("\n\n");
             report.message.push_str(&explanation);

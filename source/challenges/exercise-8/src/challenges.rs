@@ -14,8 +14,7 @@ use crate::{Js, Runtime};
 pub struct Immediate {
     /// The id its callback waits under, until the check phase.
     callback_id: usize,
-    /// Set once it is cleared. Its callback, wherever it waits by then,
-    /// checks this before it runs the program's.
+    /// Whether it has been cleared.
     cleared: Rc<Cell<bool>>,
 }
 
