@@ -181,7 +181,9 @@ pub fn generate(workspace: &Path) -> Result<Vec<String>, String> {
 /// An exercise's folder may hold a student's work: before `generate`
 /// writes over it, a copy of each exercise that is about to change is kept
 /// in `exercises/.backup`, as `tutor reset` keeps one. Returns what it
-/// kept.
+/// kept. An exercise that Git has as it is on disk holds nothing Git could
+/// not give back, and is not copied: an author who changes the source
+/// gets no copy of every exercise it changes.
 fn keep_what_will_change(
     workspace: &Path,
     expected: &Files,
@@ -198,7 +200,7 @@ fn keep_what_will_change(
     let mut kept = Vec::new();
     for package in changing {
         let folder = workspace.join("exercises").join(package);
-        if folder.is_dir() {
+        if folder.is_dir() && !git_has_it_as_it_is(workspace, &folder) {
             let backups = workspace.join("exercises/.backup");
             let copy = backup::keep_copy(&backups, package, &folder)?;
             kept.push(format!(
@@ -208,6 +210,18 @@ fn keep_what_will_change(
         }
     }
     Ok(kept)
+}
+
+/// Whether `folder` is in Git's last commit exactly as it is on disk: no
+/// change, no new file (Cargo's and the tutor's own folders aside). Where
+/// Git cannot say (no Git, or not a repository), it is not.
+fn git_has_it_as_it_is(workspace: &Path, folder: &Path) -> bool {
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--"])
+        .arg(folder)
+        .current_dir(workspace)
+        .output();
+    status.is_ok_and(|output| output.status.success() && output.stdout.is_empty())
 }
 
 /// Every file under `chapters/` and `exercises/` that the source owns: all
