@@ -89,11 +89,13 @@ fn split_folds(page: &str) -> (Vec<&str>, Vec<Fold<'_>>) {
     (outside, folds)
 }
 
-/// The lines of the code block in a fold, between its fences.
+/// The lines of the code in a fold.
 fn code_in<'a>(inside: &[&'a str]) -> Vec<&'a str> {
-    let fence = |line: &&str| line.starts_with("```");
-    let code = inside.iter().skip_while(|line| !fence(line)).skip(1);
-    code.take_while(|line| !fence(line)).copied().collect()
+    // The code is the text of a `<script>` that no browser runs, which
+    // mdBook leaves out of its search index (see tools/fold-answers).
+    let opening = |line: &&str| line.starts_with("<script type=\"text/x-answer\"");
+    let code = inside.iter().skip_while(|line| !opening(line)).skip(1);
+    code.take_while(|line| **line != "</script>").copied().collect()
 }
 
 /// A line that could be in any function, such as `}` or `});`, tells
