@@ -95,7 +95,9 @@ fn code_in<'a>(inside: &[&'a str]) -> Vec<&'a str> {
     // mdBook leaves out of its search index (see tools/fold-answers).
     let opening = |line: &&str| line.starts_with("<script type=\"text/x-answer\"");
     let code = inside.iter().skip_while(|line| !opening(line)).skip(1);
-    code.take_while(|line| **line != "</script>").copied().collect()
+    code.take_while(|line| **line != "</script>")
+        .copied()
+        .collect()
 }
 
 /// A line that could be in any function, such as `}` or `});`, tells
