@@ -151,7 +151,7 @@ pub async fn timeout<T>(ms: u64, future: impl Future<Output = T>) -> Result<T, E
 /// use std::pin::Pin;
 /// use std::task::{Context, Waker};
 ///
-/// let mut future = chapter_{{stage}}::combinators::largest_after_a_sleep([3, 1, 4, 1]);
+/// let mut future = source_runtime::combinators::largest_after_a_sleep([3, 1, 4, 1]);
 /// let mut context = Context::from_waker(Waker::noop());
 /// // An `async fn`'s future is not `Unpin`: `Pin::new` refuses it.
 /// let _ = Pin::new(&mut future).poll(&mut context);

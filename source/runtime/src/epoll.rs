@@ -10,40 +10,74 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError}; //@ 4..
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant}; //@ 4..
 
-use minimio::{Events, Interests, Poll, Registrator, TcpStream}; //@ 3
+// use minimio::{Events, Interests, Poll, Registrator, TcpStream}; //@ 3
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token}; //@ 4..
 
 use crate::{Js, PollEvent, Runtime, log, trace};
 
 // ANCHOR: start
-/// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
 //@ 3
-/// `Registrator` to register sockets with it.
-pub(crate) fn start(events: Sender<PollEvent>) -> (JoinHandle<()>, Registrator) {
+// /// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
+// /// `Registrator` to register sockets with it.
+// pub(crate) fn start(events: Sender<PollEvent>) -> (JoinHandle<()>, Registrator) {
+//     let poll = Poll::new().expect("the system can make an event queue");
+//     let registrator = poll.registrator();
+//     let handle = thread::Builder::new()
+//         .name("epoll".to_string())
+//         .spawn(move || wait_for_sockets(poll, events))
+//         .expect("the system can start a thread");
+//     (handle, registrator)
+// }
 //@ or 4..
+/// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
 /// `Registrator` to register sockets with it, and sets `epoll_timeout` to
 /// the deadline it wants to be woken at.
 pub(crate) fn start(
     events: Sender<PollEvent>,
     epoll_timeout: Arc<Mutex<Option<Instant>>>,
 ) -> (JoinHandle<()>, Registrator) {
-//@ end
     let poll = Poll::new().expect("the system can make an event queue");
     let registrator = poll.registrator();
     let handle = thread::Builder::new()
         .name("epoll".to_string())
-        .spawn(move || wait_for_sockets(poll, events)) //@ 3
-        .spawn(move || wait_for_sockets(poll, epoll_timeout, events)) //@ 4..
+        .spawn(move || wait_for_sockets(poll, epoll_timeout, events))
         .expect("the system can start a thread");
     (handle, registrator)
 }
+//@ end
 // ANCHOR_END: start
 
 // ANCHOR: wait_for_sockets
 //@ 3
-/// The life of the epoll thread: sleep until sockets are ready, and tell
-/// the main thread which ones; until the loop is closed.
-fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
+// /// The life of the epoll thread: sleep until sockets are ready, and tell
+// /// the main thread which ones; until the loop is closed.
+// fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
+//     let mut events = Events::with_capacity(1024);
+//     loop {
+//         let ready = {
+//             let _waiting = trace::slice("epoll wait");
+//             poll.poll(&mut events, None)
+//         };
+//         match ready {
+//             Ok(_) => {
+//                 for event in &events {
+//                     log!("the socket of callback {} is ready", event.id());
+//                     if events_out.send(PollEvent::Epoll(event.id())).is_err() {
+//                         return; // the runtime is gone: nobody is listening
+//                     }
+//                 }
+//             }
+//             // `close_loop` was called: the runtime is shutting down.
+//             Err(error) if error.kind() == ErrorKind::Interrupted => return,
+//             // Only a broken queue fails otherwise, which our own code
+//             // never makes: say so, and stop.
+//             Err(error) => {
+//                 log!("cannot wait for sockets any more: {error}");
+//                 return;
+//             }
+//         }
+//     }
+// }
 //@ or 4..
 /// The life of the epoll thread: sleep until sockets are ready or the
 /// main thread's deadline passes, and tell the main thread; until the loop
@@ -53,17 +87,8 @@ fn wait_for_sockets(
     epoll_timeout: Arc<Mutex<Option<Instant>>>,
     events_out: Sender<PollEvent>,
 ) {
-//@ end
     let mut events = Events::with_capacity(1024);
     loop {
-//@ 3
-        let ready = {
-            let _waiting = trace::slice("epoll wait");
-            poll.poll(&mut events, None)
-        };
-        match ready {
-//@ end
-//@ 4..
         let deadline = *lock(&epoll_timeout);
         let timeout = deadline.map(milliseconds_until);
         let ready = {
@@ -78,19 +103,15 @@ fn wait_for_sockets(
                     return; // the runtime is gone: nobody is listening
                 }
             }
-//@ end
             Ok(_) => {
                 for event in &events {
-//@ 4..
                     if event.id() == WAKE_UP {
                         trace::instant("woken to read a new deadline");
                         continue; // it only woke us: read the deadline again
                     }
-//@ end
                     log!("the socket of callback {} is ready", event.id());
                     if events_out.send(PollEvent::Epoll(event.id())).is_err() {
-                        return; // the runtime is gone: nobody is listening //@ 3
-                        return; //@ 4..
+                        return;
                     }
                 }
             }
@@ -105,7 +126,6 @@ fn wait_for_sockets(
         }
     }
 }
-//@ 4..
 
 /// The deadline has passed and the main thread will hear of it: forget
 /// it, so as not to wake the main thread for it again. Unless the main
@@ -176,14 +196,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
 pub(crate) struct Reading {
-    stream: TcpStream, //@ ..=9
-    received: Vec<u8>, //@ ..=9
+    // stream: TcpStream, //@ ..=9
+    // received: Vec<u8>, //@ ..=9
     pub(crate) stream: TcpStream, //@ 10..
     pub(crate) received: Vec<u8>, //@ 10..
 }
 
 impl Reading {
-//@ 10..
+    //@ 10..
     /// A socket from which nothing has arrived yet.
     pub(crate) fn new(stream: TcpStream) -> Reading {
         Reading {
@@ -192,17 +212,24 @@ impl Reading {
         }
     }
 
-//@ end
-//@ ..=9
-    /// Reads everything that has arrived. Returns `true` once the peer has
-    /// closed the connection: then the response is whole.
-    fn read_available(&mut self) -> io::Result<bool> {
-        let mut buffer = [0; 64 * 1024];
-        loop {
-            match self.stream.read(&mut buffer) {
-                Ok(0) => return Ok(true),
-                Ok(count) => self.received.extend_from_slice(&buffer[..count]),
-//@ or 10..
+    //@ end
+    //@ ..=9
+    // /// Reads everything that has arrived. Returns `true` once the peer has
+    // /// closed the connection: then the response is whole.
+    // fn read_available(&mut self) -> io::Result<bool> {
+    //     let mut buffer = [0; 64 * 1024];
+    //     loop {
+    //         match self.stream.read(&mut buffer) {
+    //             Ok(0) => return Ok(true),
+    //             Ok(count) => self.received.extend_from_slice(&buffer[..count]),
+    //             // Nothing more for now: more may come later.
+    //             Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
+    //             Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+    //             Err(error) => return Err(error),
+    //         }
+    //     }
+    // }
+    //@ or 10..
     /// Reads what has arrived, but at most [`READ_BUDGET`] bytes. Returns
     /// `true` once the peer has closed the connection.
     pub(crate) fn read_available(&mut self) -> io::Result<bool> {
@@ -215,19 +242,17 @@ impl Reading {
                     self.received.extend_from_slice(&buffer[..count]);
                     this_turn += count;
                 }
-//@ end
                 // Nothing more for now: more may come later.
                 Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
                 Err(error) if error.kind() == ErrorKind::Interrupted => continue,
                 Err(error) => return Err(error),
             }
         }
-//@ 10..
         // The budget is spent. The rest waits until the socket's next
         // turn, after the loop has run its timers and other callbacks.
         Ok(false)
-//@ end
     }
+    //@ end
 }
 //@ 10..
 
@@ -245,8 +270,29 @@ impl Runtime {
     /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
     /// fails or what it sent is not UTF-8 text. The epoll thread does the
     /// waiting; the main thread does the reading.
-    pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) { //@ ..=4
-    pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) { //@ 5..
+    //@ ..=4
+    // pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+    //     let callback_id = self.add_callback(callback);
+    //     match self
+    //         .epoll_registrator
+    //         .register(&stream, callback_id, Interests::READABLE)
+    //     {
+    //         Ok(()) => {
+    //             trace::instant(format_args!("watching socket {callback_id}"));
+    //             let reading = Reading {
+    //                 stream,
+    //                 received: Vec::new(),
+    //             };
+    //             self.epoll_streams.insert(callback_id, reading);
+    //         }
+    //         Err(error) => {
+    //             let message = format!("cannot wait for the socket: {error}");
+    //             self.callback_ready(callback_id, Js::Error(message));
+    //         }
+    //     }
+    // }
+    //@ or 5..
+    pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         match self
             .epoll_registrator
@@ -263,19 +309,20 @@ impl Runtime {
             Err(error) => {
                 // Found before any work began: it waits for the pending phase. //@ 8..
                 let message = format!("cannot wait for the socket: {error}");
-                self.callback_ready(callback_id, Js::Error(message)); //@ ..=7
+                // self.callback_ready(callback_id, Js::Error(message)); //@ ..=7
                 self.defer_callback(callback_id, Js::Error(message)); //@ 8..
             }
         }
     }
-//@ ..=4
-
-    /// How many sockets are still being read: the epoll events the program
-    /// still waits for.
-    pub fn epoll_pending_events(&self) -> usize {
-        self.epoll_streams.len()
-    }
-//@ end
+    //@ end
+    //@ ..=4
+    //
+    // /// How many sockets are still being read: the epoll events the program
+    // /// still waits for.
+    // pub fn epoll_pending_events(&self) -> usize {
+    //     self.epoll_streams.len()
+    // }
+    //@ end
 }
 // ANCHOR_END: register_io
 
@@ -284,13 +331,13 @@ impl Runtime {
     /// The epoll thread says the socket of `callback_id` is ready: read
     /// what has arrived, and see whether the response is whole.
     pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
-//@ 10..
+        //@ 10..
         // An HTTP request's socket: its request takes over. A request that
         // timed out is in neither map, and its late event is ignored.
         if let Some(request) = self.http_requests.remove(&callback_id) {
             return self.request_is_ready(request);
         }
-//@ end
+        //@ end
         let Some(mut reading) = self.epoll_streams.remove(&callback_id) else {
             return; // not a socket we are reading
         };

@@ -31,7 +31,7 @@ impl Runtime {
         run_woken_tasks(); //@ 11..
         event_loop();
     }
-//@ 11..
+    //@ 11..
 
     /// Runs `program`, a future, as the first task; then the event loop
     /// until it has nothing left to do, as `run` does.
@@ -40,7 +40,7 @@ impl Runtime {
             spawn(program);
         });
     }
-//@ end
+    //@ end
 }
 // ANCHOR_END: run
 //@ 8..
@@ -74,28 +74,28 @@ fn event_loop() -> usize {
 
 // ANCHOR: phases
 //@ ..=6
-/// The timers phase: the callbacks of the timers that are due; and of
-/// anything else that became ready outside the loop's phases, such as an
-/// error found before any work began.
-fn run_timers() {
-    let _phase = trace::slice("timers");
-    with_runtime(Runtime::process_expired_timers);
-    run_ready_callbacks();
-}
+// /// The timers phase: the callbacks of the timers that are due; and of
+// /// anything else that became ready outside the loop's phases, such as an
+// /// error found before any work began.
+// fn run_timers() {
+//     let _phase = trace::slice("timers");
+//     with_runtime(Runtime::process_expired_timers);
+//     run_ready_callbacks();
+// }
 //@ or 7
-/// The timers phase: the timers that were due when it began, one at a
-/// time; then the callbacks that became ready outside the loop's phases,
-/// such as an error found before any work began. A timer cleared by an
-/// earlier one in the same phase does not run, and a timer set during the
-/// phase waits for the next one.
-fn run_timers() {
-    let _phase = trace::slice("timers");
-    let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
-    while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
-        run_callback(callback, Js::Undefined);
-    }
-    run_ready_callbacks();
-}
+// /// The timers phase: the timers that were due when it began, one at a
+// /// time; then the callbacks that became ready outside the loop's phases,
+// /// such as an error found before any work began. A timer cleared by an
+// /// earlier one in the same phase does not run, and a timer set during the
+// /// phase waits for the next one.
+// fn run_timers() {
+//     let _phase = trace::slice("timers");
+//     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
+//     while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
+//         run_callback(callback, Js::Undefined);
+//     }
+//     run_ready_callbacks();
+// }
 //@ or 8..
 /// The timers phase: the timers that were due when it began, one at a
 /// time, at most [`BUDGET`]. A timer cleared by an earlier one in the
@@ -142,13 +142,13 @@ fn run_check() {
 //@ end
 
 //@ ..=7
-/// Runs every callback that is ready, one at a time. The runtime is lent
-/// out only to take the next callback, never while one runs.
-fn run_ready_callbacks() {
-    while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
-        run_callback(callback, value);
-    }
-}
+// /// Runs every callback that is ready, one at a time. The runtime is lent
+// /// out only to take the next callback, never while one runs.
+// fn run_ready_callbacks() {
+//     while let Some((callback, value)) = with_runtime(Runtime::next_callback) {
+//         run_callback(callback, value);
+//     }
+// }
 //@ or 8..
 /// Runs the callbacks that are ready, one at a time, at most [`BUDGET`]:
 /// the rest wait for the next tick's pending phase. The runtime is lent
@@ -175,7 +175,7 @@ fn run_callback(callback: Callback, value: Js) {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell; //@ ..=7
+    // use std::cell::Cell; //@ ..=7
     use std::cell::{Cell, RefCell}; //@ 8..
     use std::rc::Rc;
     use std::time::{Duration, Instant};
@@ -205,7 +205,7 @@ mod tests {
             assert!(ticks <= 3, "the loop woke up {ticks} times for one timer");
         });
     }
-//@ 8..
+    //@ 8..
 
     #[test]
     fn a_timer_due_already_costs_no_extra_tick() {
@@ -273,6 +273,6 @@ mod tests {
             );
         });
     }
-//@ end
+    //@ end
 }
 //@ end

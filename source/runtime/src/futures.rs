@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
+// use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
 //@ 12..
 use crate::handle::runtime_is_running;
 use crate::http::cancel_request;
@@ -37,13 +37,13 @@ pub type Cancel = Box<dyn FnOnce()>;
 /// does nothing until it is polled.
 pub fn from_callback(start: impl FnOnce(Callback) + 'static) -> FromCallback {
     FromCallback {
-        start: Some(Box::new(start)), //@ 11
-//@ 12..
+        // start: Some(Box::new(start)), //@ 11
+        //@ 12..
         start: Some(Box::new(|callback| {
             start(callback);
             None
         })),
-//@ end
+        //@ end
         delivery: Rc::default(),
     }
 }
@@ -63,7 +63,7 @@ pub fn from_cancellable(start: impl FnOnce(Callback) -> Cancel + 'static) -> Fro
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
-    start: Option<Box<dyn FnOnce(Callback)>>, //@ 11
+    // start: Option<Box<dyn FnOnce(Callback)>>, //@ 11
     start: Option<Box<dyn FnOnce(Callback) -> Option<Cancel>>>, //@ 12..
     /// Shared with the callback: where it leaves the value.
     delivery: Rc<RefCell<Delivery>>,
@@ -84,14 +84,14 @@ impl Future for FromCallback {
     fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Js> {
         if let Some(start) = self.start.take() {
             let delivery = Rc::clone(&self.delivery);
-            start(Box::new(move |value| deliver(&delivery, value))); //@ 11
-//@ 12..
+            // start(Box::new(move |value| deliver(&delivery, value))); //@ 11
+            //@ 12..
             let cancel = start(Box::new(move |value| deliver(&delivery, value)));
             let mut delivery = self.delivery.borrow_mut();
             if delivery.value.is_none() {
                 delivery.cancel = cancel;
             }
-//@ end
+            //@ end
         }
         let mut delivery = self.delivery.borrow_mut();
         match delivery.value.take() {
@@ -136,13 +136,13 @@ impl Drop for FromCallback {
 
 // ANCHOR: leaves
 //@ 11
-/// Waits `ms` milliseconds: `set_timeout`, awaited.
-pub async fn sleep(ms: u64) {
-    from_callback(move |callback| {
-        set_timeout(ms, callback);
-    })
-    .await;
-}
+// /// Waits `ms` milliseconds: `set_timeout`, awaited.
+// pub async fn sleep(ms: u64) {
+//     from_callback(move |callback| {
+//         set_timeout(ms, callback);
+//     })
+//     .await;
+// }
 //@ or 12..
 /// Waits `ms` milliseconds: `set_timeout`, awaited. Dropped before then,
 /// it clears its timer.
@@ -167,17 +167,17 @@ pub fn encrypt(n: usize) -> FromCallback {
 }
 
 //@ 11
-/// The response to a GET of `url`, or the error: `Http::get`, awaited.
-pub fn get(url: &str) -> FromCallback {
-    let url = url.to_string();
-    from_callback(move |callback| Http::get(&url, callback))
-}
-
-/// As [`get`], with a timeout: `Http::get_with_timeout`, awaited.
-pub fn get_with_timeout(url: &str, timeout_ms: u64) -> FromCallback {
-    let url = url.to_string();
-    from_callback(move |callback| Http::get_with_timeout(&url, timeout_ms, callback))
-}
+// /// The response to a GET of `url`, or the error: `Http::get`, awaited.
+// pub fn get(url: &str) -> FromCallback {
+//     let url = url.to_string();
+//     from_callback(move |callback| Http::get(&url, callback))
+// }
+//
+// /// As [`get`], with a timeout: `Http::get_with_timeout`, awaited.
+// pub fn get_with_timeout(url: &str, timeout_ms: u64) -> FromCallback {
+//     let url = url.to_string();
+//     from_callback(move |callback| Http::get_with_timeout(&url, timeout_ms, callback))
+// }
 //@ or 12..
 /// The response to a GET of `url`, or the error: `Http::get`, awaited.
 /// Dropped before the response came, it closes the request's socket.

@@ -11,7 +11,7 @@ use crate::timers::TimerId; //@ 7..
 use crate::{Js, ThreadPoolTaskKind};
 
 // ANCHOR: functions
-/// Runs `callback` once `ms` milliseconds have passed. //@ ..=6
+// /// Runs `callback` once `ms` milliseconds have passed. //@ ..=6
 //@ 7..
 /// Runs `callback` once `ms` milliseconds have passed. Returns the timer's
 /// id, for [`clear_timeout`].
@@ -21,13 +21,14 @@ use crate::{Js, ThreadPoolTaskKind};
 /// [`Runtime::run`](crate::Runtime::run), or from any callback, on the
 /// thread that called `run`.
 //@ ..=6
-pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.set_timeout(ms, callback));
+// pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) {
+//     with_runtime(|runtime| runtime.set_timeout(ms, callback));
+// }
 //@ or 7..
 pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
     with_runtime(|runtime| runtime.set_timeout(ms, callback))
-//@ end
 }
+//@ end
 
 /// Runs `work` on a pool thread, then `callback` with its result.
 pub fn register_pool_task(

@@ -74,6 +74,32 @@ impl Runtime {
     /// GETs `path` from `host:port`. The callback gets the whole response,
     /// or a `Js::Error`; with `timeout_ms`, an error that says "timeout"
     /// if no whole response has come by then.
+    //@ 10..=11
+    // pub(crate) fn http_get(
+    //     &mut self,
+    //     host: &str,
+    //     port: u16,
+    //     path: &str,
+    //     timeout_ms: Option<u64>,
+    //     callback: impl FnOnce(Js) + 'static,
+    // ) {
+    //     let callback_id = self.add_callback(callback);
+    //     let peer = format!("{host}:{port}");
+    //     let timeout_ms = timeout_ms.and_then(timeout_as_node_takes_it);
+    //     let timer = timeout_ms.map(|ms| self.set_timeout(ms, move |_| give_up(callback_id, ms)));
+    //     let request = format!("GET {path} HTTP/1.1\r\nHost: {peer}\r\nConnection: close\r\n\r\n");
+    //     let get = Get {
+    //         callback_id,
+    //         peer,
+    //         request: request.into_bytes(),
+    //         timer,
+    //     };
+    //     match host.parse::<IpAddr>() {
+    //         Ok(ip) => self.connect(get, SocketAddr::new(ip, port)),
+    //         Err(_) => self.look_up(get, host.to_string(), port),
+    //     }
+    // }
+    //@ or 12..
     pub(crate) fn http_get(
         &mut self,
         host: &str,
@@ -81,8 +107,7 @@ impl Runtime {
         path: &str,
         timeout_ms: Option<u64>,
         callback: impl FnOnce(Js) + 'static,
-    ) { //@ 10..=11
-    ) -> usize { //@ 12..
+    ) -> usize {
         let callback_id = self.add_callback(callback);
         let peer = format!("{host}:{port}");
         let timeout_ms = timeout_ms.and_then(timeout_as_node_takes_it);
@@ -98,8 +123,9 @@ impl Runtime {
             Ok(ip) => self.connect(get, SocketAddr::new(ip, port)),
             Err(_) => self.look_up(get, host.to_string(), port),
         }
-        callback_id //@ 12..
+        callback_id
     }
+    //@ end
 }
 
 /// A request's timeout, as Node takes a socket's: 0 is none at all, and

@@ -5,17 +5,17 @@
 //! (Node calls one phase of the loop "pending callbacks": the callbacks it //@ 8..
 //! runs are not awaited any more, and here they are called deferred.) //@ 8..
 
-use std::collections::{HashMap, VecDeque}; //@ ..=3
-use std::collections::{BTreeSet, HashMap, VecDeque}; //@ 4..=6
+// use std::collections::{HashMap, VecDeque}; //@ ..=3
+// use std::collections::{BTreeSet, HashMap, VecDeque}; //@ 4..=6
 use std::collections::{BTreeMap, HashMap, VecDeque}; //@ 7..
-use std::sync::mpsc::{self, Receiver}; //@ 2..=10
+// use std::sync::mpsc::{self, Receiver}; //@ 2..=10
 use std::sync::mpsc::{self, Receiver, Sender}; //@ 11..
 use std::sync::{Arc, Mutex}; //@ 4..
 use std::thread::JoinHandle; //@ 3..
 use std::time::Instant; //@ 4..
 //@ 3..
 
-use minimio::Registrator; //@ 3
+// use minimio::Registrator; //@ 3
 use minimio::{Registrator, Waker}; //@ 4..
 //@ end
 
@@ -24,8 +24,8 @@ use crate::executor::{AsyncTask, Woken}; //@ 11..
 use crate::http::HttpRequest; //@ 10..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
 use crate::timers::{Interval, TimerId}; //@ 7..
-use crate::trace; //@ ..=4
-use crate::{Js, PollEvent}; //@ 1
+// use crate::trace; //@ ..=4
+// use crate::{Js, PollEvent}; //@ 1
 use crate::{Js, PollEvent, Task, log}; //@ 2..
 
 // ANCHOR: runtime
@@ -40,21 +40,21 @@ pub struct Runtime {
     /// Callbacks whose event has arrived, with the value each receives, in
     /// the order the events arrived.
     pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
-//@ 8..
+    //@ 8..
     /// Callbacks that are ready, but wait for the next tick's pending
     /// phase: those left over when a phase used up its budget, and errors
     /// found before any work began.
     pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
-//@ end
+    //@ end
     /// The callbacks still waiting for their event, by id.
-    /// Timers keep their own, in `timers`. //@ 7
+    // /// Timers keep their own, in `timers`. //@ 7
     /// Timers keep their own, in `timers`; an immediate's waits here for //@ 8..
     /// the check phase. //@ 8..
     pub(crate) callback_queue: HashMap<usize, Callback>,
-    /// The last callback id handed out. //@ ..=6
+    // /// The last callback id handed out. //@ ..=6
     /// The last id handed out, to a callback or a timer: they share it. //@ 7..
     pub(crate) identity_token: usize,
-//@ 2..
+    //@ 2..
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
     pub(crate) thread_pool: Vec<NodeThread>,
@@ -62,46 +62,46 @@ pub struct Runtime {
     pub(crate) available_threads: VecDeque<usize>,
     /// Tasks that wait for a thread to become idle, oldest first.
     pub(crate) tasks_waiting: VecDeque<Task>,
-    /// Where the pool threads send their results. //@ 2
+    // /// Where the pool threads send their results. //@ 2
     /// Where the pool threads and the epoll thread send their events. //@ 3..
     pub(crate) event_receiver: Receiver<PollEvent>,
-//@ end
-//@ 3..
+    //@ end
+    //@ 3..
     /// Registers sockets with the queue the epoll thread waits on.
     pub(crate) epoll_registrator: Registrator,
     /// The epoll thread, to join when the runtime shuts down.
     pub(crate) epoll_thread: Option<JoinHandle<()>>,
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) epoll_streams: HashMap<usize, Reading>,
-//@ end
-//@ 10..
+    //@ end
+    //@ 10..
     /// The HTTP requests on their way, by the id of the callback waiting
     /// for each.
     pub(crate) http_requests: HashMap<usize, HttpRequest>,
-//@ end
-//@ 4..=6
-    /// Every timer, as (deadline, callback id): in deadline order, and for
-    /// equal deadlines in the order they were set, since ids only grow.
-    pub(crate) timers: BTreeSet<(Instant, usize)>,
-//@ or 7..
+    //@ end
+    //@ 4..=6
+    // /// Every timer, as (deadline, callback id): in deadline order, and for
+    // /// equal deadlines in the order they were set, since ids only grow.
+    // pub(crate) timers: BTreeSet<(Instant, usize)>,
+    //@ or 7..
     /// Every timer, with its callback. Its id sorts by deadline, then in
     /// the order the timers were set.
     pub(crate) timers: BTreeMap<TimerId, Callback>,
     /// The intervals that have not been cleared, by number.
     pub(crate) intervals: HashMap<usize, Interval>,
-//@ end
-//@ 8..
+    //@ end
+    //@ 8..
     /// The callbacks given to `set_immediate`, by id, for the check phase.
     pub(crate) immediates: VecDeque<usize>,
-//@ end
-//@ 4..
+    //@ end
+    //@ 4..
     /// The deadline at which the epoll thread must wake the main thread:
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
     /// Wakes the epoll thread, to make it read `epoll_timeout` again.
     pub(crate) epoll_waker: Waker,
-//@ end
-//@ 11..
+    //@ end
+    //@ 11..
     /// The tasks that are not done, in the order of their ids: futures
     /// the loop polls.
     pub(crate) async_tasks: BTreeMap<usize, AsyncTask>,
@@ -111,7 +111,7 @@ pub struct Runtime {
     pub(crate) woken_tasks: Woken,
     /// For the wakers of tasks woken on another thread, to wake the loop.
     pub(crate) event_sender: Sender<PollEvent>,
-//@ end
+    //@ end
 }
 // ANCHOR_END: runtime
 
@@ -123,71 +123,99 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-    /// A new runtime, with no callback waiting yet. //@ 1
-    /// A new runtime, its pool threads started and waiting for tasks. //@ 2
-//@ 3..=8
-    /// A new runtime, its pool threads and its epoll thread started and
-    /// waiting for work.
-//@ or 9..
+    //@ 1
+    // /// A new runtime, with no callback waiting yet.
+    //@ or 2
+    // /// A new runtime, its pool threads started and waiting for tasks.
+    //@ or 3..=8
+    // /// A new runtime, its pool threads and its epoll thread started and
+    // /// waiting for work.
+    //@ end
+    //@ ..=8
+    // pub fn new() -> Runtime {
+    //     let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
+    //     let thread_pool = thread_pool::start(&event_sender); //@ 2..
+    //     let (epoll_thread, epoll_registrator) = epoll::start(event_sender); //@ 3
+    //@ 4..
+    //     let epoll_timeout = Arc::new(Mutex::new(None));
+    //     let (epoll_thread, epoll_registrator) =
+    //         epoll::start(event_sender, Arc::clone(&epoll_timeout));
+    //     let epoll_waker =
+    //         Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
+    //@ end
+    //     Runtime {
+    //         callbacks_to_run: VecDeque::new(),
+    //         deferred_callbacks: VecDeque::new(), //@ 8..
+    //         callback_queue: HashMap::new(),
+    //         identity_token: 0,
+    //@ 2..
+    //         available_threads: (0..thread_pool.len()).collect(),
+    //         thread_pool,
+    //         tasks_waiting: VecDeque::new(),
+    //         event_receiver,
+    //@ end
+    //@ 3..
+    //         epoll_registrator,
+    //         epoll_thread: Some(epoll_thread),
+    //         epoll_streams: HashMap::new(),
+    //@ end
+    //         timers: BTreeSet::new(), //@ 4..=6
+    //@ 7..
+    //         timers: BTreeMap::new(),
+    //         intervals: HashMap::new(),
+    //@ end
+    //         immediates: VecDeque::new(), //@ 8..
+    //@ 4..
+    //         epoll_timeout,
+    //         epoll_waker,
+    //@ end
+    //     }
+    // }
+    //@ or 9..
     /// A runtime with `UV_THREADPOOL_SIZE` pool threads if that variable
     /// is set (to a number from 1 to 1024), or else four.
-//@ end
     pub fn new() -> Runtime {
-//@ 9..
         Runtime::with_pool_size(thread_pool::pool_size_from_environment())
     }
 
     /// A runtime with `pool_size` pool threads.
     pub fn with_pool_size(pool_size: usize) -> Runtime {
         assert!(pool_size > 0, "a thread pool needs at least one thread");
-//@ end
-        let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
-        let thread_pool = thread_pool::start(&event_sender); //@ 2..=8
-        let thread_pool = thread_pool::start(&event_sender, pool_size); //@ 9..
-        let (epoll_thread, epoll_registrator) = epoll::start(event_sender); //@ 3
-//@ 4..
+        let (event_sender, event_receiver) = mpsc::channel();
+        let thread_pool = thread_pool::start(&event_sender, pool_size);
         let epoll_timeout = Arc::new(Mutex::new(None));
         let (epoll_thread, epoll_registrator) =
-            epoll::start(event_sender, Arc::clone(&epoll_timeout)); //@ ..=10
+            // epoll::start(event_sender, Arc::clone(&epoll_timeout)); //@ ..=10
             epoll::start(event_sender.clone(), Arc::clone(&epoll_timeout)); //@ 11..
         let epoll_waker =
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
-//@ end
         Runtime {
             callbacks_to_run: VecDeque::new(),
-            deferred_callbacks: VecDeque::new(), //@ 8..
+            deferred_callbacks: VecDeque::new(),
             callback_queue: HashMap::new(),
             identity_token: 0,
-//@ 2..
             available_threads: (0..thread_pool.len()).collect(),
             thread_pool,
             tasks_waiting: VecDeque::new(),
             event_receiver,
-//@ end
-//@ 3..
             epoll_registrator,
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
-//@ end
             http_requests: HashMap::new(), //@ 10..
-            timers: BTreeSet::new(), //@ 4..=6
-//@ 7..
             timers: BTreeMap::new(),
             intervals: HashMap::new(),
-//@ end
-            immediates: VecDeque::new(), //@ 8..
-//@ 4..
+            immediates: VecDeque::new(),
             epoll_timeout,
             epoll_waker,
-//@ end
-//@ 11..
+            //@ 11..
             async_tasks: BTreeMap::new(),
             last_task_id: 0,
             woken_tasks: Woken::default(),
             event_sender,
-//@ end
+            //@ end
         }
     }
+    //@ end
 }
 // ANCHOR_END: new
 
@@ -195,62 +223,112 @@ impl Runtime {
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize { //@ ..=4
-    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize { //@ 5..
+    //@ ..=4
+    // pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+    //     let callback_id = self.new_id();
+    //     self.callback_queue.insert(callback_id, Box::new(callback));
+    //     callback_id
+    // }
+    //@ or 5..
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
         let callback_id = self.new_id();
         self.callback_queue.insert(callback_id, Box::new(callback));
         callback_id
     }
+    //@ end
 
-    /// A new id for a callback. Ids only grow. //@ ..=6
-    fn new_id(&mut self) -> usize { //@ ..=6
-//@ 7..
+    //@ ..=6
+    // /// A new id for a callback. Ids only grow.
+    // fn new_id(&mut self) -> usize {
+    //     self.identity_token += 1;
+    //     self.identity_token
+    // }
+    //@ or 7..
     /// A new id for a callback or a timer. Ids only grow.
     pub(crate) fn new_id(&mut self) -> usize {
-//@ end
         self.identity_token += 1;
         self.identity_token
     }
+    //@ end
 
     /// How many events the program still waits for: one for each callback
     /// still in the queue. It is counted, not kept: a count kept by hand
     /// beside what it counts is one forgotten line away from being wrong.
-//@ 7..
+    //@ ..=4
+    // pub fn pending_events(&self) -> usize {
+    //     self.callback_queue.len()
+    // }
+    //@ or 5..=6
+    // pub(crate) fn pending_events(&self) -> usize {
+    //     self.callback_queue.len()
+    // }
+    //@ or 7..
     /// Timers keep their callbacks apart from the queue, so each timer
     /// counts too, and an interval for as long as it runs.
     /// An immediate counts until its check phase: it awaits that. //@ 8..
-//@ end
-    pub fn pending_events(&self) -> usize { //@ ..=4
-    pub(crate) fn pending_events(&self) -> usize { //@ 5..
-        self.callback_queue.len() //@ ..=6
-        self.callback_queue.len() + self.timers.len() //@ 7..
+    pub(crate) fn pending_events(&self) -> usize {
+        self.callback_queue.len() + self.timers.len()
     }
+    //@ end
 
     // ANCHOR: handle_event
-    /// An event has arrived: get its callback ready to run. //@ ..=2
-    /// An event has arrived: get its callback ready to run; or, for a //@ 3..
-    /// socket, read what came, which may make its callback ready. //@ 3..
-    pub fn handle_event(&mut self, event: PollEvent) { //@ ..=4
-    fn handle_event(&mut self, event: PollEvent) { //@ 5..
+    //@ ..=2
+    // /// An event has arrived: get its callback ready to run.
+    //@ or 3..
+    /// An event has arrived: get its callback ready to run; or, for a
+    /// socket, read what came, which may make its callback ready.
+    //@ end
+    //@ ..=4
+    // pub fn handle_event(&mut self, event: PollEvent) {
+    //     match event {
+    //@ 1
+    //         PollEvent::Threadpool((_thread_id, callback_id, value)) => {
+    //             self.callback_ready(callback_id, value);
+    //         }
+    //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
+    //@ or 2
+    //         PollEvent::Threadpool((thread_id, callback_id, value)) => {
+    //             self.thread_is_idle(thread_id);
+    //             self.callback_ready(callback_id, value);
+    //         }
+    //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
+    //@ or 3..
+    //         PollEvent::Threadpool((thread_id, callback_id, value)) => {
+    //             self.thread_is_idle(thread_id);
+    //             self.callback_ready(callback_id, value);
+    //         }
+    //         PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
+    //@ end
+    //         // Nothing arrives with a timeout: it only wakes the loop up.
+    //         PollEvent::Timeout => {}
+    //     }
+    // }
+    //@ or 5..
+    fn handle_event(&mut self, event: PollEvent) {
+        //@ ..=10
+        // match event {
+        //     PollEvent::Threadpool((thread_id, callback_id, value)) => {
+        //         self.thread_is_idle(thread_id);
+        //         self.callback_ready(callback_id, value);
+        //     }
+        //     PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
+        //     // Nothing arrives with a timeout: it only wakes the loop up.
+        //     PollEvent::Timeout => {}
+        // }
+        //@ or 11..
         match event {
-            PollEvent::Threadpool((_thread_id, callback_id, value)) => { //@ 1
-//@ 2..
             PollEvent::Threadpool((thread_id, callback_id, value)) => {
                 self.thread_is_idle(thread_id);
-//@ end
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined), //@ ..=2
-            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id), //@ 3..
-            // Nothing arrives with a timeout: it only wakes the loop up. //@ ..=10
-            PollEvent::Timeout => {} //@ ..=10
-//@ 11..
+            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
             // Nothing arrives with these: they only wake the loop up. The
             // woken task waits in `woken_tasks`.
             PollEvent::Timeout | PollEvent::TaskWoken => {}
-//@ end
         }
+        //@ end
     }
+    //@ end
     // ANCHOR_END: handle_event
 
     /// The event of callback `callback_id` has arrived: the callback leaves
@@ -269,35 +347,35 @@ impl Runtime {
             )
         })
     }
-//@ ..=4
-
-    /// Runs every callback whose event has arrived, in the order the
-    /// events arrived, each exactly once.
-    pub fn run_callbacks(&mut self) {
-        while let Some((callback, value)) = self.next_callback() {
-            let _traced = trace::slice("callback");
-            callback(value);
-        }
-    }
-//@ end
+    //@ ..=4
+    //
+    // /// Runs every callback whose event has arrived, in the order the
+    // /// events arrived, each exactly once.
+    // pub fn run_callbacks(&mut self) {
+    //     while let Some((callback, value)) = self.next_callback() {
+    //         let _traced = trace::slice("callback");
+    //         callback(value);
+    //     }
+    // }
+    //@ end
 
     /// Takes the next callback that is ready, with the value it receives.
     pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
         self.callbacks_to_run.pop_front()
     }
-//@ 5..
+    //@ 5..
 
     /// Whether the loop has more to do: a callback that waits for its
     /// event, or one that is ready to run, now or in the next tick.
     pub(crate) fn is_alive(&self) -> bool {
-        self.pending_events() > 0 || !self.callbacks_to_run.is_empty() //@ ..=7
-//@ 8..
+        // self.pending_events() > 0 || !self.callbacks_to_run.is_empty() //@ ..=7
+        //@ 8..
         self.pending_events() > 0
             || !self.callbacks_to_run.is_empty()
             || !self.deferred_callbacks.is_empty()
-//@ end
+        //@ end
     }
-//@ end
+    //@ end
 }
 // ANCHOR_END: callbacks
 //@ 8..
@@ -332,19 +410,23 @@ impl Runtime {
 
 // ANCHOR: wait
 impl Runtime {
-//@ ..=4
-    /// Sleeps until at least one event arrives, then handles it and every
-    /// other event that has arrived meanwhile.
-    /// The epoll thread wakes it when the next timer is due. //@ 4
-    pub fn wait_for_events(&mut self) {
-        self.set_epoll_timeout(); //@ 4
-        let event = self
-            .event_receiver
-            .recv()
-            .expect("the pool threads outlive the runtime's receiver"); //@ 2
-            .expect("the runtime's threads outlive its receiver"); //@ 3..
-        self.handle_event(event);
-//@ or 5..
+    //@ ..=4
+    // /// Sleeps until at least one event arrives, then handles it and every
+    // /// other event that has arrived meanwhile.
+    // /// The epoll thread wakes it when the next timer is due. //@ 4
+    // pub fn wait_for_events(&mut self) {
+    //     self.set_epoll_timeout(); //@ 4
+    //     let event = self
+    //         .event_receiver
+    //         .recv()
+    //         .expect("the pool threads outlive the runtime's receiver"); //@ 2
+    //         .expect("the runtime's threads outlive its receiver"); //@ 3..
+    //     self.handle_event(event);
+    //     while let Ok(event) = self.event_receiver.try_recv() {
+    //         self.handle_event(event);
+    //     }
+    // }
+    //@ or 5..
     /// The poll phase's wait: sleeps until at least one event arrives, then
     /// handles it and every other event that has arrived meanwhile. The
     /// epoll thread wakes it when the next timer is due. When it may not
@@ -360,12 +442,11 @@ impl Runtime {
                 .expect("the runtime's threads outlive its receiver");
             self.handle_event(event);
         }
-//@ end
-//@ ..=9
-        while let Ok(event) = self.event_receiver.try_recv() {
-            self.handle_event(event);
-        }
-//@ or 10..
+        //@ ..=9
+        // while let Ok(event) = self.event_receiver.try_recv() {
+        //     self.handle_event(event);
+        // }
+        //@ or 10..
         // Only the events there are now. A socket read while we handle
         // them, and ready again at once, is read again in the next poll
         // phase: in between, the timers get their turn.
@@ -373,29 +454,28 @@ impl Runtime {
         for event in arrived {
             self.handle_event(event);
         }
-//@ end
+        //@ end
     }
-//@ 5..
 
-//@ ..=7
-    /// Whether the poll phase may sleep: only while the program waits for
-    /// an event. With none awaited, nothing would ever wake it.
-//@ or 8..
+    //@ ..=7
+    // /// Whether the poll phase may sleep: only while the program waits for
+    // /// an event. With none awaited, nothing would ever wake it.
+    //@ or 8..
     /// Whether the poll phase may sleep: only while the program waits for
     /// an event (with none awaited, nothing would ever wake it), and no
     /// callback waits for a later phase: deferred callbacks, immediates
     /// and timers that are due already would wait for that event too.
-//@ end
+    //@ end
     fn may_sleep(&self) -> bool {
-        self.pending_events() > 0 //@ ..=7
-//@ 8..
+        // self.pending_events() > 0 //@ ..=7
+        //@ 8..
         self.pending_events() > 0
             && self.deferred_callbacks.is_empty()
             && self.immediates.is_empty()
             && !self.timer_is_due()
-//@ end
+        //@ end
     }
-//@ end
+    //@ end
 }
 // ANCHOR_END: wait
 
@@ -412,15 +492,15 @@ impl Drop for Runtime {
         for thread in self.thread_pool.drain(..) {
             let _ = thread.handle.join();
         }
-        log!("stopped and joined {threads} pool threads"); //@ 2
-//@ 3..
+        // log!("stopped and joined {threads} pool threads"); //@ 2
+        //@ 3..
         // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
         let _ = self.epoll_registrator.close_loop();
         if let Some(epoll_thread) = self.epoll_thread.take() {
             let _ = epoll_thread.join();
         }
         log!("stopped and joined {threads} pool threads and the epoll thread");
-//@ end
+        //@ end
     }
 }
 // ANCHOR_END: drop

@@ -12,8 +12,8 @@ use std::thread::{self, JoinHandle};
 use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log, trace};
 
 //@ ..=8
-/// How many worker threads the pool has. Node's pool (libuv's) has four
-/// unless told otherwise.
+// /// How many worker threads the pool has. Node's pool (libuv's) has four
+// /// unless told otherwise.
 //@ or 9..
 // ANCHOR: pool_size
 /// How many worker threads the pool has unless told otherwise: four, as in
@@ -49,17 +49,29 @@ pub(crate) struct NodeThread {
 // ANCHOR_END: node_thread
 
 // ANCHOR: start
-/// Starts the pool's threads. Each gets a channel of its own for tasks, //@ ..=8
-/// Starts `size` pool threads. Each gets a channel of its own for tasks, //@ 9..
+//@ ..=8
+// /// Starts the pool's threads. Each gets a channel of its own for tasks,
+// /// and a clone of `events`, the sending end of the one channel that
+// /// brings every result back to the main thread.
+// pub(crate) fn start(events: &Sender<PollEvent>) -> Vec<NodeThread> {
+//     (0..POOL_SIZE)
+//         .map(|thread_id| {
+//             let (sender, tasks) = mpsc::channel();
+//             let events = events.clone();
+//             let handle = thread::Builder::new()
+//                 .name(format!("pool{thread_id}"))
+//                 .spawn(move || work(thread_id, tasks, events))
+//                 .expect("the system can start a thread");
+//             NodeThread { handle, sender }
+//         })
+//         .collect()
+// }
+//@ or 9..
+/// Starts `size` pool threads. Each gets a channel of its own for tasks,
 /// and a clone of `events`, the sending end of the one channel that
 /// brings every result back to the main thread.
-//@ ..=8
-pub(crate) fn start(events: &Sender<PollEvent>) -> Vec<NodeThread> {
-    (0..POOL_SIZE)
-//@ or 9..
 pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> {
     (0..size)
-//@ end
         .map(|thread_id| {
             let (sender, tasks) = mpsc::channel();
             let events = events.clone();
@@ -71,6 +83,7 @@ pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> 
         })
         .collect()
 }
+//@ end
 // ANCHOR_END: start
 
 // ANCHOR: work
@@ -83,16 +96,16 @@ fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
             break;
         }
         log!("received a task of type: {}", task.kind);
-        let value = (task.work)(); //@ ..=8
+        // let value = (task.work)(); //@ ..=8
         let value = run_contained(task.work); //@ 9..
         log!("finished running a task of type: {}", task.kind);
         let event = PollEvent::Threadpool((thread_id, task.callback_id, value));
         if events.send(event).is_err() {
             break; // the runtime is gone: nobody is listening
         }
-//@ 9..
     }
 }
+//@ 9..
 
 /// Runs the work of a task. If it panics, the panic stops here: the task's
 /// callback gets a `Js::Error` with the panic's message, and the thread
@@ -112,17 +125,41 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
         message.clone()
     } else {
         "(no message)".to_string()
-//@ end
     }
 }
+//@ end
 // ANCHOR_END: work
 
 // ANCHOR: register
 impl Runtime {
     /// Runs `work` on a pool thread, then `callback` with its result on
     /// the main thread.
-    pub fn register_pool_task( //@ ..=4
-    pub(crate) fn register_pool_task( //@ 5..
+    //@ ..=4
+    // pub fn register_pool_task(
+    //     &mut self,
+    //     kind: ThreadPoolTaskKind,
+    //     work: impl FnOnce() -> Js + Send + 'static,
+    //     callback: impl FnOnce(Js) + 'static,
+    // ) {
+    //     let callback_id = self.add_callback(callback);
+    //     if kind == ThreadPoolTaskKind::Close {
+    //         // Not work, but the message that stops a pool thread: the
+    //         // callback would wait for ever, for a thread that is gone.
+    //         let error = Js::Error("a Close task is not work: it would stop a pool thread".into());
+    //         self.callback_ready(callback_id, error);
+    //         return;
+    //     }
+    //     self.tasks_waiting
+    //         .push_back(Task::new(kind, callback_id, work));
+    //     if self.available_threads.is_empty() {
+    //         log!(
+    //             "every pool thread is busy: the {kind} task for callback {callback_id} waits its turn"
+    //         );
+    //     }
+    //     self.dispatch_waiting_tasks();
+    // }
+    //@ or 5..
+    pub(crate) fn register_pool_task(
         &mut self,
         kind: ThreadPoolTaskKind,
         work: impl FnOnce() -> Js + Send + 'static,
@@ -133,7 +170,7 @@ impl Runtime {
             // Not work, but the message that stops a pool thread: the
             // callback would wait for ever, for a thread that is gone.
             let error = Js::Error("a Close task is not work: it would stop a pool thread".into());
-            self.callback_ready(callback_id, error); //@ ..=7
+            // self.callback_ready(callback_id, error); //@ ..=7
             self.defer_callback(callback_id, error); //@ 8..
             return;
         }
@@ -146,6 +183,7 @@ impl Runtime {
         }
         self.dispatch_waiting_tasks();
     }
+    //@ end
 
     /// Hands waiting tasks to idle threads, oldest task first. Tasks that
     /// find no idle thread stay in the queue.

@@ -47,35 +47,44 @@ fn delay(ms: u64) -> Duration {
 
 // ANCHOR: set_timeout
 impl Runtime {
+    //@ ..=6
+    // /// Runs `callback` on the main thread once `ms` milliseconds have
+    // /// passed.
+    // pub fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) { //@ ..=4
+    // pub(crate) fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) { //@ 5..
+    //     let deadline = Instant::now() + delay(ms);
+    //     self.set_timeout_at(deadline, callback);
+    // }
+    //
+    // /// Runs `callback` on the main thread once `deadline` has passed.
+    // /// Timers with the same deadline run in the order they were set.
+    //@ ..=4
+    // pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) {
+    //     let callback_id = self.add_callback(callback);
+    //     self.timers.insert((deadline, callback_id));
+    //     trace::timer_set(callback_id, deadline);
+    // }
+    //@ or 5..
+    // pub(crate) fn set_timeout_at(
+    //     &mut self,
+    //     deadline: Instant,
+    //     callback: impl FnOnce(Js) + 'static,
+    // ) {
+    //     let callback_id = self.add_callback(callback);
+    //     self.timers.insert((deadline, callback_id));
+    //     trace::timer_set(callback_id, deadline);
+    // }
+    //@ end
+    //@ or 7..
     /// Runs `callback` on the main thread once `ms` milliseconds have
-//@ ..=6
-    /// passed.
-    pub fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) { //@ ..=4
-    pub(crate) fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) { //@ 5..
-//@ or 7..
     /// passed. Returns the timer's id.
     pub(crate) fn set_timeout(&mut self, ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
-//@ end
         let deadline = Instant::now() + delay(ms);
-        self.set_timeout_at(deadline, callback); //@ ..=6
-        self.set_timeout_at(deadline, callback) //@ 7..
+        self.set_timeout_at(deadline, callback)
     }
 
     /// Runs `callback` on the main thread once `deadline` has passed.
     /// Timers with the same deadline run in the order they were set.
-//@ ..=6
-    pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) { //@ ..=4
-//@ 5..
-    pub(crate) fn set_timeout_at(
-        &mut self,
-        deadline: Instant,
-        callback: impl FnOnce(Js) + 'static,
-    ) {
-//@ end
-        let callback_id = self.add_callback(callback);
-        self.timers.insert((deadline, callback_id));
-        trace::timer_set(callback_id, deadline);
-//@ or 7..
     pub(crate) fn set_timeout_at(
         &mut self,
         deadline: Instant,
@@ -88,8 +97,8 @@ impl Runtime {
         self.timers.insert(id, Box::new(callback));
         trace::timer_set(id.number, deadline);
         id
-//@ end
     }
+    //@ end
 }
 // ANCHOR_END: set_timeout
 //@ 7..
@@ -175,28 +184,28 @@ impl Runtime {
 
 // ANCHOR: expired
 impl Runtime {
-//@ ..=6
-    /// The timer phase: every timer whose deadline has passed gets its
-    /// callback ready, earliest first.
-    pub fn process_expired_timers(&mut self) { //@ ..=4
-    pub(crate) fn process_expired_timers(&mut self) { //@ 5..
-        let now = Instant::now();
-        while let Some(&(deadline, callback_id)) = self.timers.first() {
-            if deadline > now {
-                break;
-            }
-            self.timers.pop_first();
-            self.timer_fired(callback_id);
-        }
-    }
-
-    /// Timer `callback_id`, off the set, fires: its callback is ready, with
-    /// `Js::Undefined`. A trace, when one is recorded, marks it.
-    fn timer_fired(&mut self, callback_id: usize) {
-        trace::instant(format_args!("timer {callback_id} fired"));
-        self.callback_ready(callback_id, Js::Undefined);
-    }
-//@ or 7..
+    //@ ..=6
+    // /// The timer phase: every timer whose deadline has passed gets its
+    // /// callback ready, earliest first.
+    // pub fn process_expired_timers(&mut self) { //@ ..=4
+    // pub(crate) fn process_expired_timers(&mut self) { //@ 5..
+    //     let now = Instant::now();
+    //     while let Some(&(deadline, callback_id)) = self.timers.first() {
+    //         if deadline > now {
+    //             break;
+    //         }
+    //         self.timers.pop_first();
+    //         self.timer_fired(callback_id);
+    //     }
+    // }
+    //
+    // /// Timer `callback_id`, off the set, fires: its callback is ready, with
+    // /// `Js::Undefined`. A trace, when one is recorded, marks it.
+    // fn timer_fired(&mut self, callback_id: usize) {
+    //     trace::instant(format_args!("timer {callback_id} fired"));
+    //     self.callback_ready(callback_id, Js::Undefined);
+    // }
+    //@ or 7..
     /// Takes the next timer that is due by `now`, if there is one and it
     /// was set no later than `newest`, the last id issued before the timer
     /// phase began: a timer set during the phase waits for the next one,
@@ -217,14 +226,14 @@ impl Runtime {
         trace::instant(format_args!("timer {} fired", id.number));
         Some(callback)
     }
-//@ end
+    //@ end
 
     /// When the next timer is due, if there is one.
     pub(crate) fn next_timer_deadline(&self) -> Option<Instant> {
-        self.timers.first().map(|&(deadline, _)| deadline) //@ ..=6
+        // self.timers.first().map(|&(deadline, _)| deadline) //@ ..=6
         self.timers.first_key_value().map(|(id, _)| id.deadline) //@ 7..
     }
-//@ 8..
+    //@ 8..
 
     /// Whether a timer is due already: one the timer phase left because of
     /// its budget, one set during it, or one that fell due since.
@@ -232,7 +241,7 @@ impl Runtime {
         self.next_timer_deadline()
             .is_some_and(|deadline| deadline <= Instant::now())
     }
-//@ end
+    //@ end
 }
 // ANCHOR_END: expired
 
@@ -248,7 +257,7 @@ mod tests {
         assert_eq!(delay(TIMEOUT_MAX + 1), Duration::from_millis(1));
         assert_eq!(delay(u64::MAX), Duration::from_millis(1));
     }
-//@ 7..
+    //@ 7..
 
     /// A runtime for a test that calls its methods by hand, quietly.
     fn quiet_runtime() -> Runtime {
@@ -344,6 +353,6 @@ mod tests {
              after a late tick, it would fire in a burst"
         );
     }
-//@ end
+    //@ end
 }
 //@ end

@@ -1,7 +1,7 @@
 //@ 7..
 //@ 7
-//! Timers as Node has them. Each test follows behaviour that Node documents
-//! for `setTimeout`, `clearTimeout`, `setInterval` and `clearInterval`.
+// //! Timers as Node has them. Each test follows behaviour that Node documents
+// //! for `setTimeout`, `clearTimeout`, `setInterval` and `clearInterval`.
 //@ or 8..
 //! What Node has and the simple loop lacks. Each test follows
 //! behaviour that Node documents for `setImmediate`, `clearTimeout`,
@@ -14,14 +14,16 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use common::stage::{
 //@ 7
-    Fs, Js, Runtime, TIMEOUT_MAX, TimerId, clear_interval, clear_timeout, set_interval, set_timeout,
+// use common::stage::{
+//     Fs, Js, Runtime, TIMEOUT_MAX, TimerId, clear_interval, clear_timeout, set_interval, set_timeout,
+// };
 //@ or 8..
+use common::stage::{
     Crypto, Fs, Http, Js, Runtime, TIMEOUT_MAX, TimerId, clear_interval, clear_timeout,
     set_immediate, set_interval, set_timeout,
-//@ end
 };
+//@ end
 use common::within;
 use slow_server::SlowServer; //@ 8..
 

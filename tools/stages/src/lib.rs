@@ -24,6 +24,7 @@ pub mod classroom;
 pub mod exercises;
 pub mod gaps;
 pub mod markers;
+pub mod whole;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -97,6 +98,7 @@ pub fn stages(workspace: &Path) -> Result<Vec<usize>, String> {
 pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
     let last_stage = *stages(workspace)?.last().expect("at least one stage");
     let mut files = Files::new();
+    let mut problems = Vec::new();
     for (path, text) in read_tree(&workspace.join("source/runtime"))? {
         let marker = match path.rsplit_once('.').map(|(_, extension)| extension) {
             Some("rs") => "//@",
@@ -109,9 +111,18 @@ pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
             }
         };
         let name = format!("source/runtime/{path}");
-        if let Some(text) = Annotated::parse(&name, &text, marker, last_stage)?.for_stage(stage) {
-            files.insert(path, text);
+        match Annotated::parse(&name, &text, marker, last_stage) {
+            Ok(annotated) => {
+                if let Some(text) = annotated.for_stage(stage) {
+                    files.insert(path, text);
+                }
+            }
+            // Every file's mistakes at once, not only the first file's.
+            Err(problem) => problems.push(problem),
         }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
     }
     for (path, text) in read_tree(&workspace.join(format!("source/stage-{stage}")))? {
         if files.contains_key(&path) {

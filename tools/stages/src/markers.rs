@@ -14,11 +14,18 @@
 //!
 //! A range is `N` (stage N only), `N..` (N and every later stage), `..=N`
 //! (up to N) or `N..=M`. Inside a block, `N..` and `..=N` go as far as the
-//! block does: in a block `2..=4`, `3..` means `3..=4`. Blocks nest; an inner range must lie within the
-//! one around it, and the ranges of an `or` chain must not overlap, so
-//! that a mistake is an error rather than a line that silently never
-//! appears. TOML files write `#@` instead of `//@`. Anywhere, `{{stage}}`
-//! becomes the stage's number.
+//! block does: in a block `2..=4`, `3..` means `3..=4`. Blocks nest; an
+//! inner range must lie within the one around it, and the ranges of an
+//! `or` chain must not overlap, so that a mistake is an error rather than
+//! a line that silently never appears. TOML files write `#@` instead of
+//! `//@`.
+//!
+//! The source is the last stage, as Rust that compiles: a line that the
+//! last stage lacks is kept in a comment (`// ` after its indentation, or
+//! `# ` in TOML), which the stages that have it take off. The source is
+//! the crate `source-runtime`; in each stage, that name becomes the
+//! stage's, `chapter-N`. And [`whole`](crate::whole) checks that every
+//! block holds whole items or statements.
 
 use std::fmt;
 
@@ -110,6 +117,18 @@ struct Block {
     stages: Stages,
     chain: Vec<Stages>,
     opened_at: usize,
+    /// Where its lines start in the file's lines.
+    first: usize,
+}
+
+/// One block's lines (one arm of an `or` chain), once it is read: what
+/// [`whole`](crate::whole) checks holds whole items or statements.
+pub struct Arm {
+    pub stages: Stages,
+    /// The line of its `//@` directive, from 1.
+    pub opened_at: usize,
+    /// Its lines, as indexes into the file's lines.
+    pub lines: std::ops::Range<usize>,
 }
 
 impl Annotated {
@@ -121,10 +140,31 @@ impl Annotated {
         marker: &str,
         last_stage: usize,
     ) -> Result<Annotated, String> {
+        let comment = marker.trim_end_matches('@');
         let mut lines = Vec::new();
+        let mut numbers = Vec::new();
+        let mut arms = Vec::new();
         let mut open: Vec<Block> = Vec::new();
         for (index, line) in text.lines().enumerate() {
             let at = format!("{name}:{}", index + 1);
+            // A line that the last stage does not have is kept in a comment,
+            // so that the source is the last stage, as Rust that compiles.
+            let mut push = |code: &str, stages: Stages| -> Result<(), String> {
+                let code = if stages.contains(last_stage) {
+                    code.to_string()
+                } else {
+                    uncomment(code, comment).ok_or_else(|| {
+                        format!(
+                            "{at}: this line is in stages {stages} only, not in the last, \
+                             {last_stage}: write it in a comment, `{comment} ` after its \
+                             indentation, so that the source compiles as the last stage"
+                        )
+                    })?
+                };
+                lines.push((code, stages));
+                numbers.push(index + 1);
+                Ok(())
+            };
             let around = open.last().map_or(Stages::ALL, |block| block.stages);
             let check = |stages: Stages, around: Stages| -> Result<Stages, String> {
                 if stages.first > last_stage || stages.last.is_some_and(|last| last > last_stage) {
@@ -138,7 +178,7 @@ impl Annotated {
                 Ok(stages)
             };
             let Some(position) = line.find(marker) else {
-                lines.push((line.to_string(), around));
+                push(line, around)?;
                 continue;
             };
             let (code, directive) = (&line[..position], line[position + marker.len()..].trim());
@@ -155,14 +195,17 @@ impl Annotated {
             if !code.trim().is_empty() {
                 // A marker at the end of a line of code: that line only.
                 let stages = check(parse_range(directive, around)?, around)?;
-                lines.push((code.trim_end().to_string(), stages));
+                push(code.trim_end(), stages)?;
             } else if directive == "end" {
-                open.pop()
+                let block = open
+                    .pop()
                     .ok_or_else(|| format!("{at}: `end` without a block to end"))?;
+                arms.push(block.arm(lines.len()));
             } else if let Some(range) = directive.strip_prefix("or ") {
                 let block = open
                     .pop()
                     .ok_or_else(|| format!("{at}: `or` without a block before it"))?;
+                arms.push(block.arm(lines.len()));
                 let around = open.last().map_or(Stages::ALL, |block| block.stages);
                 let stages = check(parse_range(range.trim(), around)?, around)?;
                 let mut chain = block.chain;
@@ -174,6 +217,7 @@ impl Annotated {
                     stages,
                     chain,
                     opened_at: index + 1,
+                    first: lines.len(),
                 });
             } else {
                 let stages = check(parse_range(directive, around)?, around)?;
@@ -181,6 +225,7 @@ impl Annotated {
                     stages,
                     chain: Vec::new(),
                     opened_at: index + 1,
+                    first: lines.len(),
                 });
             }
         }
@@ -199,6 +244,9 @@ impl Annotated {
                 still_open.join(", ")
             ));
         }
+        if marker == "//@" {
+            crate::whole::check(name, &lines, &numbers, &arms, last_stage)?;
+        }
         Ok(Annotated { lines })
     }
 
@@ -208,13 +256,45 @@ impl Annotated {
         let mut text = String::new();
         for (line, stages) in &self.lines {
             if stages.contains(stage) {
-                text.push_str(&line.replace("{{stage}}", &stage.to_string()));
+                text.push_str(&named_for_stage(line, stage));
                 text.push('\n');
             }
         }
         let any = self.lines.iter().any(|(_, stages)| stages.contains(stage));
         any.then_some(text)
     }
+}
+
+impl Block {
+    /// The block's lines, now that it ends before line `end`.
+    fn arm(&self, end: usize) -> Arm {
+        Arm {
+            stages: self.stages,
+            opened_at: self.opened_at,
+            lines: self.first..end,
+        }
+    }
+}
+
+/// The source is a crate of its own, `source-runtime`: in stage `stage`,
+/// its name is that stage's, `chapter-N` (`chapter_N` in Rust code).
+fn named_for_stage(line: &str, stage: usize) -> String {
+    line.replace("source_runtime", &format!("chapter_{stage}"))
+        .replace("\"source-runtime\"", &format!("\"chapter-{stage}\""))
+}
+
+/// The code that a line of the source keeps in a comment: `    // x`
+/// is `    x`, and `    //` alone an empty line. What follows the
+/// comment's `// ` is the line's own text, with any indentation beyond the
+/// comment's: `    //     x` is `        x`.
+fn uncomment(line: &str, comment: &str) -> Option<String> {
+    let code = line.trim_start();
+    let indentation = &line[..line.len() - code.len()];
+    let rest = code.strip_prefix(comment)?;
+    if rest.is_empty() {
+        return Some(String::new());
+    }
+    Some(format!("{indentation}{}", rest.strip_prefix(' ')?))
 }
 
 #[cfg(test)]
@@ -241,11 +321,11 @@ mod tests {
 
     #[test]
     fn open_ends_go_as_far_as_the_block_around_them() {
-        let text = "//@ 3..\na\nb //@ ..=5\n//@ end\n";
+        let text = "//@ 3..\na\n// b //@ ..=5\n//@ end\n";
         assert_eq!(stage_of(text, 2), None);
         assert_eq!(stage_of(text, 4).unwrap(), "a\nb\n");
         assert_eq!(stage_of(text, 6).unwrap(), "a\n");
-        let text = "//@ ..=4\na\nb //@ 3..\n//@ end\nc\n";
+        let text = "//@ ..=4\n// a\n// b //@ 3..\n//@ end\nc\n";
         assert_eq!(stage_of(text, 2).unwrap(), "a\nc\n");
         assert_eq!(stage_of(text, 4).unwrap(), "a\nb\nc\n");
         assert_eq!(stage_of(text, 5).unwrap(), "c\n");
@@ -253,7 +333,7 @@ mod tests {
 
     #[test]
     fn unmarked_lines_are_in_every_stage_and_marked_ones_in_theirs() {
-        let text = "a\nb //@ 2..\n//@ ..=3\nc\n//@ or 4..\nd\n//@ end\ne\n";
+        let text = "a\nb //@ 2..\n//@ ..=3\n// c\n//@ or 4..\nd\n//@ end\ne\n";
         assert_eq!(stage_of(text, 1).unwrap(), "a\nc\ne\n");
         assert_eq!(stage_of(text, 3).unwrap(), "a\nb\nc\ne\n");
         assert_eq!(stage_of(text, 4).unwrap(), "a\nb\nd\ne\n");
@@ -268,8 +348,8 @@ mod tests {
     }
 
     #[test]
-    fn blocks_nest_and_the_stage_number_is_filled_in() {
-        let text = "//@ 2..\nuse chapter_{{stage}};\n//@ 5..\nfive\n//@ end\n//@ end\n";
+    fn blocks_nest_and_the_crate_takes_the_stage_name() {
+        let text = "//@ 2..\nuse source_runtime;\n//@ 5..\nfive\n//@ end\n//@ end\n";
         assert_eq!(stage_of(text, 4).unwrap(), "use chapter_4;\n");
         assert_eq!(stage_of(text, 6).unwrap(), "use chapter_6;\nfive\n");
     }
@@ -280,7 +360,7 @@ mod tests {
         assert!(error("//@ 3..\n").contains("a.rs:1: the block `3..` is never ended"));
         assert!(error("x\n//@ end\n").contains("a.rs:2: `end` without"));
         assert!(error("//@ 5..\n//@ 2..=6\n//@ end\n//@ end\n").contains("a.rs:2"));
-        let unclosed = error("//@ 3..\n//@ 6..=7\nx\n");
+        let unclosed = error("//@ 3..\n//@ 6..=7\n// x\n");
         assert!(
             unclosed.contains("`3..` at line 1, `6..=7` at line 2"),
             "{unclosed}"
@@ -289,5 +369,23 @@ mod tests {
         assert!(error("//@ 2..=6\n//@ or 5..\n//@ end\n").contains("overlaps"));
         assert!(error("x //@ 10..\n").contains("the last stage is 9"));
         assert!(error("x //@ soon\n").contains("not a range"));
+    }
+
+    #[test]
+    fn lines_the_last_stage_lacks_are_kept_in_comments() {
+        let text = "fn f() {\n    //@ ..=3\n    // old(\n    //     1,\n    //\n    // );\n    \
+                    //@ or 4..\n    new();\n    //@ end\n}\n";
+        assert_eq!(
+            stage_of(text, 2).unwrap(),
+            "fn f() {\n    old(\n        1,\n\n    );\n}\n"
+        );
+        assert_eq!(stage_of(text, 9).unwrap(), "fn f() {\n    new();\n}\n");
+        let error = Annotated::parse("a.rs", "a\nb //@ ..=8\n", "//@", 9)
+            .err()
+            .unwrap();
+        assert!(
+            error.starts_with("a.rs:2: this line is in stages 1..=8 only"),
+            "{error}"
+        );
     }
 }
