@@ -1,15 +1,27 @@
-//! Stage 1: the runtime's types.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Before any thread is started, this stage sets out the vocabulary the
-//! runtime is built from: the values a callback receives ([`Js`]), the
-//! work a pool thread will do ([`Task`]), the news that comes back to the
-//! main thread ([`PollEvent`]), and the [`Runtime`] that keeps every
-//! callback until its event arrives.
+//! # How the runtime is built
+//!
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod runtime;
 pub mod trace;
 mod types;

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use crate::callbacks::Callback;
 use crate::handle::with_runtime;
-use crate::runtime::Callback;
 use crate::{Js, Runtime, trace};
 
 // ANCHOR: timer_id
@@ -60,7 +60,7 @@ impl Runtime {
     ) -> TimerId {
         let id = TimerId {
             deadline,
-            number: self.new_id(),
+            number: self.callbacks.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
         trace::timer_set(id.number, deadline);
@@ -104,7 +104,7 @@ impl Runtime {
         let every = delay(ms.max(1));
         let id = TimerId {
             deadline: Instant::now() + every,
-            number: self.new_id(),
+            number: self.callbacks.new_id(),
         };
         let interval = Interval {
             id,
@@ -122,7 +122,7 @@ impl Runtime {
     /// would: of two timers due at the same moment, the one set first runs
     /// first.
     fn arm_interval_again(&mut self, number: usize) {
-        let new_number = self.new_id();
+        let new_number = self.callbacks.new_id();
         if let Some(interval) = self.intervals.get_mut(&number) {
             interval.next = TimerId {
                 deadline: Instant::now() + interval.every,
@@ -210,7 +210,7 @@ mod tests {
         runtime.set_timeout_at(past, |_| {});
 
         // The phase begins: what is due by now, and set by now, runs.
-        let (now, newest) = (Instant::now(), runtime.identity_token);
+        let (now, newest) = (Instant::now(), runtime.callbacks.last_id());
         assert!(
             runtime.next_due_timer(now, newest).is_some(),
             "a timer due and set before the timer phase was not taken"
@@ -223,7 +223,7 @@ mod tests {
              for the next one"
         );
         // The next phase runs it.
-        let (now, newest) = (Instant::now(), runtime.identity_token);
+        let (now, newest) = (Instant::now(), runtime.callbacks.last_id());
         assert!(
             runtime.next_due_timer(now, newest).is_some(),
             "a timer set during a timer phase was not taken in the next one"
@@ -254,7 +254,7 @@ mod tests {
         let mut runtime = quiet_runtime();
         let deadline = Instant::now() + Duration::from_millis(5);
         runtime.set_timeout_at(deadline, |_| {});
-        let newest = runtime.identity_token;
+        let newest = runtime.callbacks.last_id();
         let just_before = deadline - Duration::from_nanos(1);
         assert!(
             runtime.next_due_timer(just_before, newest).is_none(),
@@ -275,7 +275,7 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
 
         let now = Instant::now();
-        let newest = with_runtime(|runtime| runtime.identity_token);
+        let newest = with_runtime(|runtime| runtime.callbacks.last_id());
         let due = || with_runtime(|runtime| runtime.next_due_timer(now, newest));
         let firing = due().expect("the interval is due");
         assert!(due().is_none(), "it caught up on the missed periods");

@@ -1,19 +1,56 @@
-//! Stage 12: what futures add over callbacks.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Stage 11 made the callback APIs futures. This stage shows what futures
-//! can do that callbacks cannot:
+//! # How the runtime is built
 //!
-//! - a future that is dropped stops its work: a `sleep` clears its timer,
-//!   a `get` closes its socket ([`active_timers`] and [`active_sockets`]
-//!   count them);
-//! - [`combinators`] has `join`, `select` and `timeout`, written by hand;
-//! - and a future that borrows from itself across an `.await` shows why
-//!   `poll` takes `Pin<&mut Self>`.
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//!
+//! [`Runtime::run`] runs the program, then the loop, tick after tick,
+//! through its phases, for as long as the program waits for anything:
+//!
+//! 1. timers: the callbacks of the timers that are due;
+//! 2. pending: the callbacks deferred from the last tick;
+//! 3. poll: wait for events, if nothing is ready, then their callbacks;
+//! 4. check: the callbacks given to [`set_immediate`].
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `timers.rs` | the timers, in deadline order |
+//! | `event_loop.rs` | `run`, and the loop's phases |
+//! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
+//! | `globals.rs` | the free functions a program calls |
+//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `immediates.rs` | the immediates, for the check phase |
+//! | `http.rs` | the HTTP requests on their way, from connect to response |
+//! | `response.rs` | reading a response: where its body ends |
+//! | `executor.rs` | the tasks: futures the loop polls, and their wakers |
+//! | `futures.rs` | the callback APIs as futures |
+//! | `combinators.rs` | `join`, `select` and `timeout` |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 pub mod combinators;
 mod epoll;
 mod event_loop;

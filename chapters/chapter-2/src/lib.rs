@@ -1,15 +1,35 @@
-//! Stage 2: the thread pool.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Stage 1 set out the runtime's types. This stage starts four worker
-//! threads, `pool0` to `pool3`. The main thread sends each one [`Task`]s
-//! over its own channel; the workers send their results back as
-//! [`PollEvent`]s over one shared channel, and the main thread runs each
-//! result's callback. When every worker is busy, tasks wait their turn.
+//! # How the runtime is built
+//!
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod runtime;
 mod thread_pool;
 pub mod trace;

@@ -1,17 +1,38 @@
-//! Stage 4: timers.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Stage 3 added sockets. This stage adds `set_timeout`: the runtime keeps
-//! every timer in a set ordered by deadline, and before the main thread
-//! goes to sleep it tells the epoll thread when the next one is due. The
-//! epoll thread wakes the main thread at that moment with a
-//! [`PollEvent::Timeout`], and the timer phase runs every timer that is
-//! due. When a new timer is due sooner than the epoll thread expects, the
-//! main thread wakes it with a [`minimio::Waker`], so that it looks again.
+//! # How the runtime is built
+//!
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `timers.rs` | the timers, in deadline order |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod epoll;
 mod runtime;
 mod thread_pool;

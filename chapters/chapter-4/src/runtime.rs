@@ -1,7 +1,4 @@
-//! The runtime: callbacks wait here, by id, until their event arrives.
-//!
-//! In this crate, "pending" means one thing: awaited. A pending event is
-//! one the program still waits for.
+//! The runtime: the parts it is made of, and what they do together.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
@@ -11,27 +8,17 @@ use std::time::Instant;
 
 use minimio::{Registrator, Waker};
 
+use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
 use crate::trace;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
-/// A callback waiting for its event.
-///
-/// It is not `Send`: callbacks only ever run on the main thread, so they
-/// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
-pub(crate) type Callback = Box<dyn FnOnce(Js)>;
-
 /// The runtime's state.
 pub struct Runtime {
-    /// Callbacks whose event has arrived, with the value each receives, in
-    /// the order the events arrived.
-    pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
-    /// The callbacks still waiting for their event, by id.
-    pub(crate) callback_queue: HashMap<usize, Callback>,
-    /// The last callback id handed out.
-    pub(crate) identity_token: usize,
+    /// Every callback, from the moment it is given to the moment it runs.
+    pub(crate) callbacks: Callbacks,
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
     pub(crate) thread_pool: Vec<NodeThread>,
@@ -77,9 +64,7 @@ impl Runtime {
         let epoll_waker =
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
-            callbacks_to_run: VecDeque::new(),
-            callback_queue: HashMap::new(),
-            identity_token: 0,
+            callbacks: Callbacks::default(),
             available_threads: (0..thread_pool.len()).collect(),
             thread_pool,
             tasks_waiting: VecDeque::new(),
@@ -100,22 +85,15 @@ impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
     pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-        let callback_id = self.new_id();
-        self.callback_queue.insert(callback_id, Box::new(callback));
-        callback_id
-    }
-
-    /// A new id for a callback. Ids only grow.
-    fn new_id(&mut self) -> usize {
-        self.identity_token += 1;
-        self.identity_token
+        self.callbacks.add(Box::new(callback))
     }
 
     /// How many events the program still waits for: one for each callback
-    /// still in the queue. It is counted, not kept: a count kept by hand
-    /// beside what it counts is one forgotten line away from being wrong.
+    /// that waits for its event. It is counted, not kept: a count kept by
+    /// hand beside what it counts is one forgotten line away from being
+    /// wrong.
     pub fn pending_events(&self) -> usize {
-        self.callback_queue.len()
+        self.callbacks.waiting()
     }
 
     // ANCHOR: handle_event
@@ -134,21 +112,10 @@ impl Runtime {
     }
     // ANCHOR_END: handle_event
 
-    /// The event of callback `callback_id` has arrived: the callback leaves
-    /// the queue, and waits with `value` for its turn to run.
+    /// The event of callback `callback_id` has arrived: the callback waits
+    /// with `value` for its turn to run.
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
-        let callback = self.take_callback(callback_id);
-        self.callbacks_to_run.push_back((callback, value));
-    }
-
-    /// Takes the callback `callback_id` out of the queue.
-    fn take_callback(&mut self, callback_id: usize) -> Callback {
-        self.callback_queue.remove(&callback_id).unwrap_or_else(|| {
-            panic!(
-                "an event came for callback {callback_id}, which waits for none: it was made \
-                 ready already, or taken away while what answers it still ran"
-            )
-        })
+        self.callbacks.make_ready(callback_id, value);
     }
 
     /// Runs every callback whose event has arrived, in the order the
@@ -162,7 +129,7 @@ impl Runtime {
 
     /// Takes the next callback that is ready, with the value it receives.
     pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
-        self.callbacks_to_run.pop_front()
+        self.callbacks.next_ready()
     }
 }
 // ANCHOR_END: callbacks

@@ -1,8 +1,8 @@
 //! The main loop: `Runtime::run`, and the phases it goes through, tick
 //! after tick, for as long as the program waits for anything.
 
+use crate::callbacks::Callback;
 use crate::handle::{Installed, with_runtime};
-use crate::runtime::Callback;
 use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run

@@ -1,24 +1,48 @@
-//! Stage 6: the modules.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! The runtime is complete; this stage gives programs the friendly API
-//! that Node gives JavaScript. [`Fs::read`] reads a file and
-//! [`Crypto::encrypt`] does CPU-heavy work, both on the pool; [`Http::get`]
-//! fetches a URL through the epoll thread. With [`set_timeout`], that is
-//! everything the classic demo program in `main.rs` needs:
+//! # How the runtime is built
 //!
-//! ```no_run
-//! use chapter_6::{Fs, Runtime, set_timeout};
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
 //!
-//! Runtime::new().run(|| {
-//!     Fs::read("hello.txt", |text| println!("{text:?}"));
-//!     set_timeout(100, |_| println!("100 ms later"));
-//! });
-//! ```
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//!
+//! [`Runtime::run`] runs the program, then the loop, tick after tick,
+//! through its phases, for as long as the program waits for anything:
+//!
+//! 1. timers: the callbacks of the timers that are due;
+//! 2. poll: wait for events, if nothing is ready, then their callbacks.
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `timers.rs` | the timers, in deadline order |
+//! | `event_loop.rs` | `run`, and the loop's phases |
+//! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
+//! | `globals.rs` | the free functions a program calls |
+//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod epoll;
 mod event_loop;
 mod globals;

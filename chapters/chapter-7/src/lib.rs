@@ -1,18 +1,48 @@
-//! Stage 7: timers as Node has them.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Stage 6 finished the classic runtime. Its timers fire once and cannot
-//! be taken back. This stage gives them what Node's have:
+//! # How the runtime is built
 //!
-//! - [`set_timeout`] returns a [`TimerId`], and [`clear_timeout`] cancels
-//!   the timer;
-//! - [`set_interval`] fires again and again, until [`clear_interval`];
-//! - timers run one at a time, and a timer set while the timer phase runs
-//!   waits for the next tick, even at 0 ms.
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//!
+//! [`Runtime::run`] runs the program, then the loop, tick after tick,
+//! through its phases, for as long as the program waits for anything:
+//!
+//! 1. timers: the callbacks of the timers that are due;
+//! 2. poll: wait for events, if nothing is ready, then their callbacks.
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `timers.rs` | the timers, in deadline order |
+//! | `event_loop.rs` | `run`, and the loop's phases |
+//! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
+//! | `globals.rs` | the free functions a program calls |
+//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod epoll;
 mod event_loop;
 mod globals;

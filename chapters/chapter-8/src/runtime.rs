@@ -1,9 +1,4 @@
-//! The runtime: callbacks wait here, by id, until their event arrives.
-//!
-//! In this crate, "pending" means one thing: awaited. A pending event is
-//! one the program still waits for.
-//! (Node calls one phase of the loop "pending callbacks": the callbacks it
-//! runs are not awaited any more, and here they are called deferred.)
+//! The runtime: the parts it is made of, and what they do together.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
@@ -13,33 +8,17 @@ use std::time::Instant;
 
 use minimio::{Registrator, Waker};
 
+use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
 use crate::timers::{Interval, TimerId};
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
-/// A callback waiting for its event.
-///
-/// It is not `Send`: callbacks only ever run on the main thread, so they
-/// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
-pub(crate) type Callback = Box<dyn FnOnce(Js)>;
-
 /// The runtime's state.
 pub struct Runtime {
-    /// Callbacks whose event has arrived, with the value each receives, in
-    /// the order the events arrived.
-    pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
-    /// Callbacks that are ready, but wait for the next tick's pending
-    /// phase: those left over when a phase used up its budget, and errors
-    /// found before any work began.
-    pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
-    /// The callbacks still waiting for their event, by id.
-    /// Timers keep their own, in `timers`; an immediate's waits here for
-    /// the check phase.
-    pub(crate) callback_queue: HashMap<usize, Callback>,
-    /// The last id handed out, to a callback or a timer: they share it.
-    pub(crate) identity_token: usize,
+    /// Every callback, from the moment it is given to the moment it runs.
+    pub(crate) callbacks: Callbacks,
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
     pub(crate) thread_pool: Vec<NodeThread>,
@@ -89,10 +68,7 @@ impl Runtime {
         let epoll_waker =
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
-            callbacks_to_run: VecDeque::new(),
-            deferred_callbacks: VecDeque::new(),
-            callback_queue: HashMap::new(),
-            identity_token: 0,
+            callbacks: Callbacks::default(),
             available_threads: (0..thread_pool.len()).collect(),
             thread_pool,
             tasks_waiting: VecDeque::new(),
@@ -115,25 +91,18 @@ impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
     pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-        let callback_id = self.new_id();
-        self.callback_queue.insert(callback_id, Box::new(callback));
-        callback_id
-    }
-
-    /// A new id for a callback or a timer. Ids only grow.
-    pub(crate) fn new_id(&mut self) -> usize {
-        self.identity_token += 1;
-        self.identity_token
+        self.callbacks.add(Box::new(callback))
     }
 
     /// How many events the program still waits for: one for each callback
-    /// still in the queue. It is counted, not kept: a count kept by hand
-    /// beside what it counts is one forgotten line away from being wrong.
-    /// Timers keep their callbacks apart from the queue, so each timer
-    /// counts too, and an interval for as long as it runs.
+    /// that waits for its event. It is counted, not kept: a count kept by
+    /// hand beside what it counts is one forgotten line away from being
+    /// wrong.
+    /// Timers keep their callbacks apart, so each timer counts too, and an
+    /// interval for as long as it runs.
     /// An immediate counts until its check phase: it awaits that.
     pub(crate) fn pending_events(&self) -> usize {
-        self.callback_queue.len() + self.timers.len()
+        self.callbacks.waiting() + self.timers.len()
     }
 
     // ANCHOR: handle_event
@@ -152,63 +121,30 @@ impl Runtime {
     }
     // ANCHOR_END: handle_event
 
-    /// The event of callback `callback_id` has arrived: the callback leaves
-    /// the queue, and waits with `value` for its turn to run.
+    /// The event of callback `callback_id` has arrived: the callback waits
+    /// with `value` for its turn to run.
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
-        let callback = self.take_callback(callback_id);
-        self.callbacks_to_run.push_back((callback, value));
-    }
-
-    /// Takes the callback `callback_id` out of the queue.
-    fn take_callback(&mut self, callback_id: usize) -> Callback {
-        self.callback_queue.remove(&callback_id).unwrap_or_else(|| {
-            panic!(
-                "an event came for callback {callback_id}, which waits for none: it was made \
-                 ready already, or taken away while what answers it still ran"
-            )
-        })
+        self.callbacks.make_ready(callback_id, value);
     }
 
     /// Takes the next callback that is ready, with the value it receives.
     pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
-        self.callbacks_to_run.pop_front()
+        self.callbacks.next_ready()
     }
 
     /// Whether the loop has more to do: a callback that waits for its
     /// event, or one that is ready to run, now or in the next tick.
     pub(crate) fn is_alive(&self) -> bool {
-        self.pending_events() > 0
-            || !self.callbacks_to_run.is_empty()
-            || !self.deferred_callbacks.is_empty()
+        self.pending_events() > 0 || self.callbacks.any_ready() || self.callbacks.any_deferred()
     }
-}
-// ANCHOR_END: callbacks
 
-// ANCHOR: pending
-impl Runtime {
     /// Gets a callback ready, but for the next tick's pending phase rather
     /// than for the phase that is running now.
     pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
-        let callback = self.take_callback(callback_id);
-        self.deferred_callbacks.push_back((callback, value));
-    }
-
-    /// The end of a phase that used up its budget: the callbacks still
-    /// ready wait for the next tick's pending phase.
-    pub(crate) fn defer_ready_callbacks(&mut self) {
-        self.deferred_callbacks
-            .extend(self.callbacks_to_run.drain(..));
-    }
-
-    /// The pending phase: gets ready the callbacks deferred from the last
-    /// tick, oldest first, at most `limit` of them.
-    pub(crate) fn ready_deferred_callbacks(&mut self, limit: usize) {
-        let count = self.deferred_callbacks.len().min(limit);
-        self.callbacks_to_run
-            .extend(self.deferred_callbacks.drain(..count));
+        self.callbacks.defer(callback_id, value);
     }
 }
-// ANCHOR_END: pending
+// ANCHOR_END: callbacks
 
 // ANCHOR: wait
 impl Runtime {
@@ -238,7 +174,7 @@ impl Runtime {
     /// and timers that are due already would wait for that event too.
     fn may_sleep(&self) -> bool {
         self.pending_events() > 0
-            && self.deferred_callbacks.is_empty()
+            && !self.callbacks.any_deferred()
             && self.immediates.is_empty()
             && !self.timer_is_due()
     }

@@ -22,10 +22,10 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use minimio::{Interests, TcpStream};
 
+use crate::callbacks::Callback;
 use crate::epoll::Reading;
 use crate::handle::with_runtime;
 use crate::response::{self, Progress};
-use crate::runtime::Callback;
 use crate::timers::{TIMEOUT_MAX, TimerId};
 use crate::{Js, Runtime, ThreadPoolTaskKind, log};
 
@@ -126,7 +126,7 @@ impl Runtime {
 
     /// The address has come back from the pool, or an error.
     fn looked_up(&mut self, get: Get, address: Js) {
-        if !self.callback_queue.contains_key(&get.callback_id) {
+        if !self.callbacks.is_waiting(get.callback_id) {
             return; // it timed out meanwhile: nobody waits for it
         }
         match address {
@@ -294,7 +294,7 @@ impl Runtime {
     /// looked up, or waiting for its socket. Returns its callback.
     fn give_up_on(&mut self, callback_id: usize) -> Option<Callback> {
         todo!(
-            "exercise 10: The request's timer fired first: drop the request, which closes its socket, and take its callback out of the queue, so that the loop no longer waits for it. The book explains it in \"Giving up\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
+            "exercise 10: The request's timer fired first: drop the request, which closes its socket, and take its callback away from those that wait, so that the loop no longer waits for it. The book explains it in \"Giving up\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
         )
     }
 }

@@ -1,12 +1,31 @@
-//! Stage 3: the epoll thread.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Stage 2 gave blocking work to a pool of threads. Sockets are different:
-//! the operating system can tell us when one is ready, so one thread can
-//! wait for all of them. This stage starts that thread, `epoll`. It sleeps
-//! in [`minimio::Poll::poll`] and sends a [`PollEvent::Epoll`] for each
-//! ready socket into the same channel as the pool's results. The main
-//! thread then reads what has arrived, and once the peer has closed the
-//! connection, hands the whole response to the socket's callback.
+//! # How the runtime is built
+//!
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 // An exercise: some functions are left for you to write. Until
@@ -16,6 +35,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod epoll;
 mod runtime;
 mod thread_pool;

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use crate::Js;
 use crate::handle::with_runtime;
-use crate::runtime::Callback;
+use crate::callbacks::Callback;
 
 /// A tick: a callback queued with `next_tick`.
 type Tick = Box<dyn FnOnce()>;
@@ -24,7 +24,7 @@ thread_local! {
 /// `set_timeout`, while `Runtime::run` runs.
 pub fn next_tick(callback: impl FnOnce() + 'static) {
     todo!(
-        "challenge 5a: Keep the tick at the back of TICKS, and give it a turn at the very front of the runtime's callbacks_to_run, through with_runtime, so that it runs before every callback that is ready; the turn, run_next_tick, runs the oldest tick that waits, so that ticks keep the order they were queued in. The book explains it in \"Challenges\" and \"The handle\" and \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+        "challenge 5a: Keep the tick at the back of TICKS, and give it a turn at the very front of the runtime's ready callbacks (callbacks.run_next, through with_runtime), so that it runs before every callback that is ready; the turn, run_next_tick, runs the oldest tick that waits, so that ticks keep the order they were queued in. The book explains it in \"Challenges\" and \"The handle\" and \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
     )
 }
 

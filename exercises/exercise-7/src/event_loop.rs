@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
+use crate::callbacks::Callback;
 use crate::handle::{Installed, with_runtime};
-use crate::runtime::Callback;
 use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
@@ -51,7 +51,7 @@ fn event_loop() -> usize {
 /// phase waits for the next one.
 fn run_timers() {
     let _phase = trace::slice("timers");
-    let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
+    let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.callbacks.last_id()));
     while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
         run_callback(callback, Js::Undefined);
     }

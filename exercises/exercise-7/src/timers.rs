@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use crate::callbacks::Callback;
 use crate::handle::with_runtime;
-use crate::runtime::Callback;
 use crate::{Js, Runtime, trace};
 
 // ANCHOR: timer_id
@@ -60,7 +60,7 @@ impl Runtime {
     ) -> TimerId {
         let id = TimerId {
             deadline,
-            number: self.new_id(),
+            number: self.callbacks.new_id(),
         };
         self.timers.insert(id, Box::new(callback));
         trace::timer_set(id.number, deadline);
@@ -104,7 +104,7 @@ impl Runtime {
         let every = delay(ms.max(1));
         let id = TimerId {
             deadline: Instant::now() + every,
-            number: self.new_id(),
+            number: self.callbacks.new_id(),
         };
         let interval = Interval {
             id,
@@ -192,7 +192,7 @@ mod tests {
         runtime.set_timeout_at(past, |_| {});
 
         // The phase begins: what is due by now, and set by now, runs.
-        let (now, newest) = (Instant::now(), runtime.identity_token);
+        let (now, newest) = (Instant::now(), runtime.callbacks.last_id());
         assert!(
             runtime.next_due_timer(now, newest).is_some(),
             "a timer due and set before the timer phase was not taken"
@@ -205,7 +205,7 @@ mod tests {
              for the next one"
         );
         // The next phase runs it.
-        let (now, newest) = (Instant::now(), runtime.identity_token);
+        let (now, newest) = (Instant::now(), runtime.callbacks.last_id());
         assert!(
             runtime.next_due_timer(now, newest).is_some(),
             "a timer set during a timer phase was not taken in the next one"
@@ -236,7 +236,7 @@ mod tests {
         let mut runtime = quiet_runtime();
         let deadline = Instant::now() + Duration::from_millis(5);
         runtime.set_timeout_at(deadline, |_| {});
-        let newest = runtime.identity_token;
+        let newest = runtime.callbacks.last_id();
         let just_before = deadline - Duration::from_nanos(1);
         assert!(
             runtime.next_due_timer(just_before, newest).is_none(),
@@ -257,7 +257,7 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
 
         let now = Instant::now();
-        let newest = with_runtime(|runtime| runtime.identity_token);
+        let newest = with_runtime(|runtime| runtime.callbacks.last_id());
         let due = || with_runtime(|runtime| runtime.next_due_timer(now, newest));
         let firing = due().expect("the interval is due");
         assert!(due().is_none(), "it caught up on the missed periods");

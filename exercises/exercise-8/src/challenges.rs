@@ -40,11 +40,11 @@ impl Runtime {
     }
 
     /// Clears `immediate`: still waiting for its check phase, it leaves
-    /// `immediates` and `callback_queue`; ready already, it stays where it
+    /// `immediates` and the callbacks; ready already, it stays where it
     /// is, but its callback will find it cleared.
     pub fn cancel_immediate(&mut self, immediate: &Immediate) {
         todo!(
-            "challenge 8a: Mark the immediate cleared; if it still waits for its check phase, take its id out of immediates and its callback out of callback_queue. One that the check phase has got ready already is past reach: the flag is what stops it. The book explains it in \"Challenges\" and \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md)."
+            "challenge 8a: Mark the immediate cleared; if it still waits for its check phase, take its id out of immediates and its callback out of the callbacks. One that the check phase has got ready already is past reach: the flag is what stops it. The book explains it in \"Challenges\" and \"`set_immediate` and the check phase\", on the page \"Stage 8: the loop's other phases\" (book/src/chapter-8.md)."
         )
     }
 }

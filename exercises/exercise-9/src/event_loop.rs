@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
+use crate::callbacks::Callback;
 use crate::handle::{Installed, with_runtime};
-use crate::runtime::Callback;
 use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
@@ -59,7 +59,7 @@ fn event_loop() -> usize {
 /// the next one.
 fn run_timers() {
     let _phase = trace::slice("timers");
-    let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.identity_token));
+    let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.callbacks.last_id()));
     for _ in 0..BUDGET {
         let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
             return;
@@ -72,7 +72,7 @@ fn run_timers() {
 /// [`BUDGET`] of them.
 fn run_pending() {
     let _phase = trace::slice("pending");
-    with_runtime(|runtime| runtime.ready_deferred_callbacks(BUDGET));
+    with_runtime(|runtime| runtime.callbacks.ready_deferred(BUDGET));
     run_ready_callbacks();
 }
 
@@ -102,7 +102,7 @@ fn run_ready_callbacks() {
         };
         run_callback(callback, value);
     }
-    with_runtime(Runtime::defer_ready_callbacks);
+    with_runtime(|runtime| runtime.callbacks.defer_ready());
 }
 
 /// Runs one callback, with the value it receives. A trace, when one is
@@ -186,15 +186,12 @@ mod tests {
             });
 
             run_ready_callbacks();
-            let (ready, deferred) = with_runtime(|runtime| {
-                let deferred = runtime.deferred_callbacks.len();
-                (runtime.callbacks_to_run.len(), deferred)
-            });
+            let (ready, deferred) = with_runtime(|runtime| runtime.callbacks.counts());
             assert_eq!(ran.borrow().len(), BUDGET);
             assert_eq!(
                 ready, 0,
                 "{ready} callbacks were still ready after a phase had used up its budget: \
-                 they must wait in deferred_callbacks for the next tick"
+                 they must wait, deferred, for the next tick"
             );
             assert_eq!(
                 deferred, 5,

@@ -1,15 +1,45 @@
-//! Stage 9: a sturdier pool.
+#![doc = include_str!("../STAGE.md")]
 //!
-//! Stage 8 gave the loop its check and pending phases. This stage makes the
-//! pool hold up the way libuv's does:
+//! # How the runtime is built
 //!
-//! - a pool task that panics gives its callback a `Js::Error` with the
-//!   panic's message, and its thread goes on to the next task; a callback
-//!   that panics stops and joins every thread before the panic goes on,
-//!   out of [`Runtime::run`];
-//! - the pool can have any size: [`Runtime::with_pool_size`], or the
-//!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
-//!   told otherwise.
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//!
+//! [`Runtime::run`] runs the program, then the loop, tick after tick,
+//! through its phases, for as long as the program waits for anything:
+//!
+//! 1. timers: the callbacks of the timers that are due;
+//! 2. pending: the callbacks deferred from the last tick;
+//! 3. poll: wait for events, if nothing is ready, then their callbacks;
+//! 4. check: the callbacks given to [`set_immediate`].
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `timers.rs` | the timers, in deadline order |
+//! | `event_loop.rs` | `run`, and the loop's phases |
+//! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
+//! | `globals.rs` | the free functions a program calls |
+//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `immediates.rs` | the immediates, for the check phase |
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 // An exercise: some functions are left for you to write. Until
@@ -19,6 +49,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 mod epoll;
 mod event_loop;
 mod globals;

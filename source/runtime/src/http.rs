@@ -23,10 +23,10 @@ use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use minimio::{Interests, TcpStream};
 
+use crate::callbacks::Callback;
 use crate::epoll::Reading;
 use crate::handle::with_runtime;
 use crate::response::{self, Progress};
-use crate::runtime::Callback;
 use crate::timers::{TIMEOUT_MAX, TimerId};
 use crate::{Js, Runtime, ThreadPoolTaskKind, log};
 
@@ -155,7 +155,7 @@ impl Runtime {
 
     /// The address has come back from the pool, or an error.
     fn looked_up(&mut self, get: Get, address: Js) {
-        if !self.callback_queue.contains_key(&get.callback_id) {
+        if !self.callbacks.is_waiting(get.callback_id) {
             return; // it timed out meanwhile: nobody waits for it
         }
         match address {
@@ -331,7 +331,7 @@ impl Runtime {
     /// looked up, or waiting for its socket. Returns its callback.
     fn give_up_on(&mut self, callback_id: usize) -> Option<Callback> {
         self.http_requests.remove(&callback_id);
-        self.callback_queue.remove(&callback_id)
+        self.callbacks.remove(callback_id)
     }
 }
 // ANCHOR_END: give_up

@@ -1,138 +1,61 @@
-// //! Stage 1: the runtime's types. //@ 1
-// //! Stage 2: the thread pool. //@ 2
-// //! Stage 3: the epoll thread. //@ 3
-// //! Stage 4: timers. //@ 4
-// //! Stage 5: the main loop. //@ 5
-// //! Stage 6: the modules. //@ 6
-// //! Stage 7: timers as Node has them. //@ 7
-// //! Stage 8: the loop's other phases. //@ 8
-// //! Stage 9: a sturdier pool. //@ 9
-// //! Stage 10: an HTTP client that never blocks the loop. //@ 10
-// //! Stage 11: futures on our loop. //@ 11
-//! Stage 12: what futures add over callbacks. //@ 12..
+#![doc = include_str!("../STAGE.md")]
 //!
-//@ 1
-// //! Before any thread is started, this stage sets out the vocabulary the
-// //! runtime is built from: the values a callback receives ([`Js`]), the
-// //! work a pool thread will do ([`Task`]), the news that comes back to the
-// //! main thread ([`PollEvent`]), and the [`Runtime`] that keeps every
-// //! callback until its event arrives.
-//@ or 2
-// //! Stage 1 set out the runtime's types. This stage starts four worker
-// //! threads, `pool0` to `pool3`. The main thread sends each one [`Task`]s
-// //! over its own channel; the workers send their results back as
-// //! [`PollEvent`]s over one shared channel, and the main thread runs each
-// //! result's callback. When every worker is busy, tasks wait their turn.
-//@ or 3
-// //! Stage 2 gave blocking work to a pool of threads. Sockets are different:
-// //! the operating system can tell us when one is ready, so one thread can
-// //! wait for all of them. This stage starts that thread, `epoll`. It sleeps
-// //! in [`minimio::Poll::poll`] and sends a [`PollEvent::Epoll`] for each
-// //! ready socket into the same channel as the pool's results. The main
-// //! thread then reads what has arrived, and once the peer has closed the
-// //! connection, hands the whole response to the socket's callback.
-//@ or 4
-// //! Stage 3 added sockets. This stage adds `set_timeout`: the runtime keeps
-// //! every timer in a set ordered by deadline, and before the main thread
-// //! goes to sleep it tells the epoll thread when the next one is due. The
-// //! epoll thread wakes the main thread at that moment with a
-// //! [`PollEvent::Timeout`], and the timer phase runs every timer that is
-// //! due. When a new timer is due sooner than the epoll thread expects, the
-// //! main thread wakes it with a [`minimio::Waker`], so that it looks again.
-//@ or 5
-// //! Until now a program drove the runtime by hand, and a callback could not
-// //! ask for more work, because it had no way to reach the runtime. This
-// //! stage adds [`Runtime::run`]: it keeps the runtime where program code
-// //! can find it, runs the program, then ticks through the loop's phases
-// //! (timers, then poll: wait for events if any are awaited; running
-// //! callbacks after each) for as long as the program waits for anything,
-// //! and finally stops and joins every thread. Program code and callbacks
-// //! use the free functions [`set_timeout`], [`register_pool_task`] and
-// //! [`register_io`]; the runtime's own methods are now its business alone.
-//@ or 6
-// //! The runtime is complete; this stage gives programs the friendly API
-// //! that Node gives JavaScript. [`Fs::read`] reads a file and
-// //! [`Crypto::encrypt`] does CPU-heavy work, both on the pool; [`Http::get`]
-// //! fetches a URL through the epoll thread. With [`set_timeout`], that is
-// //! everything the classic demo program in `main.rs` needs:
-//@ or 7
-// //! Stage 6 finished the classic runtime. Its timers fire once and cannot
-// //! be taken back. This stage gives them what Node's have:
-//@ or 8
-// //! Stage 7 gave timers what Node's have. This stage gives the loop two of
-// //! libuv's phases that ours lacked:
-//@ or 9
-// //! Stage 8 gave the loop its check and pending phases. This stage makes the
-// //! pool hold up the way libuv's does:
-//@ or 10
-// //! Stage 9 made the pool sturdy. This stage does the same for [`Http`],
-// //! whose GET still made the main thread wait to connect and to send:
-//@ or 11
-// //! Stage 10 finished the callback API. This stage puts `async`/`.await`
-// //! on the same loop, beside the callbacks, which keep working as before:
-//@ or 12..
-//! Stage 11 made the callback APIs futures. This stage shows what futures
-//! can do that callbacks cannot:
+//! # How the runtime is built
+//!
+//! This map is the same in every stage; each stage has the rows it has
+//! got to.
+//!
+//! The main thread runs the program, and every callback, one at a time.
+//@ 2..
+//! The other threads never touch the runtime: they send their news to the
+//! main thread on one channel, as `PollEvent`s.
+//!
+//! | thread | what it does |
+//! | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
+//! | `epoll` | waits for every socket, and for the next timer's deadline | //@ 3..
 //@ end
-//! //@ 6..
-//@ 6
-// //! ```no_run
-// //! use chapter_6::{Fs, Runtime, set_timeout};
-// //!
-// //! Runtime::new().run(|| {
-// //!     Fs::read("hello.txt", |text| println!("{text:?}"));
-// //!     set_timeout(100, |_| println!("100 ms later"));
-// //! });
-// //! ```
-//@ or 7
-// //! - [`set_timeout`] returns a [`TimerId`], and [`clear_timeout`] cancels
-// //!   the timer;
-// //! - [`set_interval`] fires again and again, until [`clear_interval`];
-// //! - timers run one at a time, and a timer set while the timer phase runs
-// //!   waits for the next tick, even at 0 ms.
-//@ or 8
-// //! - a check phase, right after the poll phase, which runs the callbacks
-// //!   given to [`set_immediate`];
-// //! - a pending phase, for callbacks that were ready but had to wait: no
-// //!   phase runs more than [`BUDGET`] callbacks in a tick, so that however
-// //!   much is ready, timers and sockets get their turn every tick.
-//@ or 9
-// //! - a pool task that panics gives its callback a `Js::Error` with the
-// //!   panic's message, and its thread goes on to the next task; a callback
-// //!   that panics stops and joins every thread before the panic goes on,
-// //!   out of [`Runtime::run`];
-// //! - the pool can have any size: [`Runtime::with_pool_size`], or the
-// //!   environment variable `UV_THREADPOOL_SIZE`, as in Node; four unless
-// //!   told otherwise.
-//@ or 10
-// //! - the connect starts and returns at once; the epoll thread says when
-// //!   the socket is connected, and when it takes more of the request, so
-// //!   a full queue of connections or a huge request stalls nothing else;
-// //!   a host name is looked up on the pool;
-// //! - a response is whole at its `Content-Length`, at its last chunk, or
-// //!   at the close when it gives neither, whether or not the server closes;
-// //! - [`Http::get_with_timeout`] gives up on a request that takes too long:
-// //!   its callback gets a `Js::Error` that says "timeout", and its socket
-// //!   is closed.
-//@ or 11
-// //! - [`spawn`] makes a future a task, which the loop polls on the main
-// //!   thread, right after the callback that woke it; [`Runtime::run_async`]
-// //!   runs a program written as a future;
-// //! - [`futures`] has the callback APIs as futures: `sleep`, `read`,
-// //!   `encrypt` and `get`, on the same timers, pool and epoll thread.
-//@ or 12..
-//! - a future that is dropped stops its work: a `sleep` clears its timer,
-//!   a `get` closes its socket ([`active_timers`] and [`active_sockets`]
-//!   count them);
-//! - [`combinators`] has `join`, `select` and `timeout`, written by hand;
-//! - and a future that borrows from itself across an `.await` shows why
-//!   `poll` takes `Pin<&mut Self>`.
+//@ 5..
+//!
+//! [`Runtime::run`] runs the program, then the loop, tick after tick,
+//! through its phases, for as long as the program waits for anything:
+//!
+//! 1. timers: the callbacks of the timers that are due;
+//! 2. pending: the callbacks deferred from the last tick; //@ 8..
+//! 3. poll: wait for events, if nothing is ready, then their callbacks; //@ 8..
+//! 4. check: the callbacks given to [`set_immediate`]. //@ 8..
+// //! 2. poll: wait for events, if nothing is ready, then their callbacks. //@ ..=7
 //@ end
+//!
+//! The runtime is made of parts, each in its own file with its fields
+//! private to it; `runtime.rs` holds them together.
+//!
+//! | file | what it owns |
+//! | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one | //@ 2..
+//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads | //@ 3..
+//! | `timers.rs` | the timers, in deadline order | //@ 4..
+//! | `event_loop.rs` | `run`, and the loop's phases | //@ 5..
+//! | `handle.rs` | where the running runtime is kept, for callbacks to reach | //@ 5..
+//! | `globals.rs` | the free functions a program calls | //@ 5..
+//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them | //@ 6..
+//! | `immediates.rs` | the immediates, for the check phase | //@ 8..
+//! | `http.rs` | the HTTP requests on their way, from connect to response | //@ 10..
+//! | `response.rs` | reading a response: where its body ends | //@ 10..
+//! | `executor.rs` | the tasks: futures the loop polls, and their wakers | //@ 11..
+//! | `futures.rs` | the callback APIs as futures | //@ 11..
+//! | `combinators.rs` | `join`, `select` and `timeout` | //@ 12..
+//! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod callbacks;
 pub mod combinators; //@ 12..
 mod epoll; //@ 3..
 mod event_loop; //@ 5..

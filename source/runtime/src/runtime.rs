@@ -1,11 +1,8 @@
-//! The runtime: callbacks wait here, by id, until their event arrives.
-//!
-//! In this crate, "pending" means one thing: awaited. A pending event is
-//! one the program still waits for.
-//! (Node calls one phase of the loop "pending callbacks": the callbacks it //@ 8..
-//! runs are not awaited any more, and here they are called deferred.) //@ 8..
+//! The runtime: the parts it is made of, and what they do together.
+//@ 2..
 
-// use std::collections::{HashMap, VecDeque}; //@ ..=3
+// use std::collections::VecDeque; //@ 2
+// use std::collections::{HashMap, VecDeque}; //@ 3
 // use std::collections::{BTreeSet, HashMap, VecDeque}; //@ 4..=6
 use std::collections::{BTreeMap, HashMap, VecDeque}; //@ 7..
 // use std::sync::mpsc::{self, Receiver}; //@ 2..=10
@@ -13,12 +10,14 @@ use std::sync::mpsc::{self, Receiver, Sender}; //@ 11..
 use std::sync::{Arc, Mutex}; //@ 4..
 use std::thread::JoinHandle; //@ 3..
 use std::time::Instant; //@ 4..
+//@ end
 //@ 3..
 
 // use minimio::Registrator; //@ 3
 use minimio::{Registrator, Waker}; //@ 4..
 //@ end
 
+use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading}; //@ 3..
 use crate::executor::{AsyncTask, Woken}; //@ 11..
 use crate::http::HttpRequest; //@ 10..
@@ -29,31 +28,10 @@ use crate::timers::{Interval, TimerId}; //@ 7..
 use crate::{Js, PollEvent, Task, log}; //@ 2..
 
 // ANCHOR: runtime
-/// A callback waiting for its event.
-///
-/// It is not `Send`: callbacks only ever run on the main thread, so they
-/// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
-pub(crate) type Callback = Box<dyn FnOnce(Js)>;
-
 /// The runtime's state.
 pub struct Runtime {
-    /// Callbacks whose event has arrived, with the value each receives, in
-    /// the order the events arrived.
-    pub(crate) callbacks_to_run: VecDeque<(Callback, Js)>,
-    //@ 8..
-    /// Callbacks that are ready, but wait for the next tick's pending
-    /// phase: those left over when a phase used up its budget, and errors
-    /// found before any work began.
-    pub(crate) deferred_callbacks: VecDeque<(Callback, Js)>,
-    //@ end
-    /// The callbacks still waiting for their event, by id.
-    // /// Timers keep their own, in `timers`. //@ 7
-    /// Timers keep their own, in `timers`; an immediate's waits here for //@ 8..
-    /// the check phase. //@ 8..
-    pub(crate) callback_queue: HashMap<usize, Callback>,
-    // /// The last callback id handed out. //@ ..=6
-    /// The last id handed out, to a callback or a timer: they share it. //@ 7..
-    pub(crate) identity_token: usize,
+    /// Every callback, from the moment it is given to the moment it runs.
+    pub(crate) callbacks: Callbacks,
     //@ 2..
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
@@ -144,10 +122,7 @@ impl Runtime {
     //         Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
     //@ end
     //     Runtime {
-    //         callbacks_to_run: VecDeque::new(),
-    //         deferred_callbacks: VecDeque::new(), //@ 8..
-    //         callback_queue: HashMap::new(),
-    //         identity_token: 0,
+    //         callbacks: Callbacks::default(),
     //@ 2..
     //         available_threads: (0..thread_pool.len()).collect(),
     //         thread_pool,
@@ -190,10 +165,7 @@ impl Runtime {
         let epoll_waker =
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
-            callbacks_to_run: VecDeque::new(),
-            deferred_callbacks: VecDeque::new(),
-            callback_queue: HashMap::new(),
-            identity_token: 0,
+            callbacks: Callbacks::default(),
             available_threads: (0..thread_pool.len()).collect(),
             thread_pool,
             tasks_waiting: VecDeque::new(),
@@ -225,49 +197,32 @@ impl Runtime {
     /// callback waits for exactly one event.
     //@ ..=4
     // pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-    //     let callback_id = self.new_id();
-    //     self.callback_queue.insert(callback_id, Box::new(callback));
-    //     callback_id
+    //     self.callbacks.add(Box::new(callback))
     // }
     //@ or 5..
     pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-        let callback_id = self.new_id();
-        self.callback_queue.insert(callback_id, Box::new(callback));
-        callback_id
-    }
-    //@ end
-
-    //@ ..=6
-    // /// A new id for a callback. Ids only grow.
-    // fn new_id(&mut self) -> usize {
-    //     self.identity_token += 1;
-    //     self.identity_token
-    // }
-    //@ or 7..
-    /// A new id for a callback or a timer. Ids only grow.
-    pub(crate) fn new_id(&mut self) -> usize {
-        self.identity_token += 1;
-        self.identity_token
+        self.callbacks.add(Box::new(callback))
     }
     //@ end
 
     /// How many events the program still waits for: one for each callback
-    /// still in the queue. It is counted, not kept: a count kept by hand
-    /// beside what it counts is one forgotten line away from being wrong.
+    /// that waits for its event. It is counted, not kept: a count kept by
+    /// hand beside what it counts is one forgotten line away from being
+    /// wrong.
     //@ ..=4
     // pub fn pending_events(&self) -> usize {
-    //     self.callback_queue.len()
+    //     self.callbacks.waiting()
     // }
     //@ or 5..=6
     // pub(crate) fn pending_events(&self) -> usize {
-    //     self.callback_queue.len()
+    //     self.callbacks.waiting()
     // }
     //@ or 7..
-    /// Timers keep their callbacks apart from the queue, so each timer
-    /// counts too, and an interval for as long as it runs.
+    /// Timers keep their callbacks apart, so each timer counts too, and an
+    /// interval for as long as it runs.
     /// An immediate counts until its check phase: it awaits that. //@ 8..
     pub(crate) fn pending_events(&self) -> usize {
-        self.callback_queue.len() + self.timers.len()
+        self.callbacks.waiting() + self.timers.len()
     }
     //@ end
 
@@ -331,21 +286,10 @@ impl Runtime {
     //@ end
     // ANCHOR_END: handle_event
 
-    /// The event of callback `callback_id` has arrived: the callback leaves
-    /// the queue, and waits with `value` for its turn to run.
+    /// The event of callback `callback_id` has arrived: the callback waits
+    /// with `value` for its turn to run.
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
-        let callback = self.take_callback(callback_id);
-        self.callbacks_to_run.push_back((callback, value));
-    }
-
-    /// Takes the callback `callback_id` out of the queue.
-    fn take_callback(&mut self, callback_id: usize) -> Callback {
-        self.callback_queue.remove(&callback_id).unwrap_or_else(|| {
-            panic!(
-                "an event came for callback {callback_id}, which waits for none: it was made \
-                 ready already, or taken away while what answers it still ran"
-            )
-        })
+        self.callbacks.make_ready(callback_id, value);
     }
     //@ ..=4
     //
@@ -361,51 +305,29 @@ impl Runtime {
 
     /// Takes the next callback that is ready, with the value it receives.
     pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
-        self.callbacks_to_run.pop_front()
+        self.callbacks.next_ready()
     }
     //@ 5..
 
     /// Whether the loop has more to do: a callback that waits for its
     /// event, or one that is ready to run, now or in the next tick.
     pub(crate) fn is_alive(&self) -> bool {
-        // self.pending_events() > 0 || !self.callbacks_to_run.is_empty() //@ ..=7
+        // self.pending_events() > 0 || self.callbacks.any_ready() //@ ..=7
         //@ 8..
-        self.pending_events() > 0
-            || !self.callbacks_to_run.is_empty()
-            || !self.deferred_callbacks.is_empty()
+        self.pending_events() > 0 || self.callbacks.any_ready() || self.callbacks.any_deferred()
         //@ end
+    }
+    //@ end
+    //@ 8..
+
+    /// Gets a callback ready, but for the next tick's pending phase rather
+    /// than for the phase that is running now.
+    pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
+        self.callbacks.defer(callback_id, value);
     }
     //@ end
 }
 // ANCHOR_END: callbacks
-//@ 8..
-
-// ANCHOR: pending
-impl Runtime {
-    /// Gets a callback ready, but for the next tick's pending phase rather
-    /// than for the phase that is running now.
-    pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
-        let callback = self.take_callback(callback_id);
-        self.deferred_callbacks.push_back((callback, value));
-    }
-
-    /// The end of a phase that used up its budget: the callbacks still
-    /// ready wait for the next tick's pending phase.
-    pub(crate) fn defer_ready_callbacks(&mut self) {
-        self.deferred_callbacks
-            .extend(self.callbacks_to_run.drain(..));
-    }
-
-    /// The pending phase: gets ready the callbacks deferred from the last
-    /// tick, oldest first, at most `limit` of them.
-    pub(crate) fn ready_deferred_callbacks(&mut self, limit: usize) {
-        let count = self.deferred_callbacks.len().min(limit);
-        self.callbacks_to_run
-            .extend(self.deferred_callbacks.drain(..count));
-    }
-}
-// ANCHOR_END: pending
-//@ end
 //@ 2..
 
 // ANCHOR: wait
@@ -470,7 +392,7 @@ impl Runtime {
         // self.pending_events() > 0 //@ ..=7
         //@ 8..
         self.pending_events() > 0
-            && self.deferred_callbacks.is_empty()
+            && !self.callbacks.any_deferred()
             && self.immediates.is_empty()
             && !self.timer_is_due()
         //@ end

@@ -128,23 +128,36 @@ pub fn files(workspace: &Path, exercise: &Exercise, open: Open) -> Result<Files,
     let stage = exercise.stage;
     let chapter_files = chapter(workspace, stage)?;
     let challenge_files = challenge_files(workspace, exercise)?;
-    let mut files = Files::new();
-    let sources = chapter_files
+    let mut files: Files = chapter_files
         .iter()
         .filter(|(path, _)| !path.starts_with("tests/")) // run in place
-        .chain(&challenge_files);
-    for (path, text) in sources {
-        let mut text = text.clone();
-        if open == Open::All {
+        .map(|(path, text)| (path.clone(), text.clone()))
+        .collect();
+    for (path, text) in &challenge_files {
+        match files.get_mut(path) {
+            // A challenge's file named as one of the stage's adds to it:
+            // the challenge extends that part, whose fields are private to
+            // its file.
+            Some(own) => {
+                own.push('\n');
+                own.push_str(text);
+            }
+            None => {
+                files.insert(path.clone(), text.clone());
+            }
+        }
+    }
+    if open == Open::All {
+        for (path, text) in files.iter_mut() {
             for gap in exercise.all_gaps().filter(|gap| &gap.file == path) {
-                text = open_gap(&text, gap, &exercise.todo_message(gap))
+                *text = open_gap(text, gap, &exercise.todo_message(gap))
                     .map_err(|why| format!("exercise {stage}: {path}: {why}"))?;
             }
         }
-        files.insert(path.clone(), text);
     }
     let modules: Vec<String> = challenge_files
         .keys()
+        .filter(|path| !chapter_files.contains_key(*path))
         .filter_map(|path| path.strip_prefix("src/")?.strip_suffix(".rs"))
         .map(str::to_string)
         .collect();

@@ -100,6 +100,11 @@ pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
     let mut files = Files::new();
     let mut problems = Vec::new();
     for (path, text) in read_tree(&workspace.join("source/runtime"))? {
+        if path == "STAGE.md" {
+            // The source crate's own summary: a link to the last stage's.
+            // Each stage has its own, from `source/stage-N`.
+            continue;
+        }
         let marker = match path.rsplit_once('.').map(|(_, extension)| extension) {
             Some("rs") => "//@",
             Some("toml") => "#@",

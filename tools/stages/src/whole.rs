@@ -135,9 +135,10 @@ fn doc_sentences_are_whole(
         let (Some(text), Some(_)) = (doc(before), doc(after)) else {
             continue;
         };
+        // A sentence ends, and so does a list's item (`;`) or a table's row.
         let ends_a_sentence = text.is_empty()
             || text.ends_with("```")
-            || [".", ":", "!", "?", ".)", ".\""]
+            || [".", ":", "!", "?", ".)", ".\"", ";", "|"]
                 .iter()
                 .any(|end| text.ends_with(end));
         if stages_before != stages_after && !ends_a_sentence {

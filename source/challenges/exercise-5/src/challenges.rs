@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use crate::Js;
 use crate::handle::with_runtime;
-use crate::runtime::Callback;
+use crate::callbacks::Callback;
 
 /// A tick: a callback queued with `next_tick`.
 type Tick = Box<dyn FnOnce()>;
@@ -26,7 +26,7 @@ pub fn next_tick(callback: impl FnOnce() + 'static) {
     with_runtime(|runtime| {
         // The tick's turn, at the front: the next callback to run.
         let turn: Callback = Box::new(run_next_tick);
-        runtime.callbacks_to_run.push_front((turn, Js::Undefined));
+        runtime.callbacks.run_next(turn, Js::Undefined);
     });
     TICKS.with_borrow_mut(|ticks| ticks.push_back(Box::new(callback)));
 }

@@ -49,11 +49,11 @@ impl Runtime {
     }
 
     /// Clears `immediate`: still waiting for its check phase, it leaves
-    /// `immediates` and `callback_queue`; ready already, it stays where it
+    /// `immediates` and the callbacks; ready already, it stays where it
     /// is, but its callback will find it cleared.
     pub fn cancel_immediate(&mut self, immediate: &Immediate) {
         immediate.cleared.set(true);
         self.immediates.retain(|id| *id != immediate.callback_id);
-        self.callback_queue.remove(&immediate.callback_id);
+        self.callbacks.remove(immediate.callback_id);
     }
 }

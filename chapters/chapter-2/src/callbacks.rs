@@ -1,0 +1,75 @@
+//! The callbacks: each one waits here, by id, until its event arrives,
+//! then in line for its turn to run.
+//!
+//! In this crate, "pending" means one thing: awaited. A pending event is
+//! one the program still waits for.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::Js;
+
+// ANCHOR: callbacks
+/// A callback waiting for its event.
+///
+/// It is not `Send`: callbacks only ever run on the main thread, so they
+/// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
+pub(crate) type Callback = Box<dyn FnOnce(Js)>;
+
+/// Every callback the runtime holds, from the moment it is given to the
+/// moment it runs.
+#[derive(Default)]
+pub(crate) struct Callbacks {
+    /// Those still waiting for their event, by id.
+    waiting: HashMap<usize, Callback>,
+    /// Those whose event has arrived, with the value each receives, in
+    /// the order the events arrived.
+    ready: VecDeque<(Callback, Js)>,
+    /// The last id handed out.
+    last_id: usize,
+}
+// ANCHOR_END: callbacks
+
+// ANCHOR: waiting
+impl Callbacks {
+    /// A new id. Ids only grow.
+    pub(crate) fn new_id(&mut self) -> usize {
+        self.last_id += 1;
+        self.last_id
+    }
+
+    /// Keeps `callback` until its event arrives, and returns its id. Each
+    /// callback waits for exactly one event.
+    pub(crate) fn add(&mut self, callback: Callback) -> usize {
+        let id = self.new_id();
+        self.waiting.insert(id, callback);
+        id
+    }
+
+    /// How many callbacks wait for their event.
+    pub(crate) fn waiting(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// The event of callback `id` has arrived: the callback stops waiting,
+    /// and stands in line with `value` for its turn to run.
+    pub(crate) fn make_ready(&mut self, id: usize, value: Js) {
+        let callback = self.take(id);
+        self.ready.push_back((callback, value));
+    }
+
+    /// Takes callback `id` from those waiting.
+    fn take(&mut self, id: usize) -> Callback {
+        self.waiting.remove(&id).unwrap_or_else(|| {
+            panic!(
+                "an event came for callback {id}, which waits for none: it was made ready \
+                 already, or taken away while what answers it still ran"
+            )
+        })
+    }
+
+    /// Takes the next callback that is ready, with the value it receives.
+    pub(crate) fn next_ready(&mut self) -> Option<(Callback, Js)> {
+        self.ready.pop_front()
+    }
+}
+// ANCHOR_END: waiting
