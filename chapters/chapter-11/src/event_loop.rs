@@ -72,7 +72,7 @@ fn run_timers() {
     let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.callbacks.last_id()));
     for _ in 0..BUDGET {
-        let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) else {
+        let Some(callback) = with_runtime(|runtime| runtime.timers.next_due(now, newest)) else {
             return;
         };
         run_callback(callback, Js::Undefined);

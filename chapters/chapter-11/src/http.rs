@@ -204,7 +204,7 @@ impl Runtime {
     /// that owned it has been dropped.
     fn finish(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.clear_timer(timer);
+            self.timers.clear(timer);
         }
         self.callback_ready(get.callback_id, value);
     }
@@ -213,7 +213,7 @@ impl Runtime {
     /// callback waits for the next pending phase, as stage 8 has it.
     fn finish_early(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.clear_timer(timer);
+            self.timers.clear(timer);
         }
         self.defer_callback(get.callback_id, value);
     }

@@ -205,7 +205,7 @@ impl Runtime {
     /// that owned it has been dropped.
     fn finish(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.clear_timer(timer);
+            self.timers.clear(timer);
         }
         self.callback_ready(get.callback_id, value);
     }
@@ -214,7 +214,7 @@ impl Runtime {
     /// callback waits for the next pending phase, as stage 8 has it.
     fn finish_early(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.clear_timer(timer);
+            self.timers.clear(timer);
         }
         self.defer_callback(get.callback_id, value);
     }
@@ -317,7 +317,7 @@ pub(crate) fn cancel_request(callback_id: usize) -> bool {
     let callback = with_runtime(|runtime| {
         let request = runtime.http_requests.get(&callback_id);
         if let Some(timer) = request.and_then(|request| request.get.timer) {
-            runtime.clear_timer(timer);
+            runtime.timers.clear(timer);
         }
         runtime.give_up_on(callback_id)
     });

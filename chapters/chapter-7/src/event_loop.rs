@@ -52,7 +52,7 @@ fn event_loop() -> usize {
 fn run_timers() {
     let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.callbacks.last_id()));
-    while let Some(callback) = with_runtime(|runtime| runtime.next_due_timer(now, newest)) {
+    while let Some(callback) = with_runtime(|runtime| runtime.timers.next_due(now, newest)) {
         run_callback(callback, Js::Undefined);
     }
     run_ready_callbacks();

@@ -103,7 +103,7 @@ impl Runtime {
     /// wake it, since it may be asleep until a later deadline, or with
     /// none at all.
     pub(crate) fn set_epoll_timeout(&mut self) {
-        let next_deadline = self.next_timer_deadline();
+        let next_deadline = self.timers.next_deadline();
         let mut epoll_timeout = lock(&self.epoll_timeout);
         let sooner = match (next_deadline, *epoll_timeout) {
             (Some(next), Some(current)) => next < current,

@@ -13,7 +13,7 @@ use crate::epoll::{self, Reading};
 use crate::executor::{AsyncTask, Woken};
 use crate::http::HttpRequest;
 use crate::thread_pool::{self, NodeThread};
-use crate::timers::{Interval, TimerId};
+use crate::timers::Timers;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -39,11 +39,8 @@ pub struct Runtime {
     /// The HTTP requests on their way, by the id of the callback waiting
     /// for each.
     pub(crate) http_requests: HashMap<usize, HttpRequest>,
-    /// Every timer, with its callback. Its id sorts by deadline, then in
-    /// the order the timers were set.
-    pub(crate) timers: BTreeMap<TimerId, Callback>,
-    /// The intervals that have not been cleared, by number.
-    pub(crate) intervals: HashMap<usize, Interval>,
+    /// Every timer, in deadline order.
+    pub(crate) timers: Timers,
     /// The callbacks given to `set_immediate`, by id, for the check phase.
     pub(crate) immediates: VecDeque<usize>,
     /// The deadline at which the epoll thread must wake the main thread:
@@ -97,8 +94,7 @@ impl Runtime {
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
             http_requests: HashMap::new(),
-            timers: BTreeMap::new(),
-            intervals: HashMap::new(),
+            timers: Timers::default(),
             immediates: VecDeque::new(),
             epoll_timeout,
             epoll_waker,
@@ -206,7 +202,7 @@ impl Runtime {
         self.pending_events() > 0
             && !self.callbacks.any_deferred()
             && self.immediates.is_empty()
-            && !self.timer_is_due()
+            && !self.timers.is_due()
     }
 }
 // ANCHOR_END: wait

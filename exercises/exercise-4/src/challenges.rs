@@ -14,7 +14,7 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) -> usize {
         let callback_id = self.add_callback(callback);
-        self.timers.insert((deadline, callback_id));
+        self.timers.add(deadline, callback_id);
         callback_id
     }
 
@@ -26,8 +26,6 @@ impl Runtime {
     /// next deadline each time it goes to sleep, and wakes it if that is
     /// sooner than the one it waits for.
     pub fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
-        todo!(
-            "challenge 4a: A timer is a pair in timers, its deadline first, and a pair in a set cannot be changed where it is: find the pair whose callback id is this one, take it out, and put the id back with the new deadline; a timer that is not in the set has fired, or never was, and stays out. The epoll thread hears of the new deadline when the main thread next goes to sleep. The book explains it in \"Challenges\" and \"Timers in deadline order\" and \"Waking the epoll thread\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
-        )
+        self.timers.move_timer(timer, deadline)
     }
 }

@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use crate::Js;
-use crate::handle::with_runtime;
 use crate::callbacks::Callback;
+use crate::handle::with_runtime;
 
 /// A tick: a callback queued with `next_tick`.
 type Tick = Box<dyn FnOnce()>;

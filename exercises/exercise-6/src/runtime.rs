@@ -1,6 +1,6 @@
 //! The runtime: the parts it is made of, and what they do together.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -11,6 +11,7 @@ use minimio::{Registrator, Waker};
 use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
+use crate::timers::Timers;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -33,9 +34,8 @@ pub struct Runtime {
     pub(crate) epoll_thread: Option<JoinHandle<()>>,
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) epoll_streams: HashMap<usize, Reading>,
-    /// Every timer, as (deadline, callback id): in deadline order, and for
-    /// equal deadlines in the order they were set, since ids only grow.
-    pub(crate) timers: BTreeSet<(Instant, usize)>,
+    /// Every timer, in deadline order.
+    pub(crate) timers: Timers,
     /// The deadline at which the epoll thread must wake the main thread:
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
@@ -71,7 +71,7 @@ impl Runtime {
             epoll_registrator,
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
-            timers: BTreeSet::new(),
+            timers: Timers::default(),
             epoll_timeout,
             epoll_waker,
         }

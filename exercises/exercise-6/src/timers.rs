@@ -1,6 +1,7 @@
 //! Timers: deadlines kept in order, each with the callback to run once it
 //! has passed.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use crate::{Js, Runtime, trace};
@@ -26,6 +27,28 @@ fn delay(ms: u64) -> Duration {
 }
 // ANCHOR_END: delay
 
+// ANCHOR: timers
+/// Every timer, as (deadline, callback id): in deadline order, and for
+/// equal deadlines in the order they were set, since ids only grow. The
+/// callbacks wait with the others, in `Callbacks`.
+#[derive(Default)]
+pub(crate) struct Timers {
+    pending: BTreeSet<(Instant, usize)>,
+}
+
+impl Timers {
+    /// Keeps the timer of callback `callback_id`, due at `deadline`.
+    pub(crate) fn add(&mut self, deadline: Instant, callback_id: usize) {
+        self.pending.insert((deadline, callback_id));
+    }
+
+    /// When the next timer is due, if there is one.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.pending.first().map(|&(deadline, _)| deadline)
+    }
+}
+// ANCHOR_END: timers
+
 // ANCHOR: set_timeout
 impl Runtime {
     /// Runs `callback` on the main thread once `ms` milliseconds have
@@ -43,23 +66,32 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) {
         let callback_id = self.add_callback(callback);
-        self.timers.insert((deadline, callback_id));
+        self.timers.add(deadline, callback_id);
         trace::timer_set(callback_id, deadline);
     }
 }
 // ANCHOR_END: set_timeout
 
 // ANCHOR: expired
+impl Timers {
+    /// Takes the first timer off the set, if its deadline has passed by
+    /// `now`, and hands out its callback's id.
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<usize> {
+        let &(deadline, callback_id) = self.pending.first()?;
+        if deadline > now {
+            return None;
+        }
+        self.pending.pop_first();
+        Some(callback_id)
+    }
+}
+
 impl Runtime {
     /// The timer phase: every timer whose deadline has passed gets its
     /// callback ready, earliest first.
     pub(crate) fn process_expired_timers(&mut self) {
         let now = Instant::now();
-        while let Some(&(deadline, callback_id)) = self.timers.first() {
-            if deadline > now {
-                break;
-            }
-            self.timers.pop_first();
+        while let Some(callback_id) = self.timers.pop_due(now) {
             self.timer_fired(callback_id);
         }
     }
@@ -69,11 +101,6 @@ impl Runtime {
     fn timer_fired(&mut self, callback_id: usize) {
         trace::instant(format_args!("timer {callback_id} fired"));
         self.callback_ready(callback_id, Js::Undefined);
-    }
-
-    /// When the next timer is due, if there is one.
-    pub(crate) fn next_timer_deadline(&self) -> Option<Instant> {
-        self.timers.first().map(|&(deadline, _)| deadline)
     }
 }
 // ANCHOR_END: expired

@@ -1,6 +1,6 @@
 //! The runtime: the parts it is made of, and what they do together.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -11,7 +11,7 @@ use minimio::{Registrator, Waker};
 use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading};
 use crate::thread_pool::{self, NodeThread};
-use crate::timers::{Interval, TimerId};
+use crate::timers::Timers;
 use crate::{Js, PollEvent, Task, log};
 
 // ANCHOR: runtime
@@ -34,11 +34,8 @@ pub struct Runtime {
     pub(crate) epoll_thread: Option<JoinHandle<()>>,
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) epoll_streams: HashMap<usize, Reading>,
-    /// Every timer, with its callback. Its id sorts by deadline, then in
-    /// the order the timers were set.
-    pub(crate) timers: BTreeMap<TimerId, Callback>,
-    /// The intervals that have not been cleared, by number.
-    pub(crate) intervals: HashMap<usize, Interval>,
+    /// Every timer, in deadline order.
+    pub(crate) timers: Timers,
     /// The deadline at which the epoll thread must wake the main thread:
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
@@ -74,8 +71,7 @@ impl Runtime {
             epoll_registrator,
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
-            timers: BTreeMap::new(),
-            intervals: HashMap::new(),
+            timers: Timers::default(),
             epoll_timeout,
             epoll_waker,
         }

@@ -2,9 +2,8 @@
 //@ 2..
 
 // use std::collections::VecDeque; //@ 2
-// use std::collections::{HashMap, VecDeque}; //@ 3
-// use std::collections::{BTreeSet, HashMap, VecDeque}; //@ 4..=6
-use std::collections::{BTreeMap, HashMap, VecDeque}; //@ 7..
+// use std::collections::{HashMap, VecDeque}; //@ 3..=10
+use std::collections::{BTreeMap, HashMap, VecDeque}; //@ 11..
 // use std::sync::mpsc::{self, Receiver}; //@ 2..=10
 use std::sync::mpsc::{self, Receiver, Sender}; //@ 11..
 use std::sync::{Arc, Mutex}; //@ 4..
@@ -22,7 +21,7 @@ use crate::epoll::{self, Reading}; //@ 3..
 use crate::executor::{AsyncTask, Woken}; //@ 11..
 use crate::http::HttpRequest; //@ 10..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
-use crate::timers::{Interval, TimerId}; //@ 7..
+use crate::timers::Timers; //@ 4..
 // use crate::trace; //@ ..=4
 // use crate::{Js, PollEvent}; //@ 1
 use crate::{Js, PollEvent, Task, log}; //@ 2..
@@ -57,16 +56,9 @@ pub struct Runtime {
     /// for each.
     pub(crate) http_requests: HashMap<usize, HttpRequest>,
     //@ end
-    //@ 4..=6
-    // /// Every timer, as (deadline, callback id): in deadline order, and for
-    // /// equal deadlines in the order they were set, since ids only grow.
-    // pub(crate) timers: BTreeSet<(Instant, usize)>,
-    //@ or 7..
-    /// Every timer, with its callback. Its id sorts by deadline, then in
-    /// the order the timers were set.
-    pub(crate) timers: BTreeMap<TimerId, Callback>,
-    /// The intervals that have not been cleared, by number.
-    pub(crate) intervals: HashMap<usize, Interval>,
+    //@ 4..
+    /// Every timer, in deadline order.
+    pub(crate) timers: Timers,
     //@ end
     //@ 8..
     /// The callbacks given to `set_immediate`, by id, for the check phase.
@@ -134,11 +126,7 @@ impl Runtime {
     //         epoll_thread: Some(epoll_thread),
     //         epoll_streams: HashMap::new(),
     //@ end
-    //         timers: BTreeSet::new(), //@ 4..=6
-    //@ 7..
-    //         timers: BTreeMap::new(),
-    //         intervals: HashMap::new(),
-    //@ end
+    //         timers: Timers::default(), //@ 4..
     //         immediates: VecDeque::new(), //@ 8..
     //@ 4..
     //         epoll_timeout,
@@ -174,8 +162,7 @@ impl Runtime {
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
             http_requests: HashMap::new(), //@ 10..
-            timers: BTreeMap::new(),
-            intervals: HashMap::new(),
+            timers: Timers::default(),
             immediates: VecDeque::new(),
             epoll_timeout,
             epoll_waker,
@@ -394,7 +381,7 @@ impl Runtime {
         self.pending_events() > 0
             && !self.callbacks.any_deferred()
             && self.immediates.is_empty()
-            && !self.timer_is_due()
+            && !self.timers.is_due()
         //@ end
     }
     //@ end

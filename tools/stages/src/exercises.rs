@@ -138,10 +138,7 @@ pub fn files(workspace: &Path, exercise: &Exercise, open: Open) -> Result<Files,
             // A challenge's file named as one of the stage's adds to it:
             // the challenge extends that part, whose fields are private to
             // its file.
-            Some(own) => {
-                own.push('\n');
-                own.push_str(text);
-            }
+            Some(own) => *own = add_to(own, text),
             None => {
                 files.insert(path.clone(), text.clone());
             }
@@ -227,6 +224,16 @@ pub fn challenge_files(workspace: &Path, exercise: &Exercise) -> Result<Files, S
         }
     }
     Ok(files)
+}
+
+/// `file` with `addition` at its end: before its unit tests, if it has
+/// any, since nothing comes after a test module.
+fn add_to(file: &str, addition: &str) -> String {
+    let tests = "#[cfg(test)]\nmod tests {";
+    match file.find(&format!("\n{tests}")) {
+        Some(at) => format!("{}{addition}\n{}", &file[..=at], &file[at + 1..]),
+        None => format!("{file}\n{addition}"),
+    }
 }
 
 /// The lines that make a challenge's files modules of the library.

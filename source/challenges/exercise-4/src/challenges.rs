@@ -14,7 +14,7 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) -> usize {
         let callback_id = self.add_callback(callback);
-        self.timers.insert((deadline, callback_id));
+        self.timers.add(deadline, callback_id);
         callback_id
     }
 
@@ -26,13 +26,6 @@ impl Runtime {
     /// next deadline each time it goes to sleep, and wakes it if that is
     /// sooner than the one it waits for.
     pub fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
-        // The set is in deadline order: the timer's own pair has to be
-        // looked for by its id.
-        let Some(&old) = self.timers.iter().find(|&&(_, id)| id == timer) else {
-            return false;
-        };
-        self.timers.remove(&old);
-        self.timers.insert((deadline, timer));
-        true
+        self.timers.move_timer(timer, deadline)
     }
 }
