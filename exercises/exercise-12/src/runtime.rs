@@ -12,6 +12,7 @@ use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading};
 use crate::executor::{AsyncTask, Woken};
 use crate::http::HttpRequest;
+use crate::immediates::Immediates;
 use crate::thread_pool::{self, NodeThread};
 use crate::timers::Timers;
 use crate::{Js, PollEvent, Task, log};
@@ -41,8 +42,8 @@ pub struct Runtime {
     pub(crate) http_requests: HashMap<usize, HttpRequest>,
     /// Every timer, in deadline order.
     pub(crate) timers: Timers,
-    /// The callbacks given to `set_immediate`, by id, for the check phase.
-    pub(crate) immediates: VecDeque<usize>,
+    /// The callbacks given to `set_immediate`, for the check phase.
+    pub(crate) immediates: Immediates,
     /// The deadline at which the epoll thread must wake the main thread:
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
@@ -95,7 +96,7 @@ impl Runtime {
             epoll_streams: HashMap::new(),
             http_requests: HashMap::new(),
             timers: Timers::default(),
-            immediates: VecDeque::new(),
+            immediates: Immediates::default(),
             epoll_timeout,
             epoll_waker,
             async_tasks: BTreeMap::new(),

@@ -10,6 +10,7 @@ use minimio::{Registrator, Waker};
 
 use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading};
+use crate::immediates::Immediates;
 use crate::thread_pool::{self, NodeThread};
 use crate::timers::Timers;
 use crate::{Js, PollEvent, Task, log};
@@ -36,8 +37,8 @@ pub struct Runtime {
     pub(crate) epoll_streams: HashMap<usize, Reading>,
     /// Every timer, in deadline order.
     pub(crate) timers: Timers,
-    /// The callbacks given to `set_immediate`, by id, for the check phase.
-    pub(crate) immediates: VecDeque<usize>,
+    /// The callbacks given to `set_immediate`, for the check phase.
+    pub(crate) immediates: Immediates,
     /// The deadline at which the epoll thread must wake the main thread:
     /// the next timer's, if there is one.
     pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
@@ -74,7 +75,7 @@ impl Runtime {
             epoll_thread: Some(epoll_thread),
             epoll_streams: HashMap::new(),
             timers: Timers::default(),
-            immediates: VecDeque::new(),
+            immediates: Immediates::default(),
             epoll_timeout,
             epoll_waker,
         }

@@ -20,6 +20,7 @@ use crate::callbacks::{Callback, Callbacks};
 use crate::epoll::{self, Reading}; //@ 3..
 use crate::executor::{AsyncTask, Woken}; //@ 11..
 use crate::http::HttpRequest; //@ 10..
+use crate::immediates::Immediates; //@ 8..
 use crate::thread_pool::{self, NodeThread}; //@ 2..
 use crate::timers::Timers; //@ 4..
 // use crate::trace; //@ ..=4
@@ -61,8 +62,8 @@ pub struct Runtime {
     pub(crate) timers: Timers,
     //@ end
     //@ 8..
-    /// The callbacks given to `set_immediate`, by id, for the check phase.
-    pub(crate) immediates: VecDeque<usize>,
+    /// The callbacks given to `set_immediate`, for the check phase.
+    pub(crate) immediates: Immediates,
     //@ end
     //@ 4..
     /// The deadline at which the epoll thread must wake the main thread:
@@ -127,7 +128,7 @@ impl Runtime {
     //         epoll_streams: HashMap::new(),
     //@ end
     //         timers: Timers::default(), //@ 4..
-    //         immediates: VecDeque::new(), //@ 8..
+    //         immediates: Immediates::default(), //@ 8..
     //@ 4..
     //         epoll_timeout,
     //         epoll_waker,
@@ -163,7 +164,7 @@ impl Runtime {
             epoll_streams: HashMap::new(),
             http_requests: HashMap::new(), //@ 10..
             timers: Timers::default(),
-            immediates: VecDeque::new(),
+            immediates: Immediates::default(),
             epoll_timeout,
             epoll_waker,
             //@ 11..

@@ -41,7 +41,7 @@ impl Runtime {
                 callback(value);
             }
         });
-        self.immediates.push_back(callback_id);
+        self.immediates.add(callback_id);
         Immediate {
             callback_id,
             cleared,
@@ -53,7 +53,7 @@ impl Runtime {
     /// is, but its callback will find it cleared.
     pub fn cancel_immediate(&mut self, immediate: &Immediate) {
         immediate.cleared.set(true);
-        self.immediates.retain(|id| *id != immediate.callback_id);
+        self.immediates.remove(immediate.callback_id);
         self.callbacks.remove(immediate.callback_id);
     }
 }
