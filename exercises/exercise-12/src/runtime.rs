@@ -1,6 +1,6 @@
 //! The runtime: the parts it is made of, and what they do together.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -13,22 +13,17 @@ use crate::epoll::{self, Reading};
 use crate::executor::{AsyncTask, Woken};
 use crate::http::HttpRequest;
 use crate::immediates::Immediates;
-use crate::thread_pool::{self, NodeThread};
+use crate::thread_pool::{self, Pool};
 use crate::timers::Timers;
-use crate::{Js, PollEvent, Task, log};
+use crate::{Js, PollEvent, log};
 
 // ANCHOR: runtime
 /// The runtime's state.
 pub struct Runtime {
     /// Every callback, from the moment it is given to the moment it runs.
     pub(crate) callbacks: Callbacks,
-    /// One worker per pool thread: its join handle, and where to send it
-    /// tasks.
-    pub(crate) thread_pool: Vec<NodeThread>,
-    /// The ids of the pool threads that are idle, longest idle first.
-    pub(crate) available_threads: VecDeque<usize>,
-    /// Tasks that wait for a thread to become idle, oldest first.
-    pub(crate) tasks_waiting: VecDeque<Task>,
+    /// The pool threads, and the tasks that wait for one.
+    pub(crate) pool: Pool,
     /// Where the pool threads and the epoll thread send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
     /// Registers sockets with the queue the epoll thread waits on.
@@ -87,9 +82,7 @@ impl Runtime {
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
             callbacks: Callbacks::default(),
-            available_threads: (0..thread_pool.len()).collect(),
-            thread_pool,
-            tasks_waiting: VecDeque::new(),
+            pool: Pool::new(thread_pool),
             event_receiver,
             epoll_registrator,
             epoll_thread: Some(epoll_thread),
@@ -133,7 +126,7 @@ impl Runtime {
     fn handle_event(&mut self, event: PollEvent) {
         match event {
             PollEvent::Threadpool((thread_id, callback_id, value)) => {
-                self.thread_is_idle(thread_id);
+                self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
             PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
@@ -213,14 +206,7 @@ impl Drop for Runtime {
     /// Stops every thread the runtime started, and waits for each one, so
     /// that no thread outlives the runtime.
     fn drop(&mut self) {
-        for thread in &self.thread_pool {
-            // A thread that is gone already cannot be told anything.
-            let _ = thread.sender.send(Task::close());
-        }
-        let threads = self.thread_pool.len();
-        for thread in self.thread_pool.drain(..) {
-            let _ = thread.handle.join();
-        }
+        let threads = self.pool.stop_and_join();
         // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
         let _ = self.epoll_registrator.close_loop();
         if let Some(epoll_thread) = self.epoll_thread.take() {

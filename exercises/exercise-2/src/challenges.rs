@@ -10,7 +10,7 @@ impl Runtime {
     /// many were cancelled.
     pub fn cancel_waiting_tasks(&mut self, kind: ThreadPoolTaskKind) -> usize {
         todo!(
-            "challenge 2a: Take every waiting task of this kind out of tasks_waiting, keeping the others in their order; each one's callback gets Js::Error, through callback_ready, so that the program does not wait for it for ever; return how many there were. The book explains it in \"Challenges\" and \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+            "challenge 2a: Take the waiting tasks of this kind from the pool; each one's callback gets Js::Error, through callback_ready, so that the program does not wait for it for ever; return how many there were. The book explains it in \"Challenges\" and \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
         )
     }
 }

@@ -1,6 +1,7 @@
 //! The thread pool: worker threads that run blocking tasks, so the main
 //! thread never has to.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
@@ -59,6 +60,84 @@ fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
 }
 // ANCHOR_END: work
 
+// ANCHOR: pool
+/// The pool: its threads, which of them are idle, and the tasks that wait
+/// for one.
+pub(crate) struct Pool {
+    /// One worker per pool thread: its join handle, and where to send it
+    /// tasks.
+    threads: Vec<NodeThread>,
+    /// The ids of the pool threads that are idle, longest idle first.
+    idle: VecDeque<usize>,
+    /// Tasks that wait for a thread to become idle, oldest first.
+    waiting: VecDeque<Task>,
+}
+
+impl Pool {
+    /// A pool of `threads`, every one of them idle.
+    pub(crate) fn new(threads: Vec<NodeThread>) -> Pool {
+        Pool {
+            idle: (0..threads.len()).collect(),
+            threads,
+            waiting: VecDeque::new(),
+        }
+    }
+
+    /// Gives `task` to an idle thread, or keeps it, behind the others,
+    /// until one is idle.
+    pub(crate) fn submit(&mut self, task: Task) {
+        if self.idle.is_empty() {
+            log!(
+                "every pool thread is busy: the {} task for callback {} waits its turn",
+                task.kind,
+                task.callback_id
+            );
+        }
+        self.waiting.push_back(task);
+        self.dispatch_waiting_tasks();
+    }
+
+    /// Hands waiting tasks to idle threads, oldest task first. Tasks that
+    /// find no idle thread stay in the queue.
+    fn dispatch_waiting_tasks(&mut self) {
+        todo!(
+            "exercise 2: Hand the waiting tasks to idle threads, oldest task first, each to the thread idle longest (send_task sends it down that thread's channel); a task that finds no idle thread stays in waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+        )
+    }
+
+    /// A pool thread has sent its result: it can take the next task.
+    pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
+        todo!(
+            "exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+        )
+    }
+
+    /// Sends `task` down the channel of pool thread `thread_id`, and marks
+    /// it in the trace, if one is recorded.
+    fn send_task(&self, thread_id: usize, task: Task) {
+        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
+        self.threads[thread_id]
+            .sender
+            .send(task)
+            .expect("a pool thread only stops when the runtime does");
+    }
+
+    /// Stops every thread, and waits for each one to end. Returns how many
+    /// there were.
+    pub(crate) fn stop_and_join(&mut self) -> usize {
+        for thread in &self.threads {
+            // A thread that is gone already cannot be told anything.
+            let _ = thread.sender.send(Task::close());
+        }
+        let threads = self.threads.len();
+        for thread in self.threads.drain(..) {
+            let _ = thread.handle.join();
+        }
+        threads
+    }
+}
+// ANCHOR_END: pool
+
 // ANCHOR: register
 impl Runtime {
     /// Runs `work` on a pool thread, then `callback` with its result on
@@ -77,39 +156,20 @@ impl Runtime {
             self.callback_ready(callback_id, error);
             return;
         }
-        self.tasks_waiting
-            .push_back(Task::new(kind, callback_id, work));
-        if self.available_threads.is_empty() {
-            log!(
-                "every pool thread is busy: the {kind} task for callback {callback_id} waits its turn"
-            );
-        }
-        self.dispatch_waiting_tasks();
-    }
-
-    /// Hands waiting tasks to idle threads, oldest task first. Tasks that
-    /// find no idle thread stay in the queue.
-    fn dispatch_waiting_tasks(&mut self) {
-        todo!(
-            "exercise 2: Hand the waiting tasks to idle threads, oldest task first, each to the thread idle longest (send_task sends it down that thread's channel); a task that finds no idle thread stays in tasks_waiting. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
-        )
-    }
-
-    /// A pool thread has sent its result: it can take the next task.
-    pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
-        todo!(
-            "exercise 2: A pool thread has sent its result: put it back among the idle threads, and give it the next waiting task, if there is one. The book explains it in \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
-        )
-    }
-
-    /// Sends `task` down the channel of pool thread `thread_id`, and marks
-    /// it in the trace, if one is recorded.
-    fn send_task(&self, thread_id: usize, task: Task) {
-        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
-        self.thread_pool[thread_id]
-            .sender
-            .send(task)
-            .expect("a pool thread only stops when the runtime does");
+        self.pool.submit(Task::new(kind, callback_id, work));
     }
 }
 // ANCHOR_END: register
+
+// Challenge 2a adds to the pool a way to take waiting tasks back. (The
+// fields above are private to this file, so what reaches them is here.)
+impl Pool {
+    /// Takes every task of `kind` that still waits for a thread out of the
+    /// queue, and hands them out, oldest first; the others keep their
+    /// places.
+    pub(crate) fn take_waiting(&mut self, kind: ThreadPoolTaskKind) -> Vec<Task> {
+        todo!(
+            "challenge 2a: Take every task of this kind out of waiting, and hand them out, oldest first; the tasks of other kinds stay, in their order. The book explains it in \"Challenges\" and \"Giving out tasks\", on the page \"Stage 2: the thread pool\" (book/src/chapter-2.md)."
+        )
+    }
+}

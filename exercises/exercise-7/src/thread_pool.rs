@@ -1,6 +1,7 @@
 //! The thread pool: worker threads that run blocking tasks, so the main
 //! thread never has to.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
@@ -59,6 +60,87 @@ fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
 }
 // ANCHOR_END: work
 
+// ANCHOR: pool
+/// The pool: its threads, which of them are idle, and the tasks that wait
+/// for one.
+pub(crate) struct Pool {
+    /// One worker per pool thread: its join handle, and where to send it
+    /// tasks.
+    threads: Vec<NodeThread>,
+    /// The ids of the pool threads that are idle, longest idle first.
+    idle: VecDeque<usize>,
+    /// Tasks that wait for a thread to become idle, oldest first.
+    waiting: VecDeque<Task>,
+}
+
+impl Pool {
+    /// A pool of `threads`, every one of them idle.
+    pub(crate) fn new(threads: Vec<NodeThread>) -> Pool {
+        Pool {
+            idle: (0..threads.len()).collect(),
+            threads,
+            waiting: VecDeque::new(),
+        }
+    }
+
+    /// Gives `task` to an idle thread, or keeps it, behind the others,
+    /// until one is idle.
+    pub(crate) fn submit(&mut self, task: Task) {
+        if self.idle.is_empty() {
+            log!(
+                "every pool thread is busy: the {} task for callback {} waits its turn",
+                task.kind,
+                task.callback_id
+            );
+        }
+        self.waiting.push_back(task);
+        self.dispatch_waiting_tasks();
+    }
+
+    /// Hands waiting tasks to idle threads, oldest task first. Tasks that
+    /// find no idle thread stay in the queue.
+    fn dispatch_waiting_tasks(&mut self) {
+        while !self.waiting.is_empty() {
+            let Some(thread_id) = self.idle.pop_front() else {
+                return;
+            };
+            let task = self.waiting.pop_front().expect("checked: not empty");
+            self.send_task(thread_id, task);
+        }
+    }
+
+    /// A pool thread has sent its result: it can take the next task.
+    pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
+        self.idle.push_back(thread_id);
+        self.dispatch_waiting_tasks();
+    }
+
+    /// Sends `task` down the channel of pool thread `thread_id`, and marks
+    /// it in the trace, if one is recorded.
+    fn send_task(&self, thread_id: usize, task: Task) {
+        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
+        self.threads[thread_id]
+            .sender
+            .send(task)
+            .expect("a pool thread only stops when the runtime does");
+    }
+
+    /// Stops every thread, and waits for each one to end. Returns how many
+    /// there were.
+    pub(crate) fn stop_and_join(&mut self) -> usize {
+        for thread in &self.threads {
+            // A thread that is gone already cannot be told anything.
+            let _ = thread.sender.send(Task::close());
+        }
+        let threads = self.threads.len();
+        for thread in self.threads.drain(..) {
+            let _ = thread.handle.join();
+        }
+        threads
+    }
+}
+// ANCHOR_END: pool
+
 // ANCHOR: register
 impl Runtime {
     /// Runs `work` on a pool thread, then `callback` with its result on
@@ -77,42 +159,7 @@ impl Runtime {
             self.callback_ready(callback_id, error);
             return;
         }
-        self.tasks_waiting
-            .push_back(Task::new(kind, callback_id, work));
-        if self.available_threads.is_empty() {
-            log!(
-                "every pool thread is busy: the {kind} task for callback {callback_id} waits its turn"
-            );
-        }
-        self.dispatch_waiting_tasks();
-    }
-
-    /// Hands waiting tasks to idle threads, oldest task first. Tasks that
-    /// find no idle thread stay in the queue.
-    fn dispatch_waiting_tasks(&mut self) {
-        while !self.tasks_waiting.is_empty() {
-            let Some(thread_id) = self.available_threads.pop_front() else {
-                return;
-            };
-            let task = self.tasks_waiting.pop_front().expect("checked: not empty");
-            self.send_task(thread_id, task);
-        }
-    }
-
-    /// A pool thread has sent its result: it can take the next task.
-    pub(crate) fn thread_is_idle(&mut self, thread_id: usize) {
-        self.available_threads.push_back(thread_id);
-        self.dispatch_waiting_tasks();
-    }
-
-    /// Sends `task` down the channel of pool thread `thread_id`, and marks
-    /// it in the trace, if one is recorded.
-    fn send_task(&self, thread_id: usize, task: Task) {
-        trace::instant(format_args!("{} task sent to pool{thread_id}", task.kind));
-        self.thread_pool[thread_id]
-            .sender
-            .send(task)
-            .expect("a pool thread only stops when the runtime does");
+        self.pool.submit(Task::new(kind, callback_id, work));
     }
 }
 // ANCHOR_END: register

@@ -1,9 +1,8 @@
 //! The runtime: the parts it is made of, and what they do together.
 //@ 2..
 
-// use std::collections::VecDeque; //@ 2
-// use std::collections::{HashMap, VecDeque}; //@ 3..=10
-use std::collections::{BTreeMap, HashMap, VecDeque}; //@ 11..
+// use std::collections::HashMap; //@ 3..=10
+use std::collections::{BTreeMap, HashMap}; //@ 11..
 // use std::sync::mpsc::{self, Receiver}; //@ 2..=10
 use std::sync::mpsc::{self, Receiver, Sender}; //@ 11..
 use std::sync::{Arc, Mutex}; //@ 4..
@@ -21,11 +20,11 @@ use crate::epoll::{self, Reading}; //@ 3..
 use crate::executor::{AsyncTask, Woken}; //@ 11..
 use crate::http::HttpRequest; //@ 10..
 use crate::immediates::Immediates; //@ 8..
-use crate::thread_pool::{self, NodeThread}; //@ 2..
+use crate::thread_pool::{self, Pool}; //@ 2..
 use crate::timers::Timers; //@ 4..
 // use crate::trace; //@ ..=4
 // use crate::{Js, PollEvent}; //@ 1
-use crate::{Js, PollEvent, Task, log}; //@ 2..
+use crate::{Js, PollEvent, log}; //@ 2..
 
 // ANCHOR: runtime
 /// The runtime's state.
@@ -33,13 +32,8 @@ pub struct Runtime {
     /// Every callback, from the moment it is given to the moment it runs.
     pub(crate) callbacks: Callbacks,
     //@ 2..
-    /// One worker per pool thread: its join handle, and where to send it
-    /// tasks.
-    pub(crate) thread_pool: Vec<NodeThread>,
-    /// The ids of the pool threads that are idle, longest idle first.
-    pub(crate) available_threads: VecDeque<usize>,
-    /// Tasks that wait for a thread to become idle, oldest first.
-    pub(crate) tasks_waiting: VecDeque<Task>,
+    /// The pool threads, and the tasks that wait for one.
+    pub(crate) pool: Pool,
     // /// Where the pool threads send their results. //@ 2
     /// Where the pool threads and the epoll thread send their events. //@ 3..
     pub(crate) event_receiver: Receiver<PollEvent>,
@@ -117,9 +111,7 @@ impl Runtime {
     //     Runtime {
     //         callbacks: Callbacks::default(),
     //@ 2..
-    //         available_threads: (0..thread_pool.len()).collect(),
-    //         thread_pool,
-    //         tasks_waiting: VecDeque::new(),
+    //         pool: Pool::new(thread_pool),
     //         event_receiver,
     //@ end
     //@ 3..
@@ -155,9 +147,7 @@ impl Runtime {
             Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
             callbacks: Callbacks::default(),
-            available_threads: (0..thread_pool.len()).collect(),
-            thread_pool,
-            tasks_waiting: VecDeque::new(),
+            pool: Pool::new(thread_pool),
             event_receiver,
             epoll_registrator,
             epoll_thread: Some(epoll_thread),
@@ -231,13 +221,13 @@ impl Runtime {
     //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
     //@ or 2
     //         PollEvent::Threadpool((thread_id, callback_id, value)) => {
-    //             self.thread_is_idle(thread_id);
+    //             self.pool.thread_is_idle(thread_id);
     //             self.callback_ready(callback_id, value);
     //         }
     //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
     //@ or 3..
     //         PollEvent::Threadpool((thread_id, callback_id, value)) => {
-    //             self.thread_is_idle(thread_id);
+    //             self.pool.thread_is_idle(thread_id);
     //             self.callback_ready(callback_id, value);
     //         }
     //         PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
@@ -251,7 +241,7 @@ impl Runtime {
         //@ ..=10
         // match event {
         //     PollEvent::Threadpool((thread_id, callback_id, value)) => {
-        //         self.thread_is_idle(thread_id);
+        //         self.pool.thread_is_idle(thread_id);
         //         self.callback_ready(callback_id, value);
         //     }
         //     PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
@@ -261,7 +251,7 @@ impl Runtime {
         //@ or 11..
         match event {
             PollEvent::Threadpool((thread_id, callback_id, value)) => {
-                self.thread_is_idle(thread_id);
+                self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
             PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
@@ -394,14 +384,7 @@ impl Drop for Runtime {
     /// Stops every thread the runtime started, and waits for each one, so
     /// that no thread outlives the runtime.
     fn drop(&mut self) {
-        for thread in &self.thread_pool {
-            // A thread that is gone already cannot be told anything.
-            let _ = thread.sender.send(Task::close());
-        }
-        let threads = self.thread_pool.len();
-        for thread in self.thread_pool.drain(..) {
-            let _ = thread.handle.join();
-        }
+        let threads = self.pool.stop_and_join();
         // log!("stopped and joined {threads} pool threads"); //@ 2
         //@ 3..
         // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.

@@ -9,11 +9,7 @@ impl Runtime {
     /// was cancelled. Tasks already running finish as usual. Returns how
     /// many were cancelled.
     pub fn cancel_waiting_tasks(&mut self, kind: ThreadPoolTaskKind) -> usize {
-        let (cancelled, kept) = self
-            .tasks_waiting
-            .drain(..)
-            .partition::<Vec<_>, _>(|task| task.kind == kind);
-        self.tasks_waiting.extend(kept);
+        let cancelled = self.pool.take_waiting(kind);
         for task in &cancelled {
             let error = Js::Error(format!("the {kind} task was cancelled before it ran"));
             self.callback_ready(task.callback_id, error);
