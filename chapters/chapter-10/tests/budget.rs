@@ -35,10 +35,26 @@ fn flood(log: &Log) {
     }
 }
 
-fn position(log: &[&str], name: &str) -> usize {
-    log.iter()
+/// Runs `program`, which floods the loop and sets one more callback,
+/// `name`; checks that every callback ran, and that `name` ran after at
+/// most `most` of the others.
+fn assert_runs_within(most: usize, name: &str, program: impl FnOnce(&Log) + 'static) {
+    let log = Log::default();
+    let program_log = Rc::clone(&log);
+    Runtime::new().run(move || program(&program_log));
+    let log = log.take();
+    assert_eq!(
+        log.len(),
+        READY + 1,
+        "only {} of the {} callbacks ran: the others were lost",
+        log.len(),
+        READY + 1
+    );
+    let place = log
+        .iter()
         .position(|entry| *entry == name)
-        .unwrap_or_else(|| panic!("{name} never ran"))
+        .unwrap_or_else(|| panic!("{name} never ran"));
+    assert!(place <= most, "{name} waited for {place} other callbacks");
 }
 
 /// Checks that the callbacks numbered `0..=last` ran once each, in that
@@ -60,52 +76,51 @@ fn assert_in_order(ran: &[usize], last: usize, what: &str) {
     );
 }
 
+/// A timer due while thousands of callbacks are ready: at most one
+/// pending phase (and one poll phase) before the next timer phase, not all
+/// the errors first.
 #[test]
 fn a_due_timer_runs_within_a_tick_of_thousands_of_ready_callbacks() {
     within(30, || {
-        let log = Log::default();
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
-            flood(&program_log);
-            set_timeout(1, busy(&program_log, "timer"));
+        assert_runs_within(2 * BUDGET, "timer", |log| {
+            flood(log);
+            set_timeout(1, busy(log, "timer"));
         });
-        let log = log.take();
-        assert_eq!(
-            log.len(),
-            READY + 1,
-            "only {} of the {} callbacks ran: the others were lost",
-            log.len(),
-            READY + 1
-        );
-        // At most one pending phase (and one poll phase) before the next
-        // timer phase: not all the errors first.
-        let timer = position(&log, "timer");
-        assert!(
-            timer <= 2 * BUDGET,
-            "the timer ran after {timer} other callbacks"
-        );
     });
 }
 
+/// A socket that is ready while thousands of callbacks are: served within
+/// a tick or so.
 #[test]
 fn a_ready_socket_is_served_within_a_tick_of_thousands_of_ready_callbacks() {
     within(30, || {
         let server = SlowServer::start().unwrap();
         let url = server.url("/hello");
-        let log = Log::default();
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
-            Http::get(&url, busy(&program_log, "socket"));
-            flood(&program_log);
+        assert_runs_within(3 * BUDGET, "socket", move |log| {
+            Http::get(&url, busy(log, "socket"));
+            flood(log);
         });
-        let log = log.take();
-        assert_eq!(log.len(), READY + 1);
-        let socket = position(&log, "socket");
-        assert!(
-            socket <= 3 * BUDGET,
-            "the socket waited for {socket} other callbacks"
-        );
     });
+}
+
+/// Asks for `READY` callbacks with `ask`; the first of them to run asks
+/// for one more, numbered `READY`. Gives the numbers of the callbacks in
+/// the order they ran.
+fn run_in_turn(ask: fn(Box<dyn FnOnce(Js)>)) -> Vec<usize> {
+    let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
+    let program_ran = Rc::clone(&ran);
+    Runtime::new().run(move || {
+        for n in 0..READY {
+            let ran = Rc::clone(&program_ran);
+            ask(Box::new(move |_| {
+                ran.borrow_mut().push(n);
+                if n == 0 {
+                    ask(Box::new(move |_| ran.borrow_mut().push(READY)));
+                }
+            }));
+        }
+    });
+    ran.take()
 }
 
 /// Callbacks deferred to the pending phase run oldest first, at most
@@ -114,21 +129,9 @@ fn a_ready_socket_is_served_within_a_tick_of_thousands_of_ready_callbacks() {
 #[test]
 fn deferred_callbacks_run_oldest_first_and_a_new_one_waits_behind_them() {
     within(30, || {
-        let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
-        let program_ran = Rc::clone(&ran);
-        Runtime::new().run(move || {
-            for n in 0..READY {
-                let ran = Rc::clone(&program_ran);
-                Http::get("not a url", move |_| {
-                    ran.borrow_mut().push(n);
-                    if n == 0 {
-                        Http::get("not a url", move |_| ran.borrow_mut().push(READY));
-                    }
-                });
-            }
-        });
+        let ran = run_in_turn(|callback| Http::get("not a url", callback));
         assert_in_order(
-            &ran.borrow(),
+            &ran,
             READY,
             "the deferred callbacks did not run oldest first",
         );
@@ -140,21 +143,9 @@ fn deferred_callbacks_run_oldest_first_and_a_new_one_waits_behind_them() {
 #[test]
 fn immediates_run_in_the_order_set_and_a_new_one_waits_behind_them() {
     within(30, || {
-        let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
-        let program_ran = Rc::clone(&ran);
-        Runtime::new().run(move || {
-            for n in 0..READY {
-                let ran = Rc::clone(&program_ran);
-                set_immediate(move |_| {
-                    ran.borrow_mut().push(n);
-                    if n == 0 {
-                        set_immediate(move |_| ran.borrow_mut().push(READY));
-                    }
-                });
-            }
-        });
+        let ran = run_in_turn(set_immediate);
         assert_in_order(
-            &ran.borrow(),
+            &ran,
             READY,
             "the immediates did not run in the order they were set (a check phase gets \
              ready at most BUDGET of them; the others wait for the next, in order, and one \
@@ -163,6 +154,8 @@ fn immediates_run_in_the_order_set_and_a_new_one_waits_behind_them() {
     });
 }
 
+/// Thousands of timers due at once all run, once each, in the order they
+/// were set.
 #[test]
 fn thousands_of_due_timers_all_run_once_in_order() {
     within(30, || {

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
 
-use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task};
-use common::within;
+use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
+use common::{Runtime, register_pool_task, within};
 
 fn current_thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()

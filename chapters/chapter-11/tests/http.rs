@@ -24,6 +24,18 @@ fn names(results: &[(String, Js)]) -> Vec<&str> {
     results.iter().map(|(name, _)| name.as_str()).collect()
 }
 
+/// Runs `ask`, which asks for a GET recorded as "get", beside a timer of
+/// `timer_ms`; checks that the timer ran first, and gives the message of
+/// the error the GET got.
+fn error_after_a_timer(timer_ms: u64, ask: impl FnOnce(&Results) + 'static) -> String {
+    let results = run(move |results| {
+        ask(results);
+        set_timeout(timer_ms, record(results, "timer"));
+    });
+    assert_eq!(names(&results), ["timer", "get"]);
+    error_of(&results[1].1).to_string()
+}
+
 /// A server for one connection, on a free port of 127.0.0.1: `serve`
 /// gets the connection once it has read the request's head, and sends
 /// what it returns to the receiver.
@@ -145,12 +157,9 @@ fn a_timeout_gives_an_error_closes_the_socket_and_the_loop_goes_on() {
     within(20, || {
         // It reads the request, and never answers.
         let (url, closed) = server(|connection, _| closed_by_client(connection));
-        let results = run(move |results| {
+        let message = error_after_a_timer(20, move |results| {
             Http::get_with_timeout(&url, 200, record_once_closed(results, closed));
-            set_timeout(20, record(results, "timer"));
         });
-        assert_eq!(names(&results), ["timer", "get"]);
-        let message = error_of(&results[1].1);
         assert!(message.starts_with("timeout"), "{message}");
     });
 }
@@ -170,14 +179,11 @@ fn a_server_that_never_stops_sending_holds_up_nothing_else() {
             let endless = vec![b'a'; 64 * 1024];
             while connection.write_all(&endless).is_ok() {}
         });
-        let results = run(move |results| {
+        let message = error_after_a_timer(5, move |results| {
             Http::get_with_timeout(&url, 300, record(results, "get"));
-            set_timeout(5, record(results, "timer"));
         });
-        assert_eq!(names(&results), ["timer", "get"]);
         // It is given up on at its timeout, or once it is too large to
         // keep, whichever comes first.
-        let message = error_of(&results[1].1);
         let given_up = message.starts_with("timeout") || message.contains("larger than 64 MiB");
         assert!(given_up, "{message}");
     });
@@ -311,12 +317,9 @@ fn a_full_queue_of_connections_stalls_nothing_else() {
     within(20, || {
         let (address, _keep_full) = full_listener();
         let url = format!("http://{address}/");
-        let results = run(move |results| {
+        let message = error_after_a_timer(10, move |results| {
             Http::get_with_timeout(&url, 500, record(results, "get"));
-            set_timeout(10, record(results, "timer"));
         });
-        assert_eq!(names(&results), ["timer", "get"]);
-        let message = error_of(&results[1].1);
         assert!(message.starts_with("timeout"), "{message}");
     });
 }

@@ -1,25 +1,61 @@
-//! The epoll thread: one thread waits for every socket, and the main
-//! thread reads each one when it is ready.
+//! The epoll thread: one thread waits for every socket, and tells the
+//! main thread which ones are ready (`sockets.rs` reads them).
 
-use std::io::{self, ErrorKind, Read};
+use std::io::{self, ErrorKind};
 use std::sync::mpsc::Sender;
 use std::thread::{self, JoinHandle};
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream};
 
-use crate::{Js, PollEvent, Runtime, log, trace};
+use crate::{PollEvent, log, trace};
 
 // ANCHOR: start
-/// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
-/// `Registrator` to register sockets with it.
-pub(crate) fn start(events: Sender<PollEvent>) -> (JoinHandle<()>, Registrator) {
-    let poll = Poll::new().expect("the system can make an event queue");
-    let registrator = poll.registrator();
-    let handle = thread::Builder::new()
-        .name("epoll".to_string())
-        .spawn(move || wait_for_sockets(poll, events))
-        .expect("the system can start a thread");
-    (handle, registrator)
+/// The epoll thread, as the main thread sees it: the way to ask it to
+/// watch a socket, the deadline it wakes the main thread at, and the
+/// thread itself, to stop it.
+pub(crate) struct EpollThread {
+    /// Registers sockets with the queue the epoll thread waits on.
+    registrator: Registrator,
+    /// The thread, to join when the runtime shuts down.
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpollThread {
+    /// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
+    /// `Registrator` to register sockets with it.
+    pub(crate) fn start(events: Sender<PollEvent>) -> EpollThread {
+        let poll = Poll::new().expect("the system can make an event queue");
+        let registrator = poll.registrator();
+        let thread = thread::Builder::new()
+            .name("epoll".to_string())
+            .spawn(move || wait_for_sockets(poll, events))
+            .expect("the system can start a thread");
+        EpollThread {
+            registrator,
+            thread: Some(thread),
+        }
+    }
+
+    /// Asks the epoll thread to report `stream` once, as `id`, when it is
+    /// ready in the way `interests` says. Each registration reports it
+    /// once: to hear of it again, watch it again.
+    pub(crate) fn watch(
+        &self,
+        stream: &TcpStream,
+        id: usize,
+        interests: Interests,
+    ) -> io::Result<()> {
+        self.registrator.register(stream, id, interests)
+    }
+
+    /// Stops the epoll thread and waits for it: `close_loop` wakes it, and
+    /// its `poll` then fails with `Interrupted`.
+    pub(crate) fn stop_and_join(&mut self) {
+        let _ = self.registrator.close_loop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 // ANCHOR_END: start
 
@@ -54,111 +90,3 @@ fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
     }
 }
 // ANCHOR_END: wait_for_sockets
-
-// ANCHOR: reading
-/// A socket being read, and what has arrived from it so far.
-pub(crate) struct Reading {
-    stream: TcpStream,
-    received: Vec<u8>,
-}
-
-impl Reading {
-    /// Reads everything that has arrived. Returns `true` once the peer has
-    /// closed the connection: then the response is whole.
-    fn read_available(&mut self) -> io::Result<bool> {
-        let mut buffer = [0; 64 * 1024];
-        loop {
-            match self.stream.read(&mut buffer) {
-                Ok(0) => return Ok(true),
-                Ok(count) => self.received.extend_from_slice(&buffer[..count]),
-                // Nothing more for now: more may come later.
-                Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
-                Err(error) if error.kind() == ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            }
-        }
-    }
-}
-// ANCHOR_END: reading
-
-// ANCHOR: register_io
-impl Runtime {
-    /// Reads `stream` until the peer closes it, then hands everything it
-    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
-    /// fails or what it sent is not UTF-8 text. The epoll thread does the
-    /// waiting; the main thread does the reading.
-    pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
-        let callback_id = self.add_callback(callback);
-        match self
-            .epoll_registrator
-            .register(&stream, callback_id, Interests::READABLE)
-        {
-            Ok(()) => {
-                trace::instant(format_args!("watching socket {callback_id}"));
-                let reading = Reading {
-                    stream,
-                    received: Vec::new(),
-                };
-                self.epoll_streams.insert(callback_id, reading);
-            }
-            Err(error) => {
-                let message = format!("cannot wait for the socket: {error}");
-                self.callback_ready(callback_id, Js::Error(message));
-            }
-        }
-    }
-
-    /// How many sockets are still being read: the epoll events the program
-    /// still waits for.
-    pub fn epoll_pending_events(&self) -> usize {
-        self.epoll_streams.len()
-    }
-}
-// ANCHOR_END: register_io
-
-// ANCHOR: socket_is_ready
-impl Runtime {
-    /// The epoll thread says the socket of `callback_id` is ready: read
-    /// what has arrived, and see whether the response is whole.
-    pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
-        let Some(mut reading) = self.epoll_streams.remove(&callback_id) else {
-            return; // not a socket we are reading
-        };
-        match reading.read_available() {
-            Ok(true) => {
-                let response = match String::from_utf8(reading.received) {
-                    Ok(text) => Js::String(text),
-                    // A `Js::String` holds text: bytes that are not text
-                    // are not made into some.
-                    Err(_) => Js::Error("the response is not UTF-8 text".to_string()),
-                };
-                self.callback_ready(callback_id, response);
-            }
-            Ok(false) => self.wait_for_more(callback_id, reading),
-            Err(error) => {
-                let message = format!("cannot read the response: {error}");
-                self.callback_ready(callback_id, Js::Error(message));
-            }
-        }
-    }
-
-    // ANCHOR: wait_for_more
-    /// Not all there yet. Each registration reports the socket once, so
-    /// register it again to hear about the next bytes.
-    fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
-        let rearmed =
-            self.epoll_registrator
-                .register(&reading.stream, callback_id, Interests::READABLE);
-        match rearmed {
-            Ok(()) => {
-                self.epoll_streams.insert(callback_id, reading);
-            }
-            Err(error) => {
-                let message = format!("cannot wait for the socket: {error}");
-                self.callback_ready(callback_id, Js::Error(message));
-            }
-        }
-    }
-    // ANCHOR_END: wait_for_more
-}
-// ANCHOR_END: socket_is_ready

@@ -10,8 +10,9 @@ use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, within};
+use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
+use common::{Runtime, register_pool_task, within};
+use common::{run_until_done, stage};
 
 fn current_thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()
@@ -22,20 +23,19 @@ fn current_thread_name() -> String {
 #[test]
 fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let seen = Rc::new(RefCell::new(Vec::new()));
         let callback_saw = Rc::clone(&seen);
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            || Js::String(current_thread_name()),
-            move |value| {
-                callback_saw
-                    .borrow_mut()
-                    .push((value, thread::current().id()))
-            },
-        );
-
-        run_until_done(&mut runtime);
+        Runtime::new().run(move || {
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::String(current_thread_name()),
+                move |value| {
+                    callback_saw
+                        .borrow_mut()
+                        .push((value, thread::current().id()))
+                },
+            );
+        });
 
         let seen = seen.borrow();
         assert_eq!(seen.len(), 1);
@@ -55,25 +55,24 @@ fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
 #[test]
 fn each_callback_receives_the_result_of_its_own_task() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let results = Rc::new(RefCell::new(BTreeMap::new()));
-        for n in 0..10 {
-            let results = Rc::clone(&results);
-            runtime.register_pool_task(
-                ThreadPoolTaskKind::Encrypt,
-                move || Js::Int(n * n),
-                move |value| {
-                    let previous = results.borrow_mut().insert(n, value);
-                    assert!(previous.is_none(), "callback {n} ran twice");
-                },
-            );
-        }
-
-        run_until_done(&mut runtime);
+        let program_results = Rc::clone(&results);
+        Runtime::new().run(move || {
+            for n in 0..10 {
+                let results = Rc::clone(&program_results);
+                register_pool_task(
+                    ThreadPoolTaskKind::Encrypt,
+                    move || Js::Int(n * n),
+                    move |value| {
+                        let previous = results.borrow_mut().insert(n, value);
+                        assert!(previous.is_none(), "callback {n} ran twice");
+                    },
+                );
+            }
+        });
 
         let expected: BTreeMap<usize, Js> = (0..10).map(|n| (n, Js::Int(n * n))).collect();
         assert_eq!(*results.borrow(), expected);
-        assert_eq!(runtime.pending_events(), 0);
     });
 }
 
@@ -84,38 +83,40 @@ fn each_callback_receives_the_result_of_its_own_task() {
 // ANCHOR: gate
 fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
     within(10, || {
-        let mut runtime = Runtime::new();
-
-        // Keep every thread but one busy until the gate opens.
-        let (open_gate, gate) = mpsc::channel::<()>();
-        let gate = Arc::new(Mutex::new(gate));
-        runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
-        for _ in 1..POOL_SIZE {
-            let gate = Arc::clone(&gate);
-            let wait_for_gate = move || {
-                let _ = gate.lock().unwrap().recv();
-                Js::Undefined
-            };
-            runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
-        }
-
-        // More tasks than threads: they all wait, then take turns on the
-        // one thread that is free. The last one's callback opens the gate.
+        let runtime = Runtime::new();
         let started = Arc::new(Mutex::new(Vec::new()));
-        let mut open_gate = Some(open_gate);
-        for order in 0..6 {
-            let started = Arc::clone(&started);
-            let record_start = move || {
-                started.lock().unwrap().push((order, current_thread_name()));
-                Js::Int(order)
-            };
-            let gate_key = if order == 5 { open_gate.take() } else { None };
-            runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, record_start, move |_| {
-                drop(gate_key);
-            });
-        }
+        let program_started = Arc::clone(&started);
 
-        run_until_done(&mut runtime);
+        runtime.run(move || {
+            // Keep every thread but one busy until the gate opens.
+            let (open_gate, gate) = mpsc::channel::<()>();
+            let gate = Arc::new(Mutex::new(gate));
+            register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
+            for _ in 1..POOL_SIZE {
+                let gate = Arc::clone(&gate);
+                let wait_for_gate = move || {
+                    let _ = gate.lock().unwrap().recv();
+                    Js::Undefined
+                };
+                register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
+            }
+
+            // More tasks than threads: they all wait, then take turns on
+            // the one thread that is free. The last one's callback opens
+            // the gate.
+            let mut open_gate = Some(open_gate);
+            for order in 0..6 {
+                let started = Arc::clone(&program_started);
+                let record_start = move || {
+                    started.lock().unwrap().push((order, current_thread_name()));
+                    Js::Int(order)
+                };
+                let gate_key = if order == 5 { open_gate.take() } else { None };
+                register_pool_task(ThreadPoolTaskKind::Encrypt, record_start, move |_| {
+                    drop(gate_key);
+                });
+            }
+        });
 
         let started = started.lock().unwrap();
         let order: Vec<usize> = started.iter().map(|(order, _)| *order).collect();
@@ -138,8 +139,10 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 #[test]
 fn the_thread_idle_longest_takes_the_next_task() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let threads = Rc::new(RefCell::new(Vec::new()));
+        // Up to stage 4 a callback cannot reach the runtime: the second
+        // task is given once the loop has run the first to its end.
+        let mut runtime = stage::Runtime::new();
         for _ in 0..2 {
             let threads = Rc::clone(&threads);
             runtime.register_pool_task(
@@ -166,7 +169,7 @@ fn the_thread_idle_longest_takes_the_next_task() {
 #[test]
 fn a_busy_pool_gives_a_waiting_task_to_the_first_free_thread() {
     within(10, || {
-        let mut runtime = Runtime::new();
+        let mut runtime = stage::Runtime::new();
         let (open_gate, gate) = mpsc::channel::<()>();
         let gate = Arc::new(Mutex::new(gate));
         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
@@ -204,18 +207,18 @@ fn a_busy_pool_gives_a_waiting_task_to_the_first_free_thread() {
 #[test]
 fn a_hundred_tasks_on_four_threads_all_complete_once() {
     within(20, || {
-        let mut runtime = Runtime::new();
         let completed = Rc::new(RefCell::new(vec![0; 100]));
-        for n in 0..100 {
-            let completed = Rc::clone(&completed);
-            runtime.register_pool_task(
-                ThreadPoolTaskKind::FileRead,
-                move || Js::Int(n),
-                move |value| completed.borrow_mut()[value.into_int().unwrap()] += 1,
-            );
-        }
-
-        run_until_done(&mut runtime);
+        let program_completed = Rc::clone(&completed);
+        Runtime::new().run(move || {
+            for n in 0..100 {
+                let completed = Rc::clone(&program_completed);
+                register_pool_task(
+                    ThreadPoolTaskKind::FileRead,
+                    move || Js::Int(n),
+                    move |value| completed.borrow_mut()[value.into_int().unwrap()] += 1,
+                );
+            }
+        });
 
         assert_eq!(*completed.borrow(), vec![1; 100]);
     });
@@ -226,24 +229,23 @@ fn a_hundred_tasks_on_four_threads_all_complete_once() {
 #[test]
 fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
     within(10, || {
-        let mut runtime = Runtime::new();
         let results = Rc::new(RefCell::new(Vec::new()));
-        let missing = || match std::fs::read_to_string("/no/such/file.txt") {
-            Ok(text) => Js::String(text),
-            Err(error) => Js::Error(error.to_string()),
-        };
-        let results_of_read = Rc::clone(&results);
-        runtime.register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
-            results_of_read.borrow_mut().push(value)
+        let program_results = Rc::clone(&results);
+        Runtime::new().run(move || {
+            let missing = || match std::fs::read_to_string("/no/such/file.txt") {
+                Ok(text) => Js::String(text),
+                Err(error) => Js::Error(error.to_string()),
+            };
+            let results_of_read = Rc::clone(&program_results);
+            register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
+                results_of_read.borrow_mut().push(value)
+            });
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::Int(7),
+                move |value| program_results.borrow_mut().push(value),
+            );
         });
-        let results_of_next = Rc::clone(&results);
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            || Js::Int(7),
-            move |value| results_of_next.borrow_mut().push(value),
-        );
-
-        run_until_done(&mut runtime);
 
         let results = results.borrow();
         assert_eq!(results.len(), 2);
@@ -259,7 +261,7 @@ fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
 #[test]
 fn a_task_counts_as_pending_until_its_callback_is_ready() {
     within(10, || {
-        let mut runtime = Runtime::new();
+        let mut runtime = stage::Runtime::new();
         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(1), |_| {});
         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(2), |_| {});
         assert_eq!(runtime.pending_events(), 2);
@@ -272,30 +274,31 @@ fn a_task_counts_as_pending_until_its_callback_is_ready() {
 #[test]
 fn a_close_task_from_a_program_is_refused_and_every_thread_stays() {
     within(10, || {
-        let mut runtime = Runtime::new();
+        let runtime = Runtime::new();
         let results = Rc::new(RefCell::new(Vec::new()));
-        let refused = Rc::clone(&results);
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Close,
-            || Js::Undefined,
-            move |value| refused.borrow_mut().push(value),
-        );
-        // Tasks that can only finish once all of them run at the same
-        // time: so they need every thread of the pool.
-        let all_started = Arc::new(Barrier::new(POOL_SIZE));
-        for n in 0..POOL_SIZE {
-            let all_started = Arc::clone(&all_started);
-            let results = Rc::clone(&results);
-            let work = move || {
-                all_started.wait();
-                Js::Int(n)
-            };
-            runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |value| {
-                results.borrow_mut().push(value)
-            });
-        }
-
-        run_until_done(&mut runtime);
+        let program_results = Rc::clone(&results);
+        runtime.run(move || {
+            let refused = Rc::clone(&program_results);
+            register_pool_task(
+                ThreadPoolTaskKind::Close,
+                || Js::Undefined,
+                move |value| refused.borrow_mut().push(value),
+            );
+            // Tasks that can only finish once all of them run at the same
+            // time: so they need every thread of the pool.
+            let all_started = Arc::new(Barrier::new(POOL_SIZE));
+            for n in 0..POOL_SIZE {
+                let all_started = Arc::clone(&all_started);
+                let results = Rc::clone(&program_results);
+                let work = move || {
+                    all_started.wait();
+                    Js::Int(n)
+                };
+                register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |value| {
+                    results.borrow_mut().push(value)
+                });
+            }
+        });
 
         let results = results.borrow();
         assert_eq!(results.len(), POOL_SIZE + 1, "{results:?}");

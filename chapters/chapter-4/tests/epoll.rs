@@ -3,33 +3,32 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::stage::{Js, Runtime, ThreadPoolTaskKind};
-use common::{run_until_done, send_get, within};
+use common::stage::{Js, ThreadPoolTaskKind};
+use common::{Results, body, register_io, register_pool_task, run, send_get, within};
+use common::{run_until_done, stage};
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
-type Results = Rc<RefCell<Vec<(String, Js)>>>;
-
 /// Registers a GET for `path` whose callback records the response.
-fn get(runtime: &mut Runtime, server: &SlowServer, path: &'static str, results: &Results) {
+fn get(address: SocketAddr, path: &'static str, results: &Results) {
     let results = Rc::clone(results);
-    runtime.register_io(send_get(server.address(), path), move |response| {
+    register_io(send_get(address, path), move |response| {
         results.borrow_mut().push((path.to_string(), response))
     });
 }
 
-fn body(response: &Js) -> &str {
-    let Js::String(text) = response else {
-        panic!("the callback got no response, but {response:?}");
-    };
-    text.split_once("\r\n\r\n").expect("a head and a body").1
+/// Registers `stream`, whose callback records what it got under "peer".
+fn read_peer(stream: TcpStream, results: &Results) {
+    let results = Rc::clone(results);
+    register_io(stream, move |response| {
+        results.borrow_mut().push(("peer".to_string(), response))
+    });
 }
 
 /// A watchdog for a test whose socket might never be heard from again: a
@@ -38,13 +37,13 @@ fn body(response: &Js) -> &str {
 /// the test with `message` if the socket's callback has not run. Without
 /// it, such a test would sleep until its time limit, with nothing to say
 /// why.
-fn watchdog(runtime: &mut Runtime, seconds: u64, message: &'static str) -> mpsc::Sender<()> {
+fn watchdog(seconds: u64, message: &'static str) -> mpsc::Sender<()> {
     let (answered, wait) = mpsc::channel::<()>();
     let work = move || match wait.recv_timeout(Duration::from_secs(seconds)) {
         Ok(()) => Js::Undefined,
         Err(_) => Js::Error("no answer".to_string()),
     };
-    runtime.register_pool_task(ThreadPoolTaskKind::FileRead, work, move |value| {
+    register_pool_task(ThreadPoolTaskKind::FileRead, work, move |value| {
         assert_eq!(value, Js::Undefined, "{message}");
     });
     answered
@@ -52,35 +51,24 @@ fn watchdog(runtime: &mut Runtime, seconds: u64, message: &'static str) -> mpsc:
 
 /// A response with a body of 3,000,000 bytes, far more than one read takes,
 /// arrives whole, with the right first and last bytes.
-/// `epoll_pending_events()` is 1 once the socket is registered, and 0 once
-/// the loop is done, because the socket left `epoll_streams` when its
-/// response was whole.
 #[test]
 fn a_large_response_is_read_whole() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let results = Results::default();
-        let answered = watchdog(
-            &mut runtime,
-            10,
-            "the response never reached its callback (in 10 s): its socket was not \
-             read to its end",
-        );
-        let for_callback = Rc::clone(&results);
-        let stream = send_get(server.address(), "/bytes/3000000");
-        runtime.register_io(stream, move |response| {
-            for_callback
-                .borrow_mut()
-                .push(("/bytes".to_string(), response));
-            let _ = answered.send(());
+        let address = server.address();
+        let results = run(move |results| {
+            let answered = watchdog(
+                10,
+                "the response never reached its callback (in 10 s): its socket was not \
+                 read to its end",
+            );
+            let results = Rc::clone(results);
+            register_io(send_get(address, "/bytes/3000000"), move |response| {
+                results.borrow_mut().push(("/bytes".to_string(), response));
+                let _ = answered.send(());
+            });
         });
-        assert_eq!(runtime.epoll_pending_events(), 1);
 
-        run_until_done(&mut runtime);
-        assert_eq!(runtime.epoll_pending_events(), 0);
-
-        let results = results.borrow();
         assert_eq!(results.len(), 1);
         let body = body(&results[0].1);
         assert_eq!(
@@ -92,6 +80,23 @@ fn a_large_response_is_read_whole() {
         );
         assert!(body.starts_with("abcdefghijklmnopqrstuvwxyzabc"));
         assert!(body.ends_with(&"abcdefghijklmnopqrstuvwxyz"[..3_000_000 % 26]));
+    });
+}
+
+/// `epoll_pending_events()` is 1 once a socket is registered, and 0 once
+/// the loop is done: the socket left `epoll_streams` when its response
+/// was whole.
+#[test]
+fn a_socket_counts_as_pending_until_its_response_is_whole() {
+    within(20, || {
+        let server = SlowServer::start().unwrap();
+        let mut runtime = stage::Runtime::new();
+        let stream = send_get(server.address(), "/bytes/300000");
+        runtime.register_io(stream, |_| {});
+        assert_eq!(runtime.epoll_pending_events(), 1);
+
+        run_until_done(&mut runtime);
+        assert_eq!(runtime.epoll_pending_events(), 0);
     });
 }
 
@@ -116,27 +121,24 @@ fn a_response_sent_in_pieces_is_read_whole() {
                 }
             }
         });
-        let mut runtime = Runtime::new();
-        let answered = watchdog(
-            &mut runtime,
-            10,
-            "the response sent in pieces never reached its callback (in 10 s): its \
-             socket was not read to its end",
-        );
-        let received = Rc::new(RefCell::new(None));
-        let received_by_callback = Rc::clone(&received);
         let stream = TcpStream::connect(address).unwrap();
-        runtime.register_io(stream, move |response| {
-            *received_by_callback.borrow_mut() = Some(response);
-            let _ = answered.send(());
+        let results = run(move |results| {
+            let answered = watchdog(
+                10,
+                "the response sent in pieces never reached its callback (in 10 s): its \
+                 socket was not read to its end",
+            );
+            let results = Rc::clone(results);
+            register_io(stream, move |response| {
+                results.borrow_mut().push(("peer".to_string(), response));
+                let _ = answered.send(());
+            });
         });
-
-        run_until_done(&mut runtime);
         peer.join().unwrap();
 
         assert_eq!(
-            *received.borrow(),
-            Some(Js::String("one two three".into())),
+            results,
+            [("peer".to_string(), Js::String("one two three".into()))],
             "the response sent in three pieces did not arrive whole, as one string"
         );
     });
@@ -156,20 +158,12 @@ fn a_connection_reset_by_the_peer_gives_an_error() {
         // Once one byte has come, the rest is there too, unread.
         peer.read_exact(&mut [0; 1]).unwrap();
         drop(peer);
-        let mut runtime = Runtime::new();
-        let received = Rc::new(RefCell::new(None));
-        let received_by_callback = Rc::clone(&received);
-        runtime.register_io(stream, move |response| {
-            *received_by_callback.borrow_mut() = Some(response);
-        });
+        let results = run(move |results| read_peer(stream, results));
 
-        run_until_done(&mut runtime);
-
-        let received = received.borrow();
-        let Some(Js::Error(message)) = &*received else {
+        let [(_, Js::Error(message))] = &results[..] else {
             panic!(
                 "a connection reset by the peer must give the callback a Js::Error, \
-                 but it got {received:?}"
+                 but it got {results:?}"
             );
         };
         assert!(message.contains("cannot read the response"), "{message}");
@@ -183,15 +177,13 @@ fn a_connection_reset_by_the_peer_gives_an_error() {
 fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let results = Results::default();
-        get(&mut runtime, &server, "/delay/400/last", &results);
-        get(&mut runtime, &server, "/delay/200/second", &results);
-        get(&mut runtime, &server, "/first", &results);
+        let address = server.address();
+        let results = run(move |results| {
+            get(address, "/delay/400/last", results);
+            get(address, "/delay/200/second", results);
+            get(address, "/first", results);
+        });
 
-        run_until_done(&mut runtime);
-
-        let results = results.borrow();
         let order: Vec<&str> = results.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(order, ["/first", "/delay/200/second", "/delay/400/last"]);
         assert_eq!(body(&results[0].1), "You asked for /first\n");
@@ -207,27 +199,25 @@ fn each_socket_reaches_its_own_callback_in_the_order_the_answers_come() {
 fn a_slow_socket_does_not_hold_up_the_pool() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let mut runtime = Runtime::new();
-        let results = Results::default();
-        get(&mut runtime, &server, "/delay/1000/slow", &results);
-        let pool_results = Rc::clone(&results);
+        let address = server.address();
         let started = Instant::now();
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            || Js::Int(42),
-            move |value| {
-                let waited = started.elapsed();
-                assert!(
-                    waited < Duration::from_millis(900),
-                    "the pool waited {waited:?}"
-                );
-                pool_results.borrow_mut().push(("pool".to_string(), value));
-            },
-        );
+        let results = run(move |results| {
+            get(address, "/delay/1000/slow", results);
+            let pool_results = Rc::clone(results);
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                || Js::Int(42),
+                move |value| {
+                    let waited = started.elapsed();
+                    assert!(
+                        waited < Duration::from_millis(900),
+                        "the pool waited {waited:?}"
+                    );
+                    pool_results.borrow_mut().push(("pool".to_string(), value));
+                },
+            );
+        });
 
-        run_until_done(&mut runtime);
-
-        let results = results.borrow();
         let order: Vec<&str> = results.iter().map(|(source, _)| source.as_str()).collect();
         assert_eq!(order, ["pool", "/delay/1000/slow"]);
     });
@@ -242,16 +232,9 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         drop(listener.accept().unwrap());
-        let mut runtime = Runtime::new();
-        let received = Rc::new(RefCell::new(None));
-        let received_by_callback = Rc::clone(&received);
-        runtime.register_io(stream, move |response| {
-            *received_by_callback.borrow_mut() = Some(response);
-        });
+        let results = run(move |results| read_peer(stream, results));
 
-        run_until_done(&mut runtime);
-
-        assert_eq!(*received.borrow(), Some(Js::String(String::new())));
+        assert_eq!(results, [("peer".to_string(), Js::String(String::new()))]);
     });
 }
 
@@ -266,18 +249,10 @@ fn bytes_that_are_not_text_give_an_error() {
         let (mut peer, _) = listener.accept().unwrap();
         peer.write_all(&[b'a', 0xff, 0xfe, b'z']).unwrap();
         drop(peer);
-        let mut runtime = Runtime::new();
-        let received = Rc::new(RefCell::new(None));
-        let received_by_callback = Rc::clone(&received);
-        runtime.register_io(stream, move |response| {
-            *received_by_callback.borrow_mut() = Some(response);
-        });
+        let results = run(move |results| read_peer(stream, results));
 
-        run_until_done(&mut runtime);
-
-        let received = received.borrow();
-        let Some(Js::Error(message)) = &*received else {
-            panic!("not an error: {received:?}");
+        let [(_, Js::Error(message))] = &results[..] else {
+            panic!("not one error: {results:?}");
         };
         assert!(message.contains("not UTF-8"), "{message}");
     });

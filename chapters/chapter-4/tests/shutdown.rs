@@ -1,5 +1,5 @@
-//! Dropping the runtime stops and joins every pool thread and the epoll
-//! thread, and a new runtime can then run in the same process.
+//! When `run` returns, every thread of the runtime has been joined, even
+//! after a panic; and a new runtime can then run in the same process.
 //!
 //! In a file of its own (its own process), so that no other test's threads
 //! are counted.
@@ -7,10 +7,11 @@
 mod common;
 
 use std::cell::Cell;
+use std::panic;
 use std::rc::Rc;
 
-use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind};
-use common::{eventually, run_until_done, within};
+use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
+use common::{Runtime, eventually, register_pool_task, within};
 
 /// The names of this process's threads that belong to a runtime. Only
 /// Linux lists them (in /proc); elsewhere the list is empty, and these
@@ -57,38 +58,61 @@ fn assert_no_runtime_threads_left(after: &str) {
     assert!(gone, "threads outlived {after}: {:?}", runtime_threads());
 }
 
-/// Runs two pool tasks, by hand, then drops the runtime; returns how many
-/// callbacks ran. (Two, fewer than the pool has threads: how tasks wait
-/// for a thread is for the pool's own tests to check.)
+/// Runs two pool tasks with `Runtime::run`; returns how many callbacks ran.
+/// (Two, fewer than the pool has threads: how tasks wait for a thread is
+/// for the pool's own tests to check.)
 fn run_some_tasks() -> usize {
-    let mut runtime = Runtime::new();
-    assert_runtime_threads_started();
     let done = Rc::new(Cell::new(0));
-    for n in 0..2 {
-        let done = Rc::clone(&done);
-        runtime.register_pool_task(
-            ThreadPoolTaskKind::Encrypt,
-            move || Js::Int(n),
-            move |_| done.set(done.get() + 1),
-        );
-    }
-    run_until_done(&mut runtime);
-    drop(runtime);
+    let counter = Rc::clone(&done);
+    Runtime::new().run(move || {
+        assert_runtime_threads_started();
+        for n in 0..2 {
+            let counter = Rc::clone(&counter);
+            register_pool_task(
+                ThreadPoolTaskKind::Encrypt,
+                move || Js::Int(n),
+                move |_| counter.set(counter.get() + 1),
+            );
+        }
+    });
     done.get()
 }
 
-/// While the runtime is alive, its threads, and no others, are running;
-/// once it has been dropped, none is left. Then it does it all again, to
-/// check that a second runtime in the same process starts afresh.
+/// While the program runs, the runtime's threads, and no others, are
+/// running; once `run` has returned, none is left. A second `run` in the
+/// same process starts afresh; the threads are joined when a callback
+/// panics (the panic then goes on to the caller of `run`); and a runtime
+/// that never runs joins its threads when it is dropped.
 #[test]
-fn dropping_the_runtime_joins_its_threads_and_a_new_one_can_run() {
+fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
     within(30, || {
         let tasks = 2;
         assert_eq!(run_some_tasks(), tasks);
-        assert_no_runtime_threads_left("the runtime");
+        assert_no_runtime_threads_left("run");
 
         // A second runtime in the same process starts afresh.
         assert_eq!(run_some_tasks(), tasks);
         assert_no_runtime_threads_left("the second runtime");
+
+        // A callback that panics: run stops the threads, then the panic
+        // goes on to the caller.
+        let panicked = panic::catch_unwind(|| {
+            Runtime::new().run(|| {
+                assert_runtime_threads_started();
+                register_pool_task(
+                    ThreadPoolTaskKind::Encrypt,
+                    || Js::Undefined,
+                    |_| panic!("a callback fails"),
+                );
+            })
+        });
+        assert!(panicked.is_err());
+        assert_no_runtime_threads_left("the panic");
+
+        // A runtime that never runs joins its threads when it is dropped.
+        let runtime = Runtime::new();
+        assert_runtime_threads_started();
+        drop(runtime);
+        assert_no_runtime_threads_left("a runtime that never ran");
     });
 }

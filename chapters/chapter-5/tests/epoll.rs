@@ -3,27 +3,16 @@
 
 mod common;
 
-use std::cell::RefCell;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::stage::{Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task};
-use common::{send_get, within};
+use common::stage::{Js, ThreadPoolTaskKind};
+use common::{Results, body, register_io, register_pool_task, run, send_get, within};
 use minimio::TcpStream;
 use slow_server::SlowServer;
-
-type Results = Rc<RefCell<Vec<(String, Js)>>>;
-
-/// Runs `program`, whose callbacks record what they get; returns what
-/// they recorded, in the order they ran.
-fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
-    let results = Results::default();
-    let for_program = Rc::clone(&results);
-    Runtime::new().run(move || program(&for_program));
-    results.take()
-}
 
 /// Registers a GET for `path` whose callback records the response.
 fn get(address: SocketAddr, path: &'static str, results: &Results) {
@@ -33,11 +22,30 @@ fn get(address: SocketAddr, path: &'static str, results: &Results) {
     });
 }
 
-fn body(response: &Js) -> &str {
-    let Js::String(text) = response else {
-        panic!("not a response: {response:?}");
+/// Registers `stream`, whose callback records what it got under "peer".
+fn read_peer(stream: TcpStream, results: &Results) {
+    let results = Rc::clone(results);
+    register_io(stream, move |response| {
+        results.borrow_mut().push(("peer".to_string(), response))
+    });
+}
+
+/// A watchdog for a test whose socket might never be heard from again: a
+/// pool task that waits until the test sends on the channel returned (its
+/// socket's callback does), or `seconds` at most. Its callback then fails
+/// the test with `message` if the socket's callback has not run. Without
+/// it, such a test would sleep until its time limit, with nothing to say
+/// why.
+fn watchdog(seconds: u64, message: &'static str) -> mpsc::Sender<()> {
+    let (answered, wait) = mpsc::channel::<()>();
+    let work = move || match wait.recv_timeout(Duration::from_secs(seconds)) {
+        Ok(()) => Js::Undefined,
+        Err(_) => Js::Error("no answer".to_string()),
     };
-    text.split_once("\r\n\r\n").expect("a head and a body").1
+    register_pool_task(ThreadPoolTaskKind::FileRead, work, move |value| {
+        assert_eq!(value, Js::Undefined, "{message}");
+    });
+    answered
 }
 
 /// A response with a body of 3,000,000 bytes, far more than one read takes,
@@ -47,11 +55,28 @@ fn a_large_response_is_read_whole() {
     within(20, || {
         let server = SlowServer::start().unwrap();
         let address = server.address();
-        let results = run(move |results| get(address, "/bytes/3000000", results));
+        let results = run(move |results| {
+            let answered = watchdog(
+                10,
+                "the response never reached its callback (in 10 s): its socket was not \
+                 read to its end",
+            );
+            let results = Rc::clone(results);
+            register_io(send_get(address, "/bytes/3000000"), move |response| {
+                results.borrow_mut().push(("/bytes".to_string(), response));
+                let _ = answered.send(());
+            });
+        });
 
         assert_eq!(results.len(), 1);
         let body = body(&results[0].1);
-        assert_eq!(body.len(), 3_000_000);
+        assert_eq!(
+            body.len(),
+            3_000_000,
+            "the response did not arrive whole: its callback got {} of the 3,000,000 bytes \
+             of its body",
+            body.len()
+        );
         assert!(body.starts_with("abcdefghijklmnopqrstuvwxyzabc"));
         assert!(body.ends_with(&"abcdefghijklmnopqrstuvwxyz"[..3_000_000 % 26]));
     });
@@ -64,29 +89,66 @@ fn a_large_response_is_read_whole() {
 #[test]
 fn a_response_sent_in_pieces_is_read_whole() {
     within(20, || {
-        // A peer that sends its answer in three pieces, 100 ms apart.
+        // A peer that sends its answer in three pieces, 100 ms apart. (It
+        // stops if the runtime has closed the socket: the test then says
+        // why, not the peer.)
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         let peer = std::thread::spawn(move || {
             let (mut connection, _) = listener.accept().unwrap();
             for piece in ["one ", "two ", "three"] {
                 std::thread::sleep(Duration::from_millis(100));
-                connection.write_all(piece.as_bytes()).unwrap();
+                if connection.write_all(piece.as_bytes()).is_err() {
+                    return;
+                }
             }
         });
         let stream = TcpStream::connect(address).unwrap();
         let results = run(move |results| {
+            let answered = watchdog(
+                10,
+                "the response sent in pieces never reached its callback (in 10 s): its \
+                 socket was not read to its end",
+            );
             let results = Rc::clone(results);
             register_io(stream, move |response| {
-                results.borrow_mut().push(("peer".to_string(), response))
+                results.borrow_mut().push(("peer".to_string(), response));
+                let _ = answered.send(());
             });
         });
         peer.join().unwrap();
 
         assert_eq!(
             results,
-            [("peer".to_string(), Js::String("one two three".into()))]
+            [("peer".to_string(), Js::String("one two three".into()))],
+            "the response sent in three pieces did not arrive whole, as one string"
         );
+    });
+}
+
+/// A peer that resets the connection (it closes its socket with bytes
+/// still unread, so the kernel sends a reset, not an end): the read fails,
+/// and the callback gets a `Js::Error`, not a response. (A read error
+/// other than `WouldBlock` is not "nothing more for now".)
+#[test]
+fn a_connection_reset_by_the_peer_gives_an_error() {
+    within(10, || {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        stream.write_all(b"left unread").unwrap();
+        // Once one byte has come, the rest is there too, unread.
+        peer.read_exact(&mut [0; 1]).unwrap();
+        drop(peer);
+        let results = run(move |results| read_peer(stream, results));
+
+        let [(_, Js::Error(message))] = &results[..] else {
+            panic!(
+                "a connection reset by the peer must give the callback a Js::Error, \
+                 but it got {results:?}"
+            );
+        };
+        assert!(message.contains("cannot read the response"), "{message}");
     });
 }
 
@@ -152,12 +214,7 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         drop(listener.accept().unwrap());
-        let results = run(move |results| {
-            let results = Rc::clone(results);
-            register_io(stream, move |response| {
-                results.borrow_mut().push(("peer".to_string(), response))
-            });
-        });
+        let results = run(move |results| read_peer(stream, results));
 
         assert_eq!(results, [("peer".to_string(), Js::String(String::new()))]);
     });
@@ -174,12 +231,7 @@ fn bytes_that_are_not_text_give_an_error() {
         let (mut peer, _) = listener.accept().unwrap();
         peer.write_all(&[b'a', 0xff, 0xfe, b'z']).unwrap();
         drop(peer);
-        let results = run(move |results| {
-            let results = Rc::clone(results);
-            register_io(stream, move |response| {
-                results.borrow_mut().push(("peer".to_string(), response))
-            });
-        });
+        let results = run(move |results| read_peer(stream, results));
 
         let [(_, Js::Error(message))] = &results[..] else {
             panic!("not one error: {results:?}");

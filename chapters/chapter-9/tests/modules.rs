@@ -84,24 +84,32 @@ fn crypto_encrypt_gives_the_fibonacci_number() {
     });
 }
 
+/// Runs a program that asks for a callback with `ask`, then goes on; checks
+/// that the callback ran from the loop, after the call that asked for it
+/// had returned, and gives what it got.
+fn value_from_the_loop(ask: impl FnOnce(Box<dyn FnOnce(Js)>) + 'static) -> Js {
+    let results = run(|results| {
+        ask(Box::new(record(results, "callback")));
+        results
+            .borrow_mut()
+            .push(("after the call".to_string(), Js::Undefined));
+    });
+    let order: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        order,
+        ["after the call", "callback"],
+        "the callback ran inside the call that asked for it"
+    );
+    results[1].1.clone()
+}
+
 /// A number far too large to encrypt gives an error at once, from the
 /// loop: after the call that asked for it has returned.
 #[test]
 fn a_number_too_large_to_encrypt_gives_an_error_at_once() {
     within(10, || {
-        let results = run(|results| {
-            Crypto::encrypt(500, record(results, "huge"));
-            results
-                .borrow_mut()
-                .push(("after the call".to_string(), Js::Undefined));
-        });
-        let order: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(
-            order,
-            ["after the call", "huge"],
-            "the callback ran inside the call that asked for it"
-        );
-        let message = error_of(&results[1].1);
+        let value = value_from_the_loop(|callback| Crypto::encrypt(500, callback));
+        let message = error_of(&value);
         assert!(
             message.contains("too large"),
             "the error does not say fib(500) is too large: {message}"
@@ -193,9 +201,10 @@ fn a_refused_connection_gives_an_error_and_the_loop_goes_on() {
     });
 }
 
-/// A server for one connection: it reads the request, answers `reply`,
-/// and closes. Gives its port, and the request it read.
-fn one_reply_server(reply: &'static str) -> (u16, thread::JoinHandle<String>) {
+/// GETs from a server for one connection, which reads the request,
+/// answers `reply`, and closes; gives the message of the error the GET's
+/// callback got (any other value fails the test).
+fn error_from_one_reply(reply: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = thread::spawn(move || {
@@ -206,9 +215,12 @@ fn one_reply_server(reply: &'static str) -> (u16, thread::JoinHandle<String>) {
             request.push(byte[0]);
         }
         connection.write_all(reply.as_bytes()).unwrap();
-        String::from_utf8_lossy(&request).into_owned()
     });
-    (port, server)
+    let results = run(move |results| {
+        Http::get(&format!("http://127.0.0.1:{port}/"), record(results, "get"));
+    });
+    server.join().unwrap();
+    error_of(&results[0].1).to_string()
 }
 
 /// A server that reads the request and closes without a byte gives an
@@ -216,15 +228,7 @@ fn one_reply_server(reply: &'static str) -> (u16, thread::JoinHandle<String>) {
 #[test]
 fn a_peer_that_closes_without_answering_gives_an_error() {
     within(10, || {
-        let (port, server) = one_reply_server("");
-        let results = run(move |results| {
-            Http::get(
-                &format!("http://127.0.0.1:{port}/"),
-                record(results, "silent"),
-            );
-        });
-        server.join().unwrap();
-        let message = error_of(&results[0].1);
+        let message = error_from_one_reply("");
         assert!(message.contains("without answering"), "{message}");
     });
 }
@@ -234,15 +238,7 @@ fn a_peer_that_closes_without_answering_gives_an_error() {
 #[test]
 fn a_body_cut_short_of_its_content_length_gives_an_error() {
     within(10, || {
-        let (port, server) = one_reply_server("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
-        let results = run(move |results| {
-            Http::get(
-                &format!("http://127.0.0.1:{port}/"),
-                record(results, "short"),
-            );
-        });
-        server.join().unwrap();
-        let message = error_of(&results[0].1);
+        let message = error_from_one_reply("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
         assert!(message.contains("3 of the 10 bytes"), "{message}");
     });
 }
@@ -295,18 +291,8 @@ fn malformed_urls_give_errors() {
 #[test]
 fn an_error_reaches_its_callback_from_the_loop_not_inside_the_call() {
     within(10, || {
-        let results = run(|results| {
-            Http::get("not a url", record(results, "error"));
-            results
-                .borrow_mut()
-                .push(("after the call".to_string(), Js::Undefined));
-        });
-        let order: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(
-            order,
-            ["after the call", "error"],
-            "the callback ran inside the call that asked for it"
-        );
+        let value = value_from_the_loop(|callback| Http::get("not a url", callback));
+        error_of(&value);
     });
 }
 

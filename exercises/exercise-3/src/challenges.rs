@@ -10,7 +10,7 @@ impl Runtime {
     /// how many reads were aborted.
     pub fn abort_reads(&mut self) -> usize {
         todo!(
-            "challenge 3a: Each socket being read is a Reading in epoll_streams, kept by the id of the callback that waits for it, and ids only grow: take every one out, in the order of their ids, so that its stream is dropped, which closes it; each one's callback gets Js::Error through callback_ready, or the program would wait for it for ever; return how many there were. The book explains it in \"Challenges\" and \"Registering a socket\" and \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
+            "challenge 3a: Take every socket out of sockets; each one's callback gets Js::Error through callback_ready, or the program would wait for it for ever; return how many there were. The book explains it in \"Challenges\" and \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
         )
     }
 }

@@ -24,7 +24,8 @@
 //! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
 //! | `runtime.rs` | the runtime and its parts; what to do with each event |
 //! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
-//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `epoll.rs` | the epoll thread: what the main thread asks of it |
+//! | `sockets.rs` | the sockets the main thread reads, until each is whole |
 //! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
@@ -38,6 +39,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 mod callbacks;
 mod epoll;
 mod runtime;
+mod sockets;
 mod thread_pool;
 pub mod trace;
 mod types;

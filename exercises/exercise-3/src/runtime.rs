@@ -1,13 +1,10 @@
 //! The runtime: the parts it is made of, and what they do together.
 
-use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver};
-use std::thread::JoinHandle;
-
-use minimio::Registrator;
 
 use crate::callbacks::{Callback, Callbacks};
-use crate::epoll::{self, Reading};
+use crate::epoll::EpollThread;
+use crate::sockets::Sockets;
 use crate::thread_pool::{self, Pool};
 use crate::trace;
 use crate::{Js, PollEvent, log};
@@ -21,12 +18,11 @@ pub struct Runtime {
     pub(crate) pool: Pool,
     /// Where the pool threads and the epoll thread send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
-    /// Registers sockets with the queue the epoll thread waits on.
-    pub(crate) epoll_registrator: Registrator,
-    /// The epoll thread, to join when the runtime shuts down.
-    pub(crate) epoll_thread: Option<JoinHandle<()>>,
+    /// The thread that waits for the sockets (and from stage 4, wakes the
+    /// main thread when the next timer is due).
+    pub(crate) epoll: EpollThread,
     /// The sockets being read, by the id of the callback waiting for each.
-    pub(crate) epoll_streams: HashMap<usize, Reading>,
+    pub(crate) sockets: Sockets,
 }
 // ANCHOR_END: runtime
 
@@ -43,14 +39,12 @@ impl Runtime {
     pub fn new() -> Runtime {
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender);
-        let (epoll_thread, epoll_registrator) = epoll::start(event_sender);
         Runtime {
             callbacks: Callbacks::default(),
             pool: Pool::new(thread_pool),
             event_receiver,
-            epoll_registrator,
-            epoll_thread: Some(epoll_thread),
-            epoll_streams: HashMap::new(),
+            epoll: EpollThread::start(event_sender),
+            sockets: Sockets::default(),
         }
     }
 }
@@ -133,11 +127,7 @@ impl Drop for Runtime {
     /// that no thread outlives the runtime.
     fn drop(&mut self) {
         let threads = self.pool.stop_and_join();
-        // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
-        let _ = self.epoll_registrator.close_loop();
-        if let Some(epoll_thread) = self.epoll_thread.take() {
-            let _ = epoll_thread.join();
-        }
+        self.epoll.stop_and_join();
         log!("stopped and joined {threads} pool threads and the epoll thread");
     }
 }

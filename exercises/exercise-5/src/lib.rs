@@ -30,7 +30,8 @@
 //! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
 //! | `runtime.rs` | the runtime and its parts; what to do with each event |
 //! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
-//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads |
+//! | `epoll.rs` | the epoll thread: what the main thread asks of it |
+//! | `sockets.rs` | the sockets the main thread reads, until each is whole |
 //! | `timers.rs` | the timers, in deadline order |
 //! | `event_loop.rs` | `run`, and the loop's phases |
 //! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
@@ -51,6 +52,7 @@ mod event_loop;
 mod globals;
 mod handle;
 mod runtime;
+mod sockets;
 mod thread_pool;
 mod timers;
 pub mod trace;

@@ -1,15 +1,10 @@
 //! The runtime: the parts it is made of, and what they do together.
 
-use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::Instant;
-
-use minimio::{Registrator, Waker};
 
 use crate::callbacks::{Callback, Callbacks};
-use crate::epoll::{self, Reading};
+use crate::epoll::EpollThread;
+use crate::sockets::Sockets;
 use crate::thread_pool::{self, Pool};
 use crate::timers::Timers;
 use crate::{Js, PollEvent, log};
@@ -23,19 +18,13 @@ pub struct Runtime {
     pub(crate) pool: Pool,
     /// Where the pool threads and the epoll thread send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
-    /// Registers sockets with the queue the epoll thread waits on.
-    pub(crate) epoll_registrator: Registrator,
-    /// The epoll thread, to join when the runtime shuts down.
-    pub(crate) epoll_thread: Option<JoinHandle<()>>,
+    /// The thread that waits for the sockets (and from stage 4, wakes the
+    /// main thread when the next timer is due).
+    pub(crate) epoll: EpollThread,
     /// The sockets being read, by the id of the callback waiting for each.
-    pub(crate) epoll_streams: HashMap<usize, Reading>,
+    pub(crate) sockets: Sockets,
     /// Every timer, in deadline order.
     pub(crate) timers: Timers,
-    /// The deadline at which the epoll thread must wake the main thread:
-    /// the next timer's, if there is one.
-    pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
-    /// Wakes the epoll thread, to make it read `epoll_timeout` again.
-    pub(crate) epoll_waker: Waker,
 }
 // ANCHOR_END: runtime
 
@@ -52,21 +41,13 @@ impl Runtime {
     pub fn new() -> Runtime {
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender);
-        let epoll_timeout = Arc::new(Mutex::new(None));
-        let (epoll_thread, epoll_registrator) =
-            epoll::start(event_sender, Arc::clone(&epoll_timeout));
-        let epoll_waker =
-            Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
             callbacks: Callbacks::default(),
             pool: Pool::new(thread_pool),
             event_receiver,
-            epoll_registrator,
-            epoll_thread: Some(epoll_thread),
-            epoll_streams: HashMap::new(),
+            epoll: EpollThread::start(event_sender),
+            sockets: Sockets::default(),
             timers: Timers::default(),
-            epoll_timeout,
-            epoll_waker,
         }
     }
 }
@@ -133,7 +114,7 @@ impl Runtime {
     /// would send a `Timeout` that made the next poll phase end at once.
     pub(crate) fn wait_for_events(&mut self) {
         if self.may_sleep() {
-            self.set_epoll_timeout();
+            self.epoll.set_deadline(self.timers.next_deadline());
             let event = self
                 .event_receiver
                 .recv()
@@ -159,11 +140,7 @@ impl Drop for Runtime {
     /// that no thread outlives the runtime.
     fn drop(&mut self) {
         let threads = self.pool.stop_and_join();
-        // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
-        let _ = self.epoll_registrator.close_loop();
-        if let Some(epoll_thread) = self.epoll_thread.take() {
-            let _ = epoll_thread.join();
-        }
+        self.epoll.stop_and_join();
         log!("stopped and joined {threads} pool threads and the epoll thread");
     }
 }

@@ -1,33 +1,76 @@
-//! The epoll thread: one thread waits for every socket, and the main
-//! thread reads each one when it is ready.
+//! The epoll thread: one thread waits for every socket, and tells the
+//! main thread which ones are ready (`sockets.rs` reads them).
 //! From stage 4 on, the epoll thread also wakes the main thread when the
 //! next timer is due: this file holds both sides of that arrangement.
 
-use std::io::{self, ErrorKind, Read};
+use std::io::{self, ErrorKind};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token};
+use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker};
 
-use crate::{Js, PollEvent, Runtime, log, trace};
+use crate::{PollEvent, log, trace};
 
 // ANCHOR: start
-/// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
-/// `Registrator` to register sockets with it, and sets `epoll_timeout` to
-/// the deadline it wants to be woken at.
-pub(crate) fn start(
-    events: Sender<PollEvent>,
-    epoll_timeout: Arc<Mutex<Option<Instant>>>,
-) -> (JoinHandle<()>, Registrator) {
-    let poll = Poll::new().expect("the system can make an event queue");
-    let registrator = poll.registrator();
-    let handle = thread::Builder::new()
-        .name("epoll".to_string())
-        .spawn(move || wait_for_sockets(poll, epoll_timeout, events))
-        .expect("the system can start a thread");
-    (handle, registrator)
+/// The epoll thread, as the main thread sees it: the way to ask it to
+/// watch a socket, the deadline it wakes the main thread at, and the
+/// thread itself, to stop it.
+pub(crate) struct EpollThread {
+    /// Registers sockets with the queue the epoll thread waits on.
+    registrator: Registrator,
+    /// The thread, to join when the runtime shuts down.
+    thread: Option<JoinHandle<()>>,
+    /// When the epoll thread must wake the main thread: the next timer's
+    /// deadline, if there is one.
+    deadline: Arc<Mutex<Option<Instant>>>,
+    /// Wakes the epoll thread, to make it read `deadline` again.
+    waker: Waker,
+}
+
+impl EpollThread {
+    /// Starts the epoll thread. It owns the `Poll`; the main thread keeps a
+    /// `Registrator` to register sockets with it, a `Waker` registered
+    /// with it, and the deadline it reads.
+    pub(crate) fn start(events: Sender<PollEvent>) -> EpollThread {
+        let poll = Poll::new().expect("the system can make an event queue");
+        let registrator = poll.registrator();
+        let waker = Waker::new(&registrator, WAKE_UP).expect("the system can make a waker");
+        let deadline = Arc::new(Mutex::new(None));
+        let its_deadline = Arc::clone(&deadline);
+        let thread = thread::Builder::new()
+            .name("epoll".to_string())
+            .spawn(move || wait_for_sockets(poll, its_deadline, events))
+            .expect("the system can start a thread");
+        EpollThread {
+            registrator,
+            thread: Some(thread),
+            deadline,
+            waker,
+        }
+    }
+
+    /// Asks the epoll thread to report `stream` once, as `id`, when it is
+    /// ready in the way `interests` says. Each registration reports it
+    /// once: to hear of it again, watch it again.
+    pub(crate) fn watch(
+        &self,
+        stream: &TcpStream,
+        id: usize,
+        interests: Interests,
+    ) -> io::Result<()> {
+        self.registrator.register(stream, id, interests)
+    }
+
+    /// Stops the epoll thread and waits for it: `close_loop` wakes it, and
+    /// its `poll` then fails with `Interrupted`.
+    pub(crate) fn stop_and_join(&mut self) {
+        let _ = self.registrator.close_loop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 // ANCHOR_END: start
 
@@ -37,12 +80,12 @@ pub(crate) fn start(
 /// is closed.
 fn wait_for_sockets(
     mut poll: Poll,
-    epoll_timeout: Arc<Mutex<Option<Instant>>>,
+    shared_deadline: Arc<Mutex<Option<Instant>>>,
     events_out: Sender<PollEvent>,
 ) {
     let mut events = Events::with_capacity(1024);
     loop {
-        let deadline = *lock(&epoll_timeout);
+        let deadline = *lock(&shared_deadline);
         let timeout = deadline.map(milliseconds_until);
         let ready = {
             let _waiting = trace::slice("epoll wait");
@@ -51,7 +94,7 @@ fn wait_for_sockets(
         match ready {
             Ok(0) => {
                 trace::instant("the deadline has passed");
-                forget_deadline(&epoll_timeout, deadline);
+                forget_deadline(&shared_deadline, deadline);
                 if events_out.send(PollEvent::Timeout).is_err() {
                     return; // the runtime is gone: nobody is listening
                 }
@@ -83,43 +126,42 @@ fn wait_for_sockets(
 /// The deadline has passed and the main thread will hear of it: forget
 /// it, so as not to wake the main thread for it again. Unless the main
 /// thread has set a new one meanwhile.
-fn forget_deadline(epoll_timeout: &Mutex<Option<Instant>>, passed: Option<Instant>) {
-    let mut deadline = lock(epoll_timeout);
+fn forget_deadline(shared_deadline: &Mutex<Option<Instant>>, passed: Option<Instant>) {
+    let mut deadline = lock(shared_deadline);
     if *deadline == passed {
         *deadline = None;
     }
 }
 // ANCHOR_END: wait_for_sockets
 
-// ANCHOR: set_epoll_timeout
+// ANCHOR: set_deadline
 /// The token of the waker that makes the epoll thread read its deadline
 /// again. Callback ids count up from 1 and never get near it; minimio
 /// keeps `usize::MAX` for itself.
 pub(crate) const WAKE_UP: Token = usize::MAX - 1;
 
-impl Runtime {
-    /// Before the main thread goes to sleep: tell the epoll thread when the
-    /// next timer is due. If that is sooner than the epoll thread knows,
-    /// wake it, since it may be asleep until a later deadline, or with
-    /// none at all.
-    pub(crate) fn set_epoll_timeout(&mut self) {
-        let next_deadline = self.timers.next_deadline();
-        let mut epoll_timeout = lock(&self.epoll_timeout);
-        let sooner = match (next_deadline, *epoll_timeout) {
+impl EpollThread {
+    /// Before the main thread goes to sleep: tell the epoll thread when to
+    /// wake it, `next`, the next timer's deadline. If that is sooner than
+    /// the one it knows, wake it, since it may be asleep until a later
+    /// deadline, or with none at all.
+    pub(crate) fn set_deadline(&self, next: Option<Instant>) {
+        let mut deadline = lock(&self.deadline);
+        let sooner = match (next, *deadline) {
             (Some(next), Some(current)) => next < current,
             (Some(_), None) => true,
             (None, _) => false,
         };
-        *epoll_timeout = next_deadline;
-        drop(epoll_timeout);
+        *deadline = next;
+        drop(deadline);
         if sooner {
-            if let Err(error) = self.epoll_waker.wake() {
+            if let Err(error) = self.waker.wake() {
                 log!("cannot wake the epoll thread: {error}");
             }
         }
     }
 }
-// ANCHOR_END: set_epoll_timeout
+// ANCHOR_END: set_deadline
 
 // ANCHOR: rounding
 /// How long `poll` must wait for `deadline`, in whole milliseconds. Rounded
@@ -143,109 +185,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 // ANCHOR_END: lock
 
-// ANCHOR: reading
-/// A socket being read, and what has arrived from it so far.
-pub(crate) struct Reading {
-    stream: TcpStream,
-    received: Vec<u8>,
-}
-
-impl Reading {
-    /// Reads everything that has arrived. Returns `true` once the peer has
-    /// closed the connection: then the response is whole.
-    fn read_available(&mut self) -> io::Result<bool> {
-        let mut buffer = [0; 64 * 1024];
-        loop {
-            match self.stream.read(&mut buffer) {
-                Ok(0) => return Ok(true),
-                Ok(count) => self.received.extend_from_slice(&buffer[..count]),
-                // Nothing more for now: more may come later.
-                Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
-                Err(error) if error.kind() == ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            }
-        }
-    }
-}
-// ANCHOR_END: reading
-
-// ANCHOR: register_io
-impl Runtime {
-    /// Reads `stream` until the peer closes it, then hands everything it
-    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
-    /// fails or what it sent is not UTF-8 text. The epoll thread does the
-    /// waiting; the main thread does the reading.
-    pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
-        let callback_id = self.add_callback(callback);
-        match self
-            .epoll_registrator
-            .register(&stream, callback_id, Interests::READABLE)
-        {
-            Ok(()) => {
-                trace::instant(format_args!("watching socket {callback_id}"));
-                let reading = Reading {
-                    stream,
-                    received: Vec::new(),
-                };
-                self.epoll_streams.insert(callback_id, reading);
-            }
-            Err(error) => {
-                // Found before any work began: it waits for the pending phase.
-                let message = format!("cannot wait for the socket: {error}");
-                self.defer_callback(callback_id, Js::Error(message));
-            }
-        }
-    }
-}
-// ANCHOR_END: register_io
-
-// ANCHOR: socket_is_ready
-impl Runtime {
-    /// The epoll thread says the socket of `callback_id` is ready: read
-    /// what has arrived, and see whether the response is whole.
-    pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
-        let Some(mut reading) = self.epoll_streams.remove(&callback_id) else {
-            return; // not a socket we are reading
-        };
-        match reading.read_available() {
-            Ok(true) => {
-                let response = match String::from_utf8(reading.received) {
-                    Ok(text) => Js::String(text),
-                    // A `Js::String` holds text: bytes that are not text
-                    // are not made into some.
-                    Err(_) => Js::Error("the response is not UTF-8 text".to_string()),
-                };
-                self.callback_ready(callback_id, response);
-            }
-            Ok(false) => self.wait_for_more(callback_id, reading),
-            Err(error) => {
-                let message = format!("cannot read the response: {error}");
-                self.callback_ready(callback_id, Js::Error(message));
-            }
-        }
-    }
-
-    // ANCHOR: wait_for_more
-    /// Not all there yet. Each registration reports the socket once, so
-    /// register it again to hear about the next bytes.
-    fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
-        let rearmed =
-            self.epoll_registrator
-                .register(&reading.stream, callback_id, Interests::READABLE);
-        match rearmed {
-            Ok(()) => {
-                self.epoll_streams.insert(callback_id, reading);
-            }
-            Err(error) => {
-                let message = format!("cannot wait for the socket: {error}");
-                self.callback_ready(callback_id, Js::Error(message));
-            }
-        }
-    }
-    // ANCHOR_END: wait_for_more
-}
-// ANCHOR_END: socket_is_ready
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,18 +192,18 @@ mod tests {
     #[test]
     fn a_passed_deadline_is_forgotten_if_it_is_still_the_one_set() {
         let passed = Instant::now();
-        let epoll_timeout = Mutex::new(Some(passed));
-        forget_deadline(&epoll_timeout, Some(passed));
-        assert_eq!(*lock(&epoll_timeout), None);
+        let shared_deadline = Mutex::new(Some(passed));
+        forget_deadline(&shared_deadline, Some(passed));
+        assert_eq!(*lock(&shared_deadline), None);
     }
 
     #[test]
     fn a_new_deadline_set_meanwhile_is_kept() {
         let passed = Instant::now();
         let new = passed + Duration::from_millis(5);
-        let epoll_timeout = Mutex::new(Some(new));
-        forget_deadline(&epoll_timeout, Some(passed));
-        assert_eq!(*lock(&epoll_timeout), Some(new));
+        let shared_deadline = Mutex::new(Some(new));
+        forget_deadline(&shared_deadline, Some(passed));
+        assert_eq!(*lock(&shared_deadline), Some(new));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! No task is polled for nothing, and none is forgotten.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -23,7 +23,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
 use crate::handle::with_runtime;
-use crate::{PollEvent, Runtime, trace};
+use crate::{PollEvent, trace};
 
 // ANCHOR: task
 /// A task: a future the loop polls until it is done, and the waker it is
@@ -97,7 +97,7 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
             waker.wake();
         }
     };
-    let (task_id, waker) = with_runtime(Runtime::new_task);
+    let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
     let future = Box::pin(task);
     let _traced = trace::slice("task");
     poll_task(task_id, AsyncTask { future, waker });
@@ -132,50 +132,80 @@ impl<T> Future for JoinHandle<T> {
 }
 // ANCHOR_END: spawn
 
-// ANCHOR: runtime
-impl Runtime {
-    /// An id for a new task, and its waker. Tasks have their own ids, apart
+// ANCHOR: tasks
+/// The tasks that are not done, and the queue of those that were woken.
+/// The tasks stay on the main thread; only the queue is shared, with the
+/// wakers.
+pub(crate) struct Tasks {
+    /// The tasks that are not done, in the order of their ids: futures the
+    /// loop polls.
+    waiting: BTreeMap<usize, AsyncTask>,
+    /// The last id handed out to a task. Tasks have their own ids, apart
     /// from the callbacks': a program's callbacks get the same ids whether
     /// or not it also spawns tasks.
-    fn new_task(&mut self) -> (usize, Waker) {
-        self.last_task_id += 1;
-        let task_id = self.last_task_id;
+    last_id: usize,
+    /// The ids of the tasks woken since they were last polled.
+    woken: Woken,
+    /// For the wakers of tasks woken on another thread, to wake the loop.
+    events: Sender<PollEvent>,
+}
+
+impl Tasks {
+    /// No task yet; `events` is the loop's channel, for the wakers.
+    pub(crate) fn new(events: Sender<PollEvent>) -> Tasks {
+        Tasks {
+            waiting: BTreeMap::new(),
+            last_id: 0,
+            woken: Woken::default(),
+            events,
+        }
+    }
+
+    /// An id for a new task, and its waker.
+    pub(crate) fn new_task(&mut self) -> (usize, Waker) {
+        self.last_id += 1;
+        let task_id = self.last_id;
         (task_id, self.waker_for(task_id))
     }
 
     /// Takes out the next woken task that is still there. A task that is
     /// done is gone, and its old wake-ups are skipped.
-    fn next_woken_task(&mut self) -> Option<(usize, AsyncTask)> {
+    pub(crate) fn next_woken(&mut self) -> Option<(usize, AsyncTask)> {
         loop {
             let task_id = self
-                .woken_tasks
+                .woken
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
-            if let Some(task) = self.async_tasks.remove(&task_id) {
+            if let Some(task) = self.waiting.remove(&task_id) {
                 return Some((task_id, task));
             }
         }
+    }
+
+    /// Keeps a task that is not done, under its id, until it is woken.
+    pub(crate) fn put_back(&mut self, task_id: usize, task: AsyncTask) {
+        self.waiting.insert(task_id, task);
     }
 
     /// The waker of task `task_id`.
     fn waker_for(&self, task_id: usize) -> Waker {
         Waker::from(Arc::new(TaskWaker {
             task_id,
-            woken: Arc::clone(&self.woken_tasks),
+            woken: Arc::clone(&self.woken),
             loop_thread: thread::current().id(),
-            events: self.event_sender.clone(),
+            events: self.events.clone(),
         }))
     }
 }
-// ANCHOR_END: runtime
+// ANCHOR_END: tasks
 
 // ANCHOR: run_woken_tasks
 /// Polls every woken task, one at a time, until none is left: those woken
 /// meanwhile too. The loop calls it after the program, after each callback
 /// and at the end of the poll phase.
 pub(crate) fn run_woken_tasks() {
-    while let Some((task_id, task)) = with_runtime(Runtime::next_woken_task) {
+    while let Some((task_id, task)) = with_runtime(|runtime| runtime.tasks.next_woken()) {
         let _traced = trace::slice("task");
         poll_task(task_id, task);
     }
@@ -187,7 +217,7 @@ pub(crate) fn run_woken_tasks() {
 fn poll_task(task_id: usize, mut task: AsyncTask) {
     let mut context = Context::from_waker(&task.waker);
     if task.future.as_mut().poll(&mut context).is_pending() {
-        with_runtime(|runtime| runtime.async_tasks.insert(task_id, task));
+        with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
     }
 }
 // ANCHOR_END: run_woken_tasks

@@ -73,7 +73,7 @@ pub fn active_timers() -> usize {
 /// How many sockets the runtime holds open: HTTP requests on their way,
 /// and sockets given to `register_io` that are still being read.
 pub fn active_sockets() -> usize {
-    with_runtime(|runtime| runtime.http_requests.len() + runtime.epoll_streams.len())
+    with_runtime(|runtime| runtime.requests.len() + runtime.sockets.len())
 }
 //@ end
 

@@ -18,15 +18,16 @@
 //! A request may have a deadline: a timer that, if it fires first, closes
 //! the socket and gives the callback an error.
 
+use std::collections::HashMap;
 use std::io::{self, ErrorKind, Write};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
 use minimio::{Interests, TcpStream};
 
 use crate::callbacks::Callback;
-use crate::epoll::Reading;
 use crate::handle::with_runtime;
 use crate::response::{self, Progress};
+use crate::sockets::Reading;
 use crate::timers::{TIMEOUT_MAX, TimerId};
 use crate::{Js, Runtime, ThreadPoolTaskKind, log};
 
@@ -68,6 +69,43 @@ enum Next {
     Done(Js),
 }
 // ANCHOR_END: request
+
+// ANCHOR: requests
+/// The requests that wait for their sockets, by the id of the callback
+/// waiting for each. A request that is being looked up, on the pool, is
+/// not among them yet.
+#[derive(Default)]
+pub(crate) struct Requests {
+    waiting: HashMap<usize, HttpRequest>,
+}
+
+impl Requests {
+    /// Keeps `request` until its socket is ready.
+    fn keep(&mut self, request: HttpRequest) {
+        self.waiting.insert(request.get.callback_id, request);
+    }
+
+    /// Takes out request `callback_id`, to go on with it: `None` if it is
+    /// not one that waits for its socket.
+    pub(crate) fn take(&mut self, callback_id: usize) -> Option<HttpRequest> {
+        self.waiting.remove(&callback_id)
+    }
+    //@ 12..
+
+    /// The timer of request `callback_id`'s timeout, if it waits for its
+    /// socket and has one.
+    pub(crate) fn timer_of(&self, callback_id: usize) -> Option<TimerId> {
+        self.waiting.get(&callback_id)?.get.timer
+    }
+
+    /// How many requests wait for their sockets: what `active_sockets`
+    /// counts.
+    pub(crate) fn len(&self) -> usize {
+        self.waiting.len()
+    }
+    //@ end
+}
+// ANCHOR_END: requests
 
 // ANCHOR: http_get
 impl Runtime {
@@ -201,12 +239,9 @@ impl Runtime {
     fn wait(&mut self, request: HttpRequest, interests: Interests) {
         let callback_id = request.get.callback_id;
         let stream = &request.reading.stream;
-        match self
-            .epoll_registrator
-            .register(stream, callback_id, interests)
-        {
+        match self.epoll.watch(stream, callback_id, interests) {
             Ok(()) => {
-                self.http_requests.insert(callback_id, request);
+                self.requests.keep(request);
             }
             Err(error) => {
                 let message = format!("cannot wait for the socket: {error}");
@@ -330,7 +365,7 @@ impl Runtime {
     /// Forgets request `callback_id`, wherever it is: on the pool, being
     /// looked up, or waiting for its socket. Returns its callback.
     fn give_up_on(&mut self, callback_id: usize) -> Option<Callback> {
-        self.http_requests.remove(&callback_id);
+        self.requests.take(callback_id);
         self.callbacks.remove(callback_id)
     }
 }
@@ -344,8 +379,7 @@ impl Runtime {
 /// Returns whether there was a request to give up.
 pub(crate) fn cancel_request(callback_id: usize) -> bool {
     let callback = with_runtime(|runtime| {
-        let request = runtime.http_requests.get(&callback_id);
-        if let Some(timer) = request.and_then(|request| request.get.timer) {
+        if let Some(timer) = runtime.requests.timer_of(callback_id) {
             runtime.timers.clear(timer);
         }
         runtime.give_up_on(callback_id)

@@ -37,7 +37,8 @@
 //! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
 //! | `runtime.rs` | the runtime and its parts; what to do with each event |
 //! | `thread_pool.rs` | the pool threads, and the tasks that wait for one | //@ 2..
-//! | `epoll.rs` | the epoll thread, and the sockets the main thread reads | //@ 3..
+//! | `epoll.rs` | the epoll thread: what the main thread asks of it | //@ 3..
+//! | `sockets.rs` | the sockets the main thread reads, until each is whole | //@ 3..
 //! | `timers.rs` | the timers, in deadline order | //@ 4..
 //! | `event_loop.rs` | `run`, and the loop's phases | //@ 5..
 //! | `handle.rs` | where the running runtime is kept, for callbacks to reach | //@ 5..
@@ -68,6 +69,7 @@ mod immediates; //@ 8..
 mod modules; //@ 6..
 mod response; //@ 10..
 mod runtime;
+mod sockets; //@ 3..
 mod thread_pool; //@ 2..
 mod timers; //@ 4..
 pub mod trace;

@@ -1,25 +1,15 @@
 //! The runtime: the parts it is made of, and what they do together.
 //@ 2..
 
-// use std::collections::HashMap; //@ 3..=10
-use std::collections::{BTreeMap, HashMap}; //@ 11..
-// use std::sync::mpsc::{self, Receiver}; //@ 2..=10
-use std::sync::mpsc::{self, Receiver, Sender}; //@ 11..
-use std::sync::{Arc, Mutex}; //@ 4..
-use std::thread::JoinHandle; //@ 3..
-use std::time::Instant; //@ 4..
-//@ end
-//@ 3..
-
-// use minimio::Registrator; //@ 3
-use minimio::{Registrator, Waker}; //@ 4..
+use std::sync::mpsc::{self, Receiver};
 //@ end
 
 use crate::callbacks::{Callback, Callbacks};
-use crate::epoll::{self, Reading}; //@ 3..
-use crate::executor::{AsyncTask, Woken}; //@ 11..
-use crate::http::HttpRequest; //@ 10..
+use crate::epoll::EpollThread; //@ 3..
+use crate::executor::Tasks; //@ 11..
+use crate::http::Requests; //@ 10..
 use crate::immediates::Immediates; //@ 8..
+use crate::sockets::Sockets; //@ 3..
 use crate::thread_pool::{self, Pool}; //@ 2..
 use crate::timers::Timers; //@ 4..
 // use crate::trace; //@ ..=4
@@ -39,17 +29,16 @@ pub struct Runtime {
     pub(crate) event_receiver: Receiver<PollEvent>,
     //@ end
     //@ 3..
-    /// Registers sockets with the queue the epoll thread waits on.
-    pub(crate) epoll_registrator: Registrator,
-    /// The epoll thread, to join when the runtime shuts down.
-    pub(crate) epoll_thread: Option<JoinHandle<()>>,
+    /// The thread that waits for the sockets (and from stage 4, wakes the
+    /// main thread when the next timer is due).
+    pub(crate) epoll: EpollThread,
     /// The sockets being read, by the id of the callback waiting for each.
-    pub(crate) epoll_streams: HashMap<usize, Reading>,
+    pub(crate) sockets: Sockets,
     //@ end
     //@ 10..
-    /// The HTTP requests on their way, by the id of the callback waiting
-    /// for each.
-    pub(crate) http_requests: HashMap<usize, HttpRequest>,
+    /// The HTTP requests that wait for their sockets, by the id of the
+    /// callback waiting for each.
+    pub(crate) requests: Requests,
     //@ end
     //@ 4..
     /// Every timer, in deadline order.
@@ -59,24 +48,8 @@ pub struct Runtime {
     /// The callbacks given to `set_immediate`, for the check phase.
     pub(crate) immediates: Immediates,
     //@ end
-    //@ 4..
-    /// The deadline at which the epoll thread must wake the main thread:
-    /// the next timer's, if there is one.
-    pub(crate) epoll_timeout: Arc<Mutex<Option<Instant>>>,
-    /// Wakes the epoll thread, to make it read `epoll_timeout` again.
-    pub(crate) epoll_waker: Waker,
-    //@ end
-    //@ 11..
-    /// The tasks that are not done, in the order of their ids: futures
-    /// the loop polls.
-    pub(crate) async_tasks: BTreeMap<usize, AsyncTask>,
-    /// The last id handed out to a task.
-    pub(crate) last_task_id: usize,
-    /// The ids of the tasks woken since they were last polled.
-    pub(crate) woken_tasks: Woken,
-    /// For the wakers of tasks woken on another thread, to wake the loop.
-    pub(crate) event_sender: Sender<PollEvent>,
-    //@ end
+    /// The futures the loop polls, and the queue of those woken. //@ 11..
+    pub(crate) tasks: Tasks, //@ 11..
 }
 // ANCHOR_END: runtime
 
@@ -100,14 +73,6 @@ impl Runtime {
     // pub fn new() -> Runtime {
     //     let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
     //     let thread_pool = thread_pool::start(&event_sender); //@ 2..
-    //     let (epoll_thread, epoll_registrator) = epoll::start(event_sender); //@ 3
-    //@ 4..
-    //     let epoll_timeout = Arc::new(Mutex::new(None));
-    //     let (epoll_thread, epoll_registrator) =
-    //         epoll::start(event_sender, Arc::clone(&epoll_timeout));
-    //     let epoll_waker =
-    //         Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
-    //@ end
     //     Runtime {
     //         callbacks: Callbacks::default(),
     //@ 2..
@@ -115,16 +80,11 @@ impl Runtime {
     //         event_receiver,
     //@ end
     //@ 3..
-    //         epoll_registrator,
-    //         epoll_thread: Some(epoll_thread),
-    //         epoll_streams: HashMap::new(),
+    //         epoll: EpollThread::start(event_sender),
+    //         sockets: Sockets::default(),
     //@ end
     //         timers: Timers::default(), //@ 4..
     //         immediates: Immediates::default(), //@ 8..
-    //@ 4..
-    //         epoll_timeout,
-    //         epoll_waker,
-    //@ end
     //     }
     // }
     //@ or 9..
@@ -139,30 +99,17 @@ impl Runtime {
         assert!(pool_size > 0, "a thread pool needs at least one thread");
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender, pool_size);
-        let epoll_timeout = Arc::new(Mutex::new(None));
-        let (epoll_thread, epoll_registrator) =
-            // epoll::start(event_sender, Arc::clone(&epoll_timeout)); //@ ..=10
-            epoll::start(event_sender.clone(), Arc::clone(&epoll_timeout)); //@ 11..
-        let epoll_waker =
-            Waker::new(&epoll_registrator, epoll::WAKE_UP).expect("the system can make a waker");
         Runtime {
             callbacks: Callbacks::default(),
             pool: Pool::new(thread_pool),
             event_receiver,
-            epoll_registrator,
-            epoll_thread: Some(epoll_thread),
-            epoll_streams: HashMap::new(),
-            http_requests: HashMap::new(), //@ 10..
+            // epoll: EpollThread::start(event_sender), //@ ..=10
+            epoll: EpollThread::start(event_sender.clone()), //@ 11..
+            sockets: Sockets::default(),
+            requests: Requests::default(), //@ 10..
             timers: Timers::default(),
             immediates: Immediates::default(),
-            epoll_timeout,
-            epoll_waker,
-            //@ 11..
-            async_tasks: BTreeMap::new(),
-            last_task_id: 0,
-            woken_tasks: Woken::default(),
-            event_sender,
-            //@ end
+            tasks: Tasks::new(event_sender), //@ 11..
         }
     }
     //@ end
@@ -256,7 +203,7 @@ impl Runtime {
             }
             PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
             // Nothing arrives with these: they only wake the loop up. The
-            // woken task waits in `woken_tasks`.
+            // woken task waits in the queue of `tasks`.
             PollEvent::Timeout | PollEvent::TaskWoken => {}
         }
         //@ end
@@ -315,7 +262,7 @@ impl Runtime {
     // /// other event that has arrived meanwhile.
     // /// The epoll thread wakes it when the next timer is due. //@ 4
     // pub fn wait_for_events(&mut self) {
-    //     self.set_epoll_timeout(); //@ 4
+    //     self.epoll.set_deadline(self.timers.next_deadline()); //@ 4
     //     let event = self
     //         .event_receiver
     //         .recv()
@@ -335,7 +282,7 @@ impl Runtime {
     /// would send a `Timeout` that made the next poll phase end at once.
     pub(crate) fn wait_for_events(&mut self) {
         if self.may_sleep() {
-            self.set_epoll_timeout();
+            self.epoll.set_deadline(self.timers.next_deadline());
             let event = self
                 .event_receiver
                 .recv()
@@ -387,11 +334,7 @@ impl Drop for Runtime {
         let threads = self.pool.stop_and_join();
         // log!("stopped and joined {threads} pool threads"); //@ 2
         //@ 3..
-        // Wakes the epoll thread, whose `poll` now fails with `Interrupted`.
-        let _ = self.epoll_registrator.close_loop();
-        if let Some(epoll_thread) = self.epoll_thread.take() {
-            let _ = epoll_thread.join();
-        }
+        self.epoll.stop_and_join();
         log!("stopped and joined {threads} pool threads and the epoll thread");
         //@ end
     }

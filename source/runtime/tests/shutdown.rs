@@ -1,15 +1,6 @@
 //@ 2..
-//@ 2
-// //! Stage 2: dropping the runtime stops and joins every pool thread, and a
-// //! new runtime can then run in the same process.
-//@ or 3..=4
-// //! Dropping the runtime stops and joins every pool thread and the epoll
-// //! thread, and a new runtime can then run in the same process.
-//@ or 5..
-//! When `run` returns, every pool thread and the epoll thread have been
-//! joined, even after a panic; and a new runtime can then run in the same
-//! process.
-//@ end
+//! When `run` returns, every thread of the runtime has been joined, even
+//! after a panic; and a new runtime can then run in the same process.
 //!
 //! In a file of its own (its own process), so that no other test's threads
 //! are counted.
@@ -17,18 +8,12 @@
 mod common;
 
 use std::cell::Cell;
-use std::panic; //@ 5..
+use std::panic;
 use std::rc::Rc;
 
-// use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind}; //@ ..=4
-// use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout}; //@ 5..=8
-//@ 9..
-use common::stage::{
-    Js, Runtime, ThreadPoolTaskKind, pool_size_from_environment, register_pool_task, set_timeout,
-};
-//@ end
-// use common::{eventually, run_until_done, within}; //@ ..=4
-use common::{eventually, within}; //@ 5..
+// use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind}; //@ ..=8
+use common::stage::{Js, ThreadPoolTaskKind, pool_size_from_environment}; //@ 9..
+use common::{Runtime, eventually, register_pool_task, within};
 
 /// The names of this process's threads that belong to a runtime. Only
 /// Linux lists them (in /proc); elsewhere the list is empty, and these
@@ -84,34 +69,15 @@ fn assert_no_runtime_threads_left(after: &str) {
     assert!(gone, "threads outlived {after}: {:?}", runtime_threads());
 }
 
-//@ ..=4
-// /// Runs two pool tasks, by hand, then drops the runtime; returns how many
-// /// callbacks ran. (Two, fewer than the pool has threads: how tasks wait
-// /// for a thread is for the pool's own tests to check.)
-// fn run_some_tasks() -> usize {
-//     let mut runtime = Runtime::new();
-//     assert_runtime_threads_started();
-//     let done = Rc::new(Cell::new(0));
-//     for n in 0..2 {
-//         let done = Rc::clone(&done);
-//         runtime.register_pool_task(
-//             ThreadPoolTaskKind::Encrypt,
-//             move || Js::Int(n),
-//             move |_| done.set(done.get() + 1),
-//         );
-//     }
-//     run_until_done(&mut runtime);
-//     drop(runtime);
-//     done.get()
-// }
-//@ or 5..
-/// Runs eight pool tasks with `Runtime::run`; returns how many callbacks ran.
+/// Runs two pool tasks with `Runtime::run`; returns how many callbacks ran.
+/// (Two, fewer than the pool has threads: how tasks wait for a thread is
+/// for the pool's own tests to check.)
 fn run_some_tasks() -> usize {
     let done = Rc::new(Cell::new(0));
     let counter = Rc::clone(&done);
     Runtime::new().run(move || {
         assert_runtime_threads_started();
-        for n in 0..8 {
+        for n in 0..2 {
             let counter = Rc::clone(&counter);
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
@@ -122,25 +88,7 @@ fn run_some_tasks() -> usize {
     });
     done.get()
 }
-//@ end
 
-//@ ..=4
-// /// While the runtime is alive, its threads, and no others, are running;
-// /// once it has been dropped, none is left. Then it does it all again, to
-// /// check that a second runtime in the same process starts afresh.
-// #[test]
-// fn dropping_the_runtime_joins_its_threads_and_a_new_one_can_run() {
-//     within(30, || {
-//         let tasks = 2;
-//         assert_eq!(run_some_tasks(), tasks);
-//         assert_no_runtime_threads_left("the runtime");
-//
-//         // A second runtime in the same process starts afresh.
-//         assert_eq!(run_some_tasks(), tasks);
-//         assert_no_runtime_threads_left("the second runtime");
-//     });
-// }
-//@ or 5..
 /// While the program runs, the runtime's threads, and no others, are
 /// running; once `run` has returned, none is left. A second `run` in the
 /// same process starts afresh; the threads are joined when a callback
@@ -149,7 +97,7 @@ fn run_some_tasks() -> usize {
 #[test]
 fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
     within(30, || {
-        let tasks = 8;
+        let tasks = 2;
         assert_eq!(run_some_tasks(), tasks);
         assert_no_runtime_threads_left("run");
 
@@ -162,7 +110,11 @@ fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
         let panicked = panic::catch_unwind(|| {
             Runtime::new().run(|| {
                 assert_runtime_threads_started();
-                set_timeout(10, |_| panic!("a callback fails"));
+                register_pool_task(
+                    ThreadPoolTaskKind::Encrypt,
+                    || Js::Undefined,
+                    |_| panic!("a callback fails"),
+                );
             })
         });
         assert!(panicked.is_err());
@@ -175,5 +127,4 @@ fn run_joins_its_threads_before_it_returns_even_after_a_panic() {
         assert_no_runtime_threads_left("a runtime that never ran");
     });
 }
-//@ end
 //@ end

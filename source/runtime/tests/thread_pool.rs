@@ -11,305 +11,14 @@ use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
 // use std::time::Duration; //@ ..=4
 
-// use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind}; //@ ..=4
-use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task}; //@ 5..
-// use common::{run_until_done, within}; //@ ..=4
-use common::within; //@ 5..
+use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
+use common::{Runtime, register_pool_task, within};
+// use common::{run_until_done, stage}; //@ ..=4
 
 fn current_thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()
 }
 
-//@ ..=4
-// /// A task runs on a pool thread (its thread's name starts with `pool`), and
-// /// its callback on the thread that drives the loop.
-// #[test]
-// fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         let seen = Rc::new(RefCell::new(Vec::new()));
-//         let callback_saw = Rc::clone(&seen);
-//         runtime.register_pool_task(
-//             ThreadPoolTaskKind::Encrypt,
-//             || Js::String(current_thread_name()),
-//             move |value| {
-//                 callback_saw
-//                     .borrow_mut()
-//                     .push((value, thread::current().id()))
-//             },
-//         );
-//
-//         run_until_done(&mut runtime);
-//
-//         let seen = seen.borrow();
-//         assert_eq!(seen.len(), 1);
-//         let (Js::String(worker), callback_thread) = &seen[0] else {
-//             panic!("unexpected value: {seen:?}");
-//         };
-//         assert!(worker.starts_with("pool"), "the task ran on {worker}");
-//         assert_eq!(
-//             *callback_thread,
-//             thread::current().id(),
-//             "the callback ran on another thread"
-//         );
-//     });
-// }
-//
-// /// Each callback receives the result of its own task, ten tasks at a time.
-// #[test]
-// fn each_callback_receives_the_result_of_its_own_task() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         let results = Rc::new(RefCell::new(BTreeMap::new()));
-//         for n in 0..10 {
-//             let results = Rc::clone(&results);
-//             runtime.register_pool_task(
-//                 ThreadPoolTaskKind::Encrypt,
-//                 move || Js::Int(n * n),
-//                 move |value| {
-//                     let previous = results.borrow_mut().insert(n, value);
-//                     assert!(previous.is_none(), "callback {n} ran twice");
-//                 },
-//             );
-//         }
-//
-//         run_until_done(&mut runtime);
-//
-//         let expected: BTreeMap<usize, Js> = (0..10).map(|n| (n, Js::Int(n * n))).collect();
-//         assert_eq!(*results.borrow(), expected);
-//         assert_eq!(runtime.pending_events(), 0);
-//     });
-// }
-//
-// /// Tasks beyond the pool wait, and start in the order they were given: with
-// /// every thread but one held at a gate, six tasks take turns on the one
-// /// free thread, in order.
-// #[test]
-// // ANCHOR: gate
-// fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//
-//         // Keep every thread but one busy until the gate opens.
-//         let (open_gate, gate) = mpsc::channel::<()>();
-//         let gate = Arc::new(Mutex::new(gate));
-//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
-//         for _ in 1..POOL_SIZE {
-//             let gate = Arc::clone(&gate);
-//             let wait_for_gate = move || {
-//                 let _ = gate.lock().unwrap().recv();
-//                 Js::Undefined
-//             };
-//             runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
-//         }
-//
-//         // More tasks than threads: they all wait, then take turns on the
-//         // one thread that is free. The last one's callback opens the gate.
-//         let started = Arc::new(Mutex::new(Vec::new()));
-//         let mut open_gate = Some(open_gate);
-//         for order in 0..6 {
-//             let started = Arc::clone(&started);
-//             let record_start = move || {
-//                 started.lock().unwrap().push((order, current_thread_name()));
-//                 Js::Int(order)
-//             };
-//             let gate_key = if order == 5 { open_gate.take() } else { None };
-//             runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, record_start, move |_| {
-//                 drop(gate_key);
-//             });
-//         }
-//
-//         run_until_done(&mut runtime);
-//
-//         let started = started.lock().unwrap();
-//         let order: Vec<usize> = started.iter().map(|(order, _)| *order).collect();
-//         assert_eq!(
-//             order,
-//             [0, 1, 2, 3, 4, 5],
-//             "the tasks that waited did not start in the order they were given"
-//         );
-//         let free_thread = &started[0].1;
-//         assert!(
-//             started.iter().all(|(_, thread)| thread == free_thread),
-//             "{started:?}"
-//         );
-//     });
-// }
-// // ANCHOR_END: gate
-//
-// /// The idle threads wait in line: the one idle longest takes the next
-// /// task. A thread that has just finished goes to the back.
-// #[test]
-// fn the_thread_idle_longest_takes_the_next_task() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         let threads = Rc::new(RefCell::new(Vec::new()));
-//         for _ in 0..2 {
-//             let threads = Rc::clone(&threads);
-//             runtime.register_pool_task(
-//                 ThreadPoolTaskKind::Encrypt,
-//                 || Js::String(current_thread_name()),
-//                 move |value| threads.borrow_mut().push(value),
-//             );
-//             run_until_done(&mut runtime);
-//         }
-//         let pool = |name: &str| Js::String(name.to_string());
-//         assert_eq!(
-//             *threads.borrow(),
-//             [pool("pool0"), pool("pool1")],
-//             "the second task did not go to the thread idle longest"
-//         );
-//     });
-// }
-//
-// /// A task that finds every thread busy waits, and goes to the first
-// /// thread that is free again: with three threads held at a gate, the
-// /// fifth task starts once the fourth thread's first task is done, while
-// /// the gate is still shut. (It reports its start down a channel, so the
-// /// test can wait for it without waiting on the runtime.)
-// #[test]
-// fn a_busy_pool_gives_a_waiting_task_to_the_first_free_thread() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         let (open_gate, gate) = mpsc::channel::<()>();
-//         let gate = Arc::new(Mutex::new(gate));
-//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
-//         for _ in 1..POOL_SIZE {
-//             let gate = Arc::clone(&gate);
-//             let wait_for_gate = move || {
-//                 let _ = gate.lock().unwrap().recv();
-//                 Js::Undefined
-//             };
-//             runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
-//         }
-//         let (started, fifth_started) = mpsc::channel();
-//         let report_start = move || {
-//             let _ = started.send(());
-//             Js::Undefined
-//         };
-//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, report_start, |_| {});
-//
-//         // The only result that can come: the free thread's first task.
-//         runtime.wait_for_events();
-//         let started_in_time = fifth_started.recv_timeout(Duration::from_secs(5)).is_ok();
-//         drop(open_gate);
-//         assert!(
-//             started_in_time,
-//             "the fifth task did not start when a pool thread became free: a task \
-//              that waits must go to the next thread that is idle"
-//         );
-//         run_until_done(&mut runtime);
-//         assert_eq!(runtime.pending_events(), 0);
-//     });
-// }
-//
-// /// A hundred tasks, far more than the pool has threads, all complete, each
-// /// exactly once.
-// #[test]
-// fn a_hundred_tasks_on_four_threads_all_complete_once() {
-//     within(20, || {
-//         let mut runtime = Runtime::new();
-//         let completed = Rc::new(RefCell::new(vec![0; 100]));
-//         for n in 0..100 {
-//             let completed = Rc::clone(&completed);
-//             runtime.register_pool_task(
-//                 ThreadPoolTaskKind::FileRead,
-//                 move || Js::Int(n),
-//                 move |value| completed.borrow_mut()[value.into_int().unwrap()] += 1,
-//             );
-//         }
-//
-//         run_until_done(&mut runtime);
-//
-//         assert_eq!(*completed.borrow(), vec![1; 100]);
-//     });
-// }
-//
-// /// A task that fails hands its `Js::Error` to its callback, and the next
-// /// task still runs.
-// #[test]
-// fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         let results = Rc::new(RefCell::new(Vec::new()));
-//         let missing = || match std::fs::read_to_string("/no/such/file.txt") {
-//             Ok(text) => Js::String(text),
-//             Err(error) => Js::Error(error.to_string()),
-//         };
-//         let results_of_read = Rc::clone(&results);
-//         runtime.register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
-//             results_of_read.borrow_mut().push(value)
-//         });
-//         let results_of_next = Rc::clone(&results);
-//         runtime.register_pool_task(
-//             ThreadPoolTaskKind::Encrypt,
-//             || Js::Int(7),
-//             move |value| results_of_next.borrow_mut().push(value),
-//         );
-//
-//         run_until_done(&mut runtime);
-//
-//         let results = results.borrow();
-//         assert_eq!(results.len(), 2);
-//         assert!(
-//             results.iter().any(|value| matches!(value, Js::Error(_))),
-//             "{results:?}"
-//         );
-//         assert!(results.contains(&Js::Int(7)), "{results:?}");
-//     });
-// }
-//
-// /// A task counts as pending until its callback is ready.
-// #[test]
-// fn a_task_counts_as_pending_until_its_callback_is_ready() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(1), |_| {});
-//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(2), |_| {});
-//         assert_eq!(runtime.pending_events(), 2);
-//
-//         run_until_done(&mut runtime);
-//         assert_eq!(runtime.pending_events(), 0);
-//     });
-// }
-//
-// #[test]
-// fn a_close_task_from_a_program_is_refused_and_every_thread_stays() {
-//     within(10, || {
-//         let mut runtime = Runtime::new();
-//         let results = Rc::new(RefCell::new(Vec::new()));
-//         let refused = Rc::clone(&results);
-//         runtime.register_pool_task(
-//             ThreadPoolTaskKind::Close,
-//             || Js::Undefined,
-//             move |value| refused.borrow_mut().push(value),
-//         );
-//         // Tasks that can only finish once all of them run at the same
-//         // time: so they need every thread of the pool.
-//         let all_started = Arc::new(Barrier::new(POOL_SIZE));
-//         for n in 0..POOL_SIZE {
-//             let all_started = Arc::clone(&all_started);
-//             let results = Rc::clone(&results);
-//             let work = move || {
-//                 all_started.wait();
-//                 Js::Int(n)
-//             };
-//             runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |value| {
-//                 results.borrow_mut().push(value)
-//             });
-//         }
-//
-//         run_until_done(&mut runtime);
-//
-//         let results = results.borrow();
-//         assert_eq!(results.len(), POOL_SIZE + 1, "{results:?}");
-//         let Js::Error(message) = &results[0] else {
-//             panic!("the Close task was not refused: {results:?}");
-//         };
-//         assert!(message.contains("not work"), "{message}");
-//     });
-// }
-//@ or 5..
 /// A task runs on a pool thread (its thread's name starts with `pool`), and
 /// its callback on the thread that drives the loop.
 #[test]
@@ -436,8 +145,22 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 fn the_thread_idle_longest_takes_the_next_task() {
     within(10, || {
         let threads = Rc::new(RefCell::new(Vec::new()));
+        //@ ..=4
+        // // Up to stage 4 a callback cannot reach the runtime: the second
+        // // task is given once the loop has run the first to its end.
+        // let mut runtime = stage::Runtime::new();
+        // for _ in 0..2 {
+        //     let threads = Rc::clone(&threads);
+        //     runtime.register_pool_task(
+        //         ThreadPoolTaskKind::Encrypt,
+        //         || Js::String(current_thread_name()),
+        //         move |value| threads.borrow_mut().push(value),
+        //     );
+        //     run_until_done(&mut runtime);
+        // }
+        //@ or 5..
         let program_threads = Rc::clone(&threads);
-        // let runtime = Runtime::new(); //@ ..=8
+        // let runtime = Runtime::new(); //@ 5..=8
         let runtime = Runtime::with_pool_size(POOL_SIZE); //@ 9..
         runtime.run(move || {
             // The second task is given once the first is done, so its
@@ -455,6 +178,7 @@ fn the_thread_idle_longest_takes_the_next_task() {
                 },
             );
         });
+        //@ end
         let pool = |name: &str| Js::String(name.to_string());
         assert_eq!(
             *threads.borrow(),
@@ -464,6 +188,49 @@ fn the_thread_idle_longest_takes_the_next_task() {
     });
 }
 
+//@ ..=4
+// /// A task that finds every thread busy waits, and goes to the first
+// /// thread that is free again: with three threads held at a gate, the
+// /// fifth task starts once the fourth thread's first task is done, while
+// /// the gate is still shut. (It reports its start down a channel, so the
+// /// test can wait for it without waiting on the runtime.)
+// #[test]
+// fn a_busy_pool_gives_a_waiting_task_to_the_first_free_thread() {
+//     within(10, || {
+//         let mut runtime = stage::Runtime::new();
+//         let (open_gate, gate) = mpsc::channel::<()>();
+//         let gate = Arc::new(Mutex::new(gate));
+//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Undefined, |_| {});
+//         for _ in 1..POOL_SIZE {
+//             let gate = Arc::clone(&gate);
+//             let wait_for_gate = move || {
+//                 let _ = gate.lock().unwrap().recv();
+//                 Js::Undefined
+//             };
+//             runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, wait_for_gate, |_| {});
+//         }
+//         let (started, fifth_started) = mpsc::channel();
+//         let report_start = move || {
+//             let _ = started.send(());
+//             Js::Undefined
+//         };
+//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, report_start, |_| {});
+//
+//         // The only result that can come: the free thread's first task.
+//         runtime.wait_for_events();
+//         let started_in_time = fifth_started.recv_timeout(Duration::from_secs(5)).is_ok();
+//         drop(open_gate);
+//         assert!(
+//             started_in_time,
+//             "the fifth task did not start when a pool thread became free: a task \
+//              that waits must go to the next thread that is idle"
+//         );
+//         run_until_done(&mut runtime);
+//         assert_eq!(runtime.pending_events(), 0);
+//     });
+// }
+//
+//@ end
 /// A hundred tasks, far more than the pool has threads, all complete, each
 /// exactly once.
 #[test]
@@ -519,6 +286,22 @@ fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
     });
 }
 
+//@ ..=4
+// /// A task counts as pending until its callback is ready.
+// #[test]
+// fn a_task_counts_as_pending_until_its_callback_is_ready() {
+//     within(10, || {
+//         let mut runtime = stage::Runtime::new();
+//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(1), |_| {});
+//         runtime.register_pool_task(ThreadPoolTaskKind::Encrypt, || Js::Int(2), |_| {});
+//         assert_eq!(runtime.pending_events(), 2);
+//
+//         run_until_done(&mut runtime);
+//         assert_eq!(runtime.pending_events(), 0);
+//     });
+// }
+//
+//@ end
 #[test]
 fn a_close_task_from_a_program_is_refused_and_every_thread_stays() {
     within(10, || {
@@ -557,5 +340,4 @@ fn a_close_task_from_a_program_is_refused_and_every_thread_stays() {
         assert!(message.contains("not work"), "{message}");
     });
 }
-//@ end
 //@ end

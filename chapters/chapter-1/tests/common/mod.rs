@@ -3,6 +3,8 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 

@@ -14,9 +14,13 @@ use std::time::{Duration, Instant};
 /// one name, so that a test file is the same in every stage that has it.
 pub use chapter_10 as stage;
 
-use stage::{Js, Runtime};
+use stage::Js;
 
 use minimio::TcpStream;
+
+/// The program's side of the runtime, as the tests use it: from stage 5
+/// on, the stage's own.
+pub use stage::{Runtime, register_io, register_pool_task, set_timeout};
 
 /// Runs a test under a time limit, so that a hang fails instead of
 /// stalling the run; and quietly: the runtime's log lines would bury the
@@ -51,6 +55,20 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
     )
     .unwrap();
     stream
+}
+
+/// Checks that a timer set for `delay` fired `waited` after it was set: not
+/// before its deadline, and long before a second, so not as late as
+/// `waited_for`, which the epoll thread was waiting for.
+pub fn assert_on_time(waited: Duration, delay: Duration, waited_for: &str) {
+    assert!(
+        waited >= delay,
+        "fired after {waited:?}, before its deadline"
+    );
+    assert!(
+        waited < Duration::from_millis(1000),
+        "fired after {waited:?}: it waited for {waited_for}"
+    );
 }
 
 /// What a program's callbacks got, each under a name, in the order they

@@ -3,8 +3,10 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 /// one name, so that a test file is the same in every stage that has it.
 pub use chapter_3 as stage;
 
-use stage::Runtime;
+use stage::Js;
 
 use minimio::TcpStream;
 
@@ -53,17 +55,100 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
 
 /// Drives the runtime the way this stage's `main.rs` does, until nothing
 /// is pending.
-pub fn run_until_done(runtime: &mut Runtime) {
+pub fn run_until_done(runtime: &mut stage::Runtime) {
     while tick(runtime) {}
 }
 
 /// One turn of the loop: if anything is pending, sleep until events
 /// arrive and run their callbacks. Returns whether anything was pending.
-pub fn tick(runtime: &mut Runtime) -> bool {
+pub fn tick(runtime: &mut stage::Runtime) -> bool {
     if runtime.pending_events() == 0 {
         return false;
     }
     runtime.wait_for_events();
     runtime.run_callbacks();
     true
+}
+
+// The program's side of the runtime, as the tests use it. Up to stage 4
+// a program calls the runtime's methods, and the loop is driven by hand;
+// stage 5 gives `Runtime::run` and functions that reach the running
+// runtime. These are the same, made from the early runtime, so that a
+// test is written once for every stage. One thing they cannot do is
+// what stage 5 is for: a callback cannot reach the runtime, because
+// the loop holds it while callbacks run.
+
+thread_local! {
+    /// The runtime that `Runtime::run` lends to its program.
+    static LENT: RefCell<Option<stage::Runtime>> = const { RefCell::new(None) };
+}
+
+/// The early runtime, with the later stages' `run`.
+pub struct Runtime(stage::Runtime);
+
+impl Runtime {
+    pub fn new() -> Runtime {
+        Runtime(stage::Runtime::new())
+    }
+
+    /// Lends the runtime to `program`, then drives it until nothing is
+    /// pending, and drops it, which joins its threads.
+    pub fn run(self, program: impl FnOnce()) {
+        LENT.set(Some(self.0));
+        program();
+        let mut runtime = LENT.take().expect("the runtime is lent out");
+        run_until_done(&mut runtime);
+    }
+}
+
+/// Calls `action` with the runtime lent to the running program.
+fn with_lent<T>(action: impl FnOnce(&mut stage::Runtime) -> T) -> T {
+    LENT.with_borrow_mut(|lent| {
+        let runtime = lent
+            .as_mut()
+            .expect("up to stage 4 only the program given to run reaches the runtime");
+        action(runtime)
+    })
+}
+
+pub fn register_pool_task(
+    kind: stage::ThreadPoolTaskKind,
+    work: impl FnOnce() -> Js + Send + 'static,
+    callback: impl FnOnce(Js) + 'static,
+) {
+    with_lent(|runtime| runtime.register_pool_task(kind, work, callback));
+}
+
+pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+    with_lent(|runtime| runtime.register_io(stream, callback));
+}
+
+/// What a program's callbacks got, each under a name, in the order they
+/// ran.
+pub type Results = Rc<RefCell<Vec<(String, Js)>>>;
+
+/// A callback that records what it got, under `name`.
+pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
+    let results = Rc::clone(results);
+    let name = name.to_string();
+    move |value| results.borrow_mut().push((name, value))
+}
+
+/// Runs `program` and returns what its callbacks recorded, in order.
+pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
+    let results = Results::default();
+    let for_program = Rc::clone(&results);
+    Runtime::new().run(move || program(&for_program));
+    results.take()
+}
+
+/// The body of a response; any other value fails the test.
+pub fn body(value: &Js) -> &str {
+    let Js::String(response) = value else {
+        panic!("expected a response, got {value:?}");
+    };
+    response
+        .split_once("\r\n\r\n")
+        .expect("a head and a body")
+        .1
 }

@@ -3,8 +3,10 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,13 @@ use std::time::{Duration, Instant};
 /// one name, so that a test file is the same in every stage that has it.
 pub use chapter_5 as stage;
 
+use stage::Js;
+
 use minimio::TcpStream;
+
+/// The program's side of the runtime, as the tests use it: from stage 5
+/// on, the stage's own.
+pub use stage::{Runtime, register_io, register_pool_task, set_timeout};
 
 /// Runs a test under a time limit, so that a hang fails instead of
 /// stalling the run; and quietly: the runtime's log lines would bury the
@@ -47,4 +55,48 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
     )
     .unwrap();
     stream
+}
+
+/// Checks that a timer set for `delay` fired `waited` after it was set: not
+/// before its deadline, and long before a second, so not as late as
+/// `waited_for`, which the epoll thread was waiting for.
+pub fn assert_on_time(waited: Duration, delay: Duration, waited_for: &str) {
+    assert!(
+        waited >= delay,
+        "fired after {waited:?}, before its deadline"
+    );
+    assert!(
+        waited < Duration::from_millis(1000),
+        "fired after {waited:?}: it waited for {waited_for}"
+    );
+}
+
+/// What a program's callbacks got, each under a name, in the order they
+/// ran.
+pub type Results = Rc<RefCell<Vec<(String, Js)>>>;
+
+/// A callback that records what it got, under `name`.
+pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
+    let results = Rc::clone(results);
+    let name = name.to_string();
+    move |value| results.borrow_mut().push((name, value))
+}
+
+/// Runs `program` and returns what its callbacks recorded, in order.
+pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
+    let results = Results::default();
+    let for_program = Rc::clone(&results);
+    Runtime::new().run(move || program(&for_program));
+    results.take()
+}
+
+/// The body of a response; any other value fails the test.
+pub fn body(value: &Js) -> &str {
+    let Js::String(response) = value else {
+        panic!("expected a response, got {value:?}");
+    };
+    response
+        .split_once("\r\n\r\n")
+        .expect("a head and a body")
+        .1
 }

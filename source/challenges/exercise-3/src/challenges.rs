@@ -9,15 +9,10 @@ impl Runtime {
     /// read was aborted, in the order the sockets were registered. Returns
     /// how many reads were aborted.
     pub fn abort_reads(&mut self) -> usize {
-        let mut callback_ids: Vec<usize> = self.epoll_streams.keys().copied().collect();
-        // A map has no order of its own; ids grow, so theirs is the order
-        // of registration.
-        callback_ids.sort();
+        let callback_ids = self.sockets.take_all();
         for &callback_id in &callback_ids {
-            // Dropping the `Reading` drops its stream, which closes the
-            // socket. An event the epoll thread has already sent for it
-            // finds nothing in `epoll_streams`, and is ignored.
-            self.epoll_streams.remove(&callback_id);
+            // An event the epoll thread has already sent for the socket
+            // finds nothing in `sockets`, and is ignored.
             let error = Js::Error("the read was aborted before the peer closed".to_string());
             self.callback_ready(callback_id, error);
         }

@@ -3,27 +3,29 @@
 // Each test file uses only some of them.
 #![allow(dead_code, unused_imports)]
 
-use std::cell::RefCell; //@ 6..
+use std::cell::RefCell;
 use std::io::Write; //@ 3..
 use std::net::SocketAddr; //@ 3..
-use std::rc::Rc; //@ 6..
+use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 /// The stage these tests check. Every test file reaches it through this
 /// one name, so that a test file is the same in every stage that has it.
 pub use source_runtime as stage;
-//@ 2..=4
-//
-// use stage::Runtime;
-//@ end
-//@ 6..
+//@ 2..
 
-use stage::{Js, Runtime};
+use stage::Js;
 //@ end
 //@ 3..
 
 use minimio::TcpStream;
+//@ end
+//@ 5..
+
+/// The program's side of the runtime, as the tests use it: from stage 5
+/// on, the stage's own.
+pub use stage::{Runtime, register_io, register_pool_task, set_timeout};
 //@ end
 
 /// Runs a test under a time limit, so that a hang fails instead of
@@ -62,11 +64,27 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
     stream
 }
 //@ end
+//@ 4..
+
+/// Checks that a timer set for `delay` fired `waited` after it was set: not
+/// before its deadline, and long before a second, so not as late as
+/// `waited_for`, which the epoll thread was waiting for.
+pub fn assert_on_time(waited: Duration, delay: Duration, waited_for: &str) {
+    assert!(
+        waited >= delay,
+        "fired after {waited:?}, before its deadline"
+    );
+    assert!(
+        waited < Duration::from_millis(1000),
+        "fired after {waited:?}: it waited for {waited_for}"
+    );
+}
+//@ end
 //@ 2..=4
 //
 // /// Drives the runtime the way this stage's `main.rs` does, until nothing
 // /// is pending.
-// pub fn run_until_done(runtime: &mut Runtime) {
+// pub fn run_until_done(runtime: &mut stage::Runtime) {
 //     while tick(runtime) {}
 // }
 //
@@ -78,7 +96,7 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
 // /// still pending, sleep until events arrive and run their callbacks.
 // /// Returns whether anything was still pending.
 //@ end
-// pub fn tick(runtime: &mut Runtime) -> bool {
+// pub fn tick(runtime: &mut stage::Runtime) -> bool {
 //@ 4
 //     runtime.process_expired_timers();
 //     runtime.run_callbacks();
@@ -91,7 +109,70 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
 //     true
 // }
 //@ end
-//@ 6..
+//@ 2..=4
+//
+// // The program's side of the runtime, as the tests use it. Up to stage 4
+// // a program calls the runtime's methods, and the loop is driven by hand;
+// // stage 5 gives `Runtime::run` and functions that reach the running
+// // runtime. These are the same, made from the early runtime, so that a
+// // test is written once for every stage. One thing they cannot do is
+// // what stage 5 is for: a callback cannot reach the runtime, because
+// // the loop holds it while callbacks run.
+//
+// thread_local! {
+//     /// The runtime that `Runtime::run` lends to its program.
+//     static LENT: RefCell<Option<stage::Runtime>> = const { RefCell::new(None) };
+// }
+//
+// /// The early runtime, with the later stages' `run`.
+// pub struct Runtime(stage::Runtime);
+//
+// impl Runtime {
+//     pub fn new() -> Runtime {
+//         Runtime(stage::Runtime::new())
+//     }
+//
+//     /// Lends the runtime to `program`, then drives it until nothing is
+//     /// pending, and drops it, which joins its threads.
+//     pub fn run(self, program: impl FnOnce()) {
+//         LENT.set(Some(self.0));
+//         program();
+//         let mut runtime = LENT.take().expect("the runtime is lent out");
+//         run_until_done(&mut runtime);
+//     }
+// }
+//
+// /// Calls `action` with the runtime lent to the running program.
+// fn with_lent<T>(action: impl FnOnce(&mut stage::Runtime) -> T) -> T {
+//     LENT.with_borrow_mut(|lent| {
+//         let runtime = lent
+//             .as_mut()
+//             .expect("up to stage 4 only the program given to run reaches the runtime");
+//         action(runtime)
+//     })
+// }
+//
+// pub fn register_pool_task(
+//     kind: stage::ThreadPoolTaskKind,
+//     work: impl FnOnce() -> Js + Send + 'static,
+//     callback: impl FnOnce(Js) + 'static,
+// ) {
+//     with_lent(|runtime| runtime.register_pool_task(kind, work, callback));
+// }
+//@ 3..=4
+//
+// pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+//     with_lent(|runtime| runtime.register_io(stream, callback));
+// }
+//@ end
+//@ 4
+//
+// pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) {
+//     with_lent(|runtime| runtime.set_timeout(ms, callback));
+// }
+//@ end
+//@ end
+//@ 2..
 
 /// What a program's callbacks got, each under a name, in the order they
 /// ran.
@@ -111,6 +192,8 @@ pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
     Runtime::new().run(move || program(&for_program));
     results.take()
 }
+//@ end
+//@ 6..
 
 /// The message of an error; any other value fails the test.
 pub fn error_of(value: &Js) -> &str {
@@ -119,6 +202,8 @@ pub fn error_of(value: &Js) -> &str {
         other => panic!("expected an error, got {other:?}"),
     }
 }
+//@ end
+//@ 3..
 
 /// The body of a response; any other value fails the test.
 pub fn body(value: &Js) -> &str {
