@@ -8,8 +8,10 @@
 //!
 //! - [`Poll`] owns the queue; [`Poll::poll`] blocks until events arrive or a
 //!   timeout passes.
-//! - [`Registrator`] adds sockets to the queue, from any thread, and can
-//!   close the loop, which wakes a blocked `poll` for good.
+//! - [`Registrator`] adds sockets to the queue (`register`), re-arms them
+//!   (`reregister`) and takes them off (`deregister`), from any thread, and
+//!   can close the loop, which wakes a blocked `poll` for good. These are
+//!   mio's names, and mean what they mean in mio.
 //! - [`Waker`] ends a wait from another thread: `poll` returns with the
 //!   waker's event.
 //! - [`TcpStream`] is a non-blocking TCP connection; each [`Event`] carries
@@ -24,16 +26,17 @@
 //! ## One event per registration
 //!
 //! A registration is *one-shot*: it reports the socket once, then stays
-//! quiet until the caller registers it again. The pattern is always the
-//! same: read until the socket says [`WouldBlock`](std::io::ErrorKind::WouldBlock)
-//! ("nothing more for now"), then register again to hear about the next
-//! bytes. If the bytes are already there when you register, the next `poll`
+//! quiet until the caller re-arms it with `reregister`. The pattern is
+//! always the same: read until the socket says [`WouldBlock`](std::io::ErrorKind::WouldBlock)
+//! ("nothing more for now"), then reregister to hear about the next bytes.
+//! If the bytes are already there when you reregister, the next `poll`
 //! reports them at once, so nothing is ever missed.
 //!
 //! ```
 //! use std::io::{ErrorKind, Read, Write};
 //! use std::net::TcpListener;
-//! use minimio::{Events, Interests, Poll, TcpStream};
+//! use std::time::Duration;
+//! use minimio::{Events, Interests, Poll, TcpStream, Token};
 //!
 //! # fn main() -> std::io::Result<()> {
 //! // A peer on loopback that will send us two messages.
@@ -47,13 +50,13 @@
 //! let mut received = Vec::new();
 //! let mut buffer = [0; 64];
 //!
-//! registrator.register(&stream, 7, Interests::READABLE)?;
+//! registrator.register(&stream, Token(7), Interests::READABLE)?;
 //! for message in ["hello, ", "world"] {
 //!     peer.write_all(message.as_bytes())?;
 //!
 //!     // Wait (at most 5 s) until the socket is readable.
-//!     poll.poll(&mut events, Some(5_000))?;
-//!     assert_eq!(events[0].id(), 7);
+//!     poll.poll(&mut events, Some(Duration::from_secs(5)))?;
+//!     assert_eq!(events[0].token(), Token(7));
 //!
 //!     // Read everything there is, until the socket would block.
 //!     loop {
@@ -66,7 +69,7 @@
 //!     }
 //!
 //!     // Re-arm: ask for the next event on this socket.
-//!     registrator.register(&stream, 7, Interests::READABLE)?;
+//!     registrator.reregister(&stream, Token(7), Interests::READABLE)?;
 //! }
 //! assert_eq!(received, b"hello, world");
 //! # Ok(())
@@ -83,20 +86,21 @@
 //! ```
 //! use std::sync::Arc;
 //! use std::thread;
-//! use minimio::{Events, Poll, Waker};
+//! use std::time::Duration;
+//! use minimio::{Events, Poll, Token, Waker};
 //!
 //! # fn main() -> std::io::Result<()> {
 //! let mut poll = Poll::new()?;
-//! let waker = Arc::new(Waker::new(&poll.registrator(), 99)?);
+//! let waker = Arc::new(Waker::new(&poll.registrator(), Token(99))?);
 //!
 //! // Another thread wakes the poll below long before its 5 s are up.
 //! let for_other = Arc::clone(&waker);
 //! let other = thread::spawn(move || for_other.wake());
 //!
 //! let mut events = Events::with_capacity(16);
-//! let count = poll.poll(&mut events, Some(5_000))?;
+//! let count = poll.poll(&mut events, Some(Duration::from_secs(5)))?;
 //! assert_eq!(count, 1);
-//! assert_eq!(events[0].id(), 99);
+//! assert_eq!(events[0].token(), Token(99));
 //! other.join().unwrap()?;
 //! # Ok(())
 //! # }
@@ -125,9 +129,10 @@ pub use sys::Event;
 pub use tcp::TcpStream;
 
 /// The number a caller gives a socket when registering it, and gets back in
-/// each [`Event`] for that socket. `usize::MAX` is reserved for minimio's
-/// own use.
-pub type Token = usize;
+/// each [`Event`] for that socket: how the caller tells which socket is
+/// ready. `Token(usize::MAX)` is reserved for minimio's own use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Token(pub usize);
 
 /// The buffer [`Poll::poll`] fills with events: at most its capacity per
 /// call, so create it with `Events::with_capacity(n)`.

@@ -72,7 +72,9 @@ impl Poll {
     }
 
     /// Blocks until at least one registered socket is ready, or until
-    /// `timeout_ms` milliseconds have passed (`None`: no time limit).
+    /// `timeout` has passed (`None`: no time limit). The wait is never
+    /// shorter than `timeout`: epoll counts in whole milliseconds, and
+    /// minimio rounds up.
     ///
     /// Fills `events` (up to its capacity; room for 64 if it has none) and
     /// returns how many there are; 0 means the timeout passed. A signal
@@ -81,8 +83,9 @@ impl Poll {
     ///
     /// After [`Registrator::close_loop`] it returns an error of kind
     /// [`Interrupted`](io::ErrorKind::Interrupted), at once and every time.
-    pub fn poll(&mut self, events: &mut Events, timeout_ms: Option<i32>) -> io::Result<usize> {
-        let deadline = deadline_after(timeout_ms)?;
+    pub fn poll(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+        // A timeout too long to add to the clock is as good as none.
+        let deadline = timeout.and_then(|timeout| Instant::now().checked_add(timeout));
         events.clear();
         if events.capacity() == 0 {
             events.reserve(DEFAULT_CAPACITY);
@@ -107,20 +110,6 @@ impl Poll {
         }
     }
 }
-
-/// When a wait of `timeout_ms` that starts now must end.
-fn deadline_after(timeout_ms: Option<i32>) -> io::Result<Option<Instant>> {
-    let Some(ms) = timeout_ms else {
-        return Ok(None);
-    };
-    let ms = u64::try_from(ms).map_err(|_| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("a poll timeout cannot be negative, got {ms} ms"),
-        )
-    })?;
-    Ok(Some(Instant::now() + Duration::from_millis(ms)))
-}
 // ANCHOR_END: poll
 
 // ANCHOR: registrator
@@ -128,8 +117,10 @@ impl Registrator {
     /// Asks the queue to report `stream` once, with `token`, when it is
     /// ready in the way `interests` says.
     ///
-    /// Registering a stream again re-arms it: after its event has been
-    /// reported, that is how the caller asks for the next one.
+    /// A stream is registered once; after its event has been reported,
+    /// [`reregister`](Registrator::reregister) asks for the next one. A
+    /// second `register` is refused, with an error of kind
+    /// [`AlreadyExists`](io::ErrorKind::AlreadyExists).
     pub fn register(
         &self,
         stream: &TcpStream,
@@ -139,6 +130,28 @@ impl Registrator {
         self.queue.check_open()?;
         check_token(token)?;
         self.queue.selector.register(stream, token, interests)
+    }
+
+    /// Re-arms a registered `stream`: the queue reports it once more, with
+    /// `token`, when it is ready in the way `interests` says (which may
+    /// differ from the last time). A stream not registered with this queue
+    /// is refused, with an error of kind [`NotFound`](io::ErrorKind::NotFound).
+    pub fn reregister(
+        &self,
+        stream: &TcpStream,
+        token: Token,
+        interests: Interests,
+    ) -> io::Result<()> {
+        self.queue.check_open()?;
+        check_token(token)?;
+        self.queue.selector.reregister(stream, token, interests)
+    }
+
+    /// Takes `stream` off the queue: it is reported no more, even if it
+    /// was armed. Dropping the stream does the same.
+    pub fn deregister(&self, stream: &TcpStream) -> io::Result<()> {
+        self.queue.check_open()?;
+        self.queue.selector.deregister(stream)
     }
 
     /// Closes the queue: a thread blocked in [`Poll::poll`] wakes up, and it
@@ -152,7 +165,7 @@ impl Registrator {
 
 /// Refuses the token minimio keeps for itself.
 fn check_token(token: Token) -> io::Result<()> {
-    if token == Token::MAX {
+    if token == Token(usize::MAX) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "the token usize::MAX is reserved by minimio",

@@ -9,7 +9,7 @@ mod common;
 use std::fs;
 
 use common::within;
-use minimio::{Interests, Poll, Waker};
+use minimio::{Interests, Poll, Token, Waker};
 
 fn open_file_descriptors() -> usize {
     fs::read_dir("/proc/self/fd")
@@ -35,7 +35,7 @@ fn polls_and_streams_leave_no_file_descriptor_open() {
             let poll = Poll::new().unwrap();
             let (stream, peer) = common::connected_pair();
             poll.registrator()
-                .register(&stream, token, Interests::READABLE)
+                .register(&stream, Token(token), Interests::READABLE)
                 .unwrap();
             if token % 2 == 0 {
                 drop(poll);
@@ -51,7 +51,7 @@ fn polls_and_streams_leave_no_file_descriptor_open() {
         // Wakers, woken or not, dropped before or after their poll.
         for token in 0..100 {
             let poll = Poll::new().unwrap();
-            let waker = Waker::new(&poll.registrator(), token).unwrap();
+            let waker = Waker::new(&poll.registrator(), Token(token)).unwrap();
             if token % 2 == 0 {
                 waker.wake().unwrap();
                 drop(poll);

@@ -10,8 +10,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{connected_pair, within};
-use minimio::{Events, Interests, Poll, Registrator, TcpStream, Waker};
+use common::{connected_pair, ms, within};
+use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker};
 
 /// Reads until the stream would block; returns what was read and whether
 /// the peer has closed the connection.
@@ -29,7 +29,7 @@ fn read_available(stream: &mut TcpStream) -> (Vec<u8>, bool) {
 }
 
 fn ids(events: &Events) -> Vec<usize> {
-    events.iter().map(|event| event.id()).collect()
+    events.iter().map(|event| event.token().0).collect()
 }
 
 #[test]
@@ -38,12 +38,12 @@ fn a_readable_socket_reports_the_token_it_was_registered_with() {
         let (stream, mut peer) = connected_pair();
         let mut poll = Poll::new().unwrap();
         poll.registrator()
-            .register(&stream, 42, Interests::READABLE)
+            .register(&stream, Token(42), Interests::READABLE)
             .unwrap();
 
         peer.write_all(b"ping").unwrap();
         let mut events = Events::with_capacity(8);
-        let count = poll.poll(&mut events, Some(5_000)).unwrap();
+        let count = poll.poll(&mut events, Some(ms(5_000))).unwrap();
 
         assert_eq!(count, 1);
         assert_eq!(ids(&events), [42]);
@@ -56,11 +56,11 @@ fn a_writable_socket_reports_its_token() {
         let (stream, _peer) = connected_pair();
         let mut poll = Poll::new().unwrap();
         poll.registrator()
-            .register(&stream, 3, Interests::WRITABLE)
+            .register(&stream, Token(3), Interests::WRITABLE)
             .unwrap();
 
         let mut events = Events::with_capacity(8);
-        poll.poll(&mut events, Some(5_000)).unwrap();
+        poll.poll(&mut events, Some(ms(5_000))).unwrap();
 
         assert_eq!(ids(&events), [3]);
     });
@@ -83,7 +83,7 @@ fn reading_with_nothing_to_read_returns_would_block_at_once() {
 }
 
 #[test]
-fn a_registration_reports_once_until_it_is_registered_again() {
+fn a_registration_reports_once_until_it_is_reregistered() {
     within(10, || {
         let (mut stream, mut peer) = connected_pair();
         let mut poll = Poll::new().unwrap();
@@ -91,21 +91,21 @@ fn a_registration_reports_once_until_it_is_registered_again() {
         let mut events = Events::with_capacity(8);
 
         registrator
-            .register(&stream, 1, Interests::READABLE)
+            .register(&stream, Token(1), Interests::READABLE)
             .unwrap();
         peer.write_all(b"first").unwrap();
-        assert_eq!(poll.poll(&mut events, Some(5_000)).unwrap(), 1);
+        assert_eq!(poll.poll(&mut events, Some(ms(5_000))).unwrap(), 1);
         assert_eq!(read_available(&mut stream).0, b"first");
 
         // Not re-armed: new bytes do not produce an event.
         peer.write_all(b"second").unwrap();
-        assert_eq!(poll.poll(&mut events, Some(100)).unwrap(), 0);
+        assert_eq!(poll.poll(&mut events, Some(ms(100))).unwrap(), 0);
 
         // Re-armed: the bytes already waiting are reported at once.
         registrator
-            .register(&stream, 1, Interests::READABLE)
+            .reregister(&stream, Token(1), Interests::READABLE)
             .unwrap();
-        assert_eq!(poll.poll(&mut events, Some(5_000)).unwrap(), 1);
+        assert_eq!(poll.poll(&mut events, Some(ms(5_000))).unwrap(), 1);
         assert_eq!(read_available(&mut stream).0, b"second");
     });
 }
@@ -116,12 +116,12 @@ fn a_closed_peer_makes_the_socket_readable_and_reads_return_zero() {
         let (mut stream, peer) = connected_pair();
         let mut poll = Poll::new().unwrap();
         poll.registrator()
-            .register(&stream, 9, Interests::READABLE)
+            .register(&stream, Token(9), Interests::READABLE)
             .unwrap();
 
         drop(peer);
         let mut events = Events::with_capacity(8);
-        poll.poll(&mut events, Some(5_000)).unwrap();
+        poll.poll(&mut events, Some(ms(5_000))).unwrap();
 
         assert_eq!(ids(&events), [9]);
         assert_eq!(read_available(&mut stream), (Vec::new(), true));
@@ -134,12 +134,12 @@ fn a_timeout_with_nothing_ready_returns_no_events_and_not_early() {
         let (stream, _quiet_peer) = connected_pair();
         let mut poll = Poll::new().unwrap();
         poll.registrator()
-            .register(&stream, 1, Interests::READABLE)
+            .register(&stream, Token(1), Interests::READABLE)
             .unwrap();
         let mut events = Events::with_capacity(8);
 
         let started = Instant::now();
-        let count = poll.poll(&mut events, Some(150)).unwrap();
+        let count = poll.poll(&mut events, Some(ms(150))).unwrap();
         let waited = started.elapsed();
 
         assert_eq!(count, 0);
@@ -159,19 +159,75 @@ fn a_zero_timeout_returns_at_once() {
         let mut events = Events::with_capacity(8);
         let started = Instant::now();
 
-        assert_eq!(poll.poll(&mut events, Some(0)).unwrap(), 0);
+        assert_eq!(poll.poll(&mut events, Some(ms(0))).unwrap(), 0);
         assert!(started.elapsed() < Duration::from_secs(1));
     });
 }
 
 #[test]
-fn a_negative_timeout_is_refused() {
+fn a_timeout_too_long_for_the_clock_is_no_time_limit() {
     within(10, || {
         let mut poll = Poll::new().unwrap();
-        let error = poll
-            .poll(&mut Events::with_capacity(8), Some(-1))
+        let waker = Waker::new(&poll.registrator(), Token(4)).unwrap();
+        waker.wake().unwrap();
+        let mut events = Events::with_capacity(8);
+        assert_eq!(poll.poll(&mut events, Some(Duration::MAX)).unwrap(), 1);
+        assert_eq!(events[0].token(), Token(4));
+    });
+}
+
+#[test]
+fn a_stream_is_registered_once_then_reregistered() {
+    within(10, || {
+        let (stream, _peer) = connected_pair();
+        let poll = Poll::new().unwrap();
+        let registrator = poll.registrator();
+        let not_yet = registrator
+            .reregister(&stream, Token(1), Interests::READABLE)
             .unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert_eq!(not_yet.kind(), ErrorKind::NotFound);
+
+        registrator
+            .register(&stream, Token(1), Interests::READABLE)
+            .unwrap();
+        let twice = registrator
+            .register(&stream, Token(1), Interests::READABLE)
+            .unwrap_err();
+        assert_eq!(twice.kind(), ErrorKind::AlreadyExists);
+        registrator
+            .reregister(&stream, Token(2), Interests::WRITABLE)
+            .unwrap();
+    });
+}
+
+#[test]
+fn a_deregistered_stream_is_reported_no_more() {
+    within(10, || {
+        let (stream, mut peer) = connected_pair();
+        let mut poll = Poll::new().unwrap();
+        let registrator = poll.registrator();
+        let mut events = Events::with_capacity(8);
+        registrator
+            .register(&stream, Token(1), Interests::READABLE)
+            .unwrap();
+        registrator.deregister(&stream).unwrap();
+
+        // Armed, and ready, but off the queue: no event.
+        peer.write_all(b"ignored").unwrap();
+        assert_eq!(poll.poll(&mut events, Some(ms(100))).unwrap(), 0);
+
+        // Off the queue, it can be neither re-armed nor taken off again,
+        // but it can be registered anew.
+        let error = registrator
+            .reregister(&stream, Token(1), Interests::READABLE)
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+        let error = registrator.deregister(&stream).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+        registrator
+            .register(&stream, Token(1), Interests::READABLE)
+            .unwrap();
+        assert_eq!(poll.poll(&mut events, Some(ms(5_000))).unwrap(), 1);
     });
 }
 
@@ -182,7 +238,7 @@ fn the_reserved_token_is_refused() {
         let poll = Poll::new().unwrap();
         let error = poll
             .registrator()
-            .register(&stream, usize::MAX, Interests::READABLE)
+            .register(&stream, Token(usize::MAX), Interests::READABLE)
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
     });
@@ -212,7 +268,7 @@ fn close_loop_from_another_thread_wakes_a_poll_that_waits_forever() {
         // Every later poll fails the same way, at once, even with no timeout.
         let mut poll = poller.join().unwrap();
         let mut events = Events::with_capacity(8);
-        for timeout in [None, Some(0), Some(10_000)] {
+        for timeout in [None, Some(ms(0)), Some(ms(10_000))] {
             let error = poll.poll(&mut events, timeout).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Interrupted);
         }
@@ -220,7 +276,7 @@ fn close_loop_from_another_thread_wakes_a_poll_that_waits_forever() {
         // And nothing more can be registered.
         let (stream, _peer) = connected_pair();
         let error = registrator
-            .register(&stream, 1, Interests::READABLE)
+            .register(&stream, Token(1), Interests::READABLE)
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Interrupted);
     });
@@ -240,7 +296,7 @@ fn a_registrator_can_register_while_another_thread_polls() {
         thread::sleep(Duration::from_millis(50));
         let (stream, mut peer) = connected_pair();
         registrator
-            .register(&stream, 5, Interests::READABLE)
+            .register(&stream, Token(5), Interests::READABLE)
             .unwrap();
         peer.write_all(b"late").unwrap();
 
@@ -258,7 +314,7 @@ fn a_hundred_sockets_each_report_their_own_token() {
         for token in 0..SOCKETS {
             let (stream, peer) = connected_pair();
             registrator
-                .register(&stream, token, Interests::READABLE)
+                .register(&stream, Token(token), Interests::READABLE)
                 .unwrap();
             pairs.push((stream, peer));
         }
@@ -269,7 +325,7 @@ fn a_hundred_sockets_each_report_their_own_token() {
         let mut seen = Vec::new();
         let mut events = Events::with_capacity(32);
         while seen.len() < SOCKETS {
-            let count = poll.poll(&mut events, Some(5_000)).unwrap();
+            let count = poll.poll(&mut events, Some(ms(5_000))).unwrap();
             assert!(
                 count > 0,
                 "only {} of {SOCKETS} sockets reported",
@@ -302,7 +358,7 @@ fn the_registrator_can_be_sent_to_another_thread() {
 fn a_waker_wakes_a_poll_that_waits_forever_with_its_token() {
     within(10, || {
         let mut poll = Poll::new().unwrap();
-        let waker = Waker::new(&poll.registrator(), 7).unwrap();
+        let waker = Waker::new(&poll.registrator(), Token(7)).unwrap();
         let (polling, started) = mpsc::channel();
         let waiter = thread::spawn(move || {
             let mut events = Events::with_capacity(8);
@@ -324,22 +380,22 @@ fn a_waker_wakes_a_poll_that_waits_forever_with_its_token() {
 fn wakes_before_a_poll_give_it_one_event_and_no_more() {
     within(10, || {
         let mut poll = Poll::new().unwrap();
-        let waker = Waker::new(&poll.registrator(), 3).unwrap();
+        let waker = Waker::new(&poll.registrator(), Token(3)).unwrap();
         for _ in 0..5 {
             waker.wake().unwrap();
         }
         let mut events = Events::with_capacity(8);
 
-        let count = poll.poll(&mut events, Some(5_000)).unwrap();
+        let count = poll.poll(&mut events, Some(ms(5_000))).unwrap();
         assert_eq!((count, ids(&events)), (1, vec![3]));
 
         // Nothing woke it since: this one times out.
-        let count = poll.poll(&mut events, Some(50)).unwrap();
+        let count = poll.poll(&mut events, Some(ms(50))).unwrap();
         assert_eq!(count, 0);
 
         // And a new wake is a new event.
         waker.wake().unwrap();
-        let count = poll.poll(&mut events, Some(5_000)).unwrap();
+        let count = poll.poll(&mut events, Some(ms(5_000))).unwrap();
         assert_eq!((count, ids(&events)), (1, vec![3]));
     });
 }
@@ -350,9 +406,9 @@ fn a_waker_and_a_socket_each_report_their_own_token() {
         let (stream, mut peer) = connected_pair();
         let mut poll = Poll::new().unwrap();
         let registrator = poll.registrator();
-        let waker = Waker::new(&registrator, 100).unwrap();
+        let waker = Waker::new(&registrator, Token(100)).unwrap();
         registrator
-            .register(&stream, 1, Interests::READABLE)
+            .register(&stream, Token(1), Interests::READABLE)
             .unwrap();
         peer.write_all(b"ping").unwrap();
         waker.wake().unwrap();
@@ -360,7 +416,7 @@ fn a_waker_and_a_socket_each_report_their_own_token() {
         let mut seen = BTreeSet::new();
         let mut events = Events::with_capacity(8);
         while seen.len() < 2 {
-            let count = poll.poll(&mut events, Some(5_000)).unwrap();
+            let count = poll.poll(&mut events, Some(ms(5_000))).unwrap();
             assert!(count > 0, "only {seen:?} reported");
             seen.extend(ids(&events));
         }
@@ -371,7 +427,7 @@ fn a_waker_and_a_socket_each_report_their_own_token() {
 #[test]
 fn a_waker_cannot_have_the_reserved_token() {
     let poll = Poll::new().unwrap();
-    let error = Waker::new(&poll.registrator(), usize::MAX)
+    let error = Waker::new(&poll.registrator(), Token(usize::MAX))
         .err()
         .expect("the reserved token is refused");
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
@@ -384,10 +440,10 @@ fn a_started_connect_is_reported_writable_once_the_peer_accepts() {
         let mut stream = TcpStream::start_connect(listener.local_addr().unwrap()).unwrap();
         let mut poll = Poll::new().unwrap();
         poll.registrator()
-            .register(&stream, 5, Interests::WRITABLE)
+            .register(&stream, Token(5), Interests::WRITABLE)
             .unwrap();
         let mut events = Events::with_capacity(8);
-        poll.poll(&mut events, Some(5_000)).unwrap();
+        poll.poll(&mut events, Some(ms(5_000))).unwrap();
         assert_eq!(ids(&events), [5]);
         assert!(stream.take_error().unwrap().is_none());
 
@@ -410,10 +466,10 @@ fn a_refused_connect_is_reported_and_take_error_says_why() {
         let stream = TcpStream::start_connect(address).unwrap();
         let mut poll = Poll::new().unwrap();
         poll.registrator()
-            .register(&stream, 6, Interests::WRITABLE)
+            .register(&stream, Token(6), Interests::WRITABLE)
             .unwrap();
         let mut events = Events::with_capacity(8);
-        poll.poll(&mut events, Some(5_000)).unwrap();
+        poll.poll(&mut events, Some(ms(5_000))).unwrap();
         assert_eq!(ids(&events), [6]);
         let error = stream.take_error().unwrap().expect("the connect failed");
         assert_eq!(error.kind(), ErrorKind::ConnectionRefused);

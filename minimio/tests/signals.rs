@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::within;
+use common::{ms, within};
 use minimio::{Events, Poll};
 
 static SIGNALS_HANDLED: AtomicUsize = AtomicUsize::new(0);
@@ -47,7 +47,7 @@ fn a_signal_during_the_wait_is_retried_with_the_time_that_remains() {
             let mut poll = Poll::new().unwrap();
             let mut events = Events::with_capacity(8);
             let started = Instant::now();
-            let result = poll.poll(&mut events, Some(600));
+            let result = poll.poll(&mut events, Some(ms(600)));
             (result.map_err(|e| e.kind()), started.elapsed())
         });
 

@@ -46,7 +46,11 @@ fn main() {
             task.callback_id
         );
         let value = (task.work)();
-        runtime.handle_event(PollEvent::Threadpool((0, task.callback_id, value)));
+        runtime.handle_event(PollEvent::Threadpool {
+            thread_id: 0,
+            callback_id: task.callback_id,
+            value,
+        });
     }
     log!("pending events: {}", runtime.pending_events());
 

@@ -49,7 +49,9 @@ impl Runtime {
     /// An event has arrived: get its callback ready to run.
     pub fn handle_event(&mut self, event: PollEvent) {
         match event {
-            PollEvent::Threadpool((_thread_id, callback_id, value)) => {
+            PollEvent::Threadpool {
+                callback_id, value, ..
+            } => {
                 self.callback_ready(callback_id, value);
             }
             PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),

@@ -21,6 +21,16 @@ fn logging_callback(
     move |value| log.borrow_mut().push(format!("{name}: {value:?}"))
 }
 
+/// The news a pool thread sends when it has run the task of callback
+/// `callback_id`: its result, `value`.
+fn pool_result(callback_id: usize, value: Js) -> PollEvent {
+    PollEvent::Threadpool {
+        thread_id: 0,
+        callback_id,
+        value,
+    }
+}
+
 /// Every callback gets its own id, and counts as pending until its event
 /// arrives.
 #[test]
@@ -32,7 +42,7 @@ fn callbacks_get_ids_and_count_as_pending_until_their_event_arrives() {
     assert_ne!(first, second);
     assert_eq!(runtime.pending_events(), 2);
 
-    runtime.handle_event(PollEvent::Threadpool((0, first, Js::Undefined)));
+    runtime.handle_event(pool_result(first, Js::Undefined));
     assert_eq!(runtime.pending_events(), 1);
 }
 
@@ -44,8 +54,8 @@ fn a_callback_receives_the_value_of_its_own_event() {
     let text = runtime.add_callback(logging_callback(&log, "text"));
     let number = runtime.add_callback(logging_callback(&log, "number"));
 
-    runtime.handle_event(PollEvent::Threadpool((1, number, Js::Int(5))));
-    runtime.handle_event(PollEvent::Threadpool((2, text, Js::String("hi".into()))));
+    runtime.handle_event(pool_result(number, Js::Int(5)));
+    runtime.handle_event(pool_result(text, Js::String("hi".into())));
     runtime.run_callbacks();
 
     assert_eq!(*log.borrow(), ["number: Int(5)", r#"text: String("hi")"#]);
@@ -84,7 +94,7 @@ fn nothing_runs_before_its_event_and_each_callback_runs_once() {
     runtime.run_callbacks();
     assert!(log.borrow().is_empty(), "ran before its event arrived");
 
-    runtime.handle_event(PollEvent::Threadpool((0, id, Js::Int(1))));
+    runtime.handle_event(pool_result(id, Js::Int(1)));
     runtime.run_callbacks();
     runtime.run_callbacks();
 
@@ -114,11 +124,7 @@ fn errors_reach_the_callback_as_values() {
     let mut runtime = Runtime::new();
     let id = runtime.add_callback(logging_callback(&log, "read"));
 
-    runtime.handle_event(PollEvent::Threadpool((
-        0,
-        id,
-        Js::Error("no such file".into()),
-    )));
+    runtime.handle_event(pool_result(id, Js::Error("no such file".into())));
     runtime.run_callbacks();
 
     assert_eq!(*log.borrow(), [r#"read: Error("no such file")"#]);

@@ -6,7 +6,7 @@ mod common;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
 use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
@@ -218,43 +218,5 @@ fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
             "{results:?}"
         );
         assert!(results.contains(&Js::Int(7)), "{results:?}");
-    });
-}
-
-#[test]
-fn a_close_task_from_a_program_is_refused_and_every_thread_stays() {
-    within(10, || {
-        let runtime = Runtime::with_pool_size(POOL_SIZE);
-        let results = Rc::new(RefCell::new(Vec::new()));
-        let program_results = Rc::clone(&results);
-        runtime.run(move || {
-            let refused = Rc::clone(&program_results);
-            register_pool_task(
-                ThreadPoolTaskKind::Close,
-                || Js::Undefined,
-                move |value| refused.borrow_mut().push(value),
-            );
-            // Tasks that can only finish once all of them run at the same
-            // time: so they need every thread of the pool.
-            let all_started = Arc::new(Barrier::new(POOL_SIZE));
-            for n in 0..POOL_SIZE {
-                let all_started = Arc::clone(&all_started);
-                let results = Rc::clone(&program_results);
-                let work = move || {
-                    all_started.wait();
-                    Js::Int(n)
-                };
-                register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |value| {
-                    results.borrow_mut().push(value)
-                });
-            }
-        });
-
-        let results = results.borrow();
-        assert_eq!(results.len(), POOL_SIZE + 1, "{results:?}");
-        let Js::Error(message) = &results[0] else {
-            panic!("the Close task was not refused: {results:?}");
-        };
-        assert!(message.contains("not work"), "{message}");
     });
 }

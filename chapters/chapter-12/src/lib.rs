@@ -38,10 +38,9 @@
 //! | `event_loop.rs` | `run`, and the loop's phases |
 //! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
 //! | `globals.rs` | the free functions a program calls |
-//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `fs.rs`, `crypto.rs` | `Fs` and `Crypto`: work for the pool, as Node has them |
+//! | `http/` | `Http`, and a file for each part of a GET: URL, request, response |
 //! | `immediates.rs` | the immediates, for the check phase |
-//! | `http.rs` | the HTTP requests on their way, from connect to response |
-//! | `response.rs` | reading a response: where its body ends |
 //! | `executor.rs` | the tasks: futures the loop polls, and their wakers |
 //! | `futures.rs` | the callback APIs as futures |
 //! | `combinators.rs` | `join`, `select` and `timeout` |
@@ -53,16 +52,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 mod callbacks;
 pub mod combinators;
+mod crypto;
 mod epoll;
 mod event_loop;
 mod executor;
+mod fs;
 pub mod futures;
 mod globals;
 mod handle;
 mod http;
 mod immediates;
-mod modules;
-mod response;
 mod runtime;
 mod sockets;
 mod thread_pool;
@@ -70,13 +69,15 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use crypto::Crypto;
 pub use event_loop::BUDGET;
 pub use executor::{JoinHandle, spawn};
+pub use fs::Fs;
 pub use globals::{
     active_sockets, active_timers, clear_interval, clear_timeout, register_io, register_pool_task,
     set_immediate, set_interval, set_timeout,
 };
-pub use modules::{Crypto, Fs, Http};
+pub use http::Http;
 pub use runtime::Runtime;
 pub use thread_pool::{POOL_SIZE, pool_size_from_environment};
 pub use timers::TIMEOUT_MAX;

@@ -88,10 +88,10 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         assert!(on(looper, said), "no log line: {events:?}");
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
-        // Every pool thread has its track: each one records its Close.
+        // Every pool thread has its track: each one records its end.
         let pool_threads: std::collections::BTreeSet<&str> = events
             .iter()
-            .filter(|(t, n)| t.starts_with("pool") && n == "Close")
+            .filter(|(t, n)| t.starts_with("pool") && n == "stopped")
             .map(|(t, _)| t.as_str())
             .collect();
         assert_eq!(pool_threads.len(), 4, "{events:?}");

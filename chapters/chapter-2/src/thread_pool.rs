@@ -42,21 +42,25 @@ pub(crate) fn start(events: &Sender<PollEvent>) -> Vec<NodeThread> {
 
 // ANCHOR: work
 /// The life of a pool thread: take a task, run it, send its result back;
-/// until it is told to close.
+/// until the runtime drops the sending end of the thread's channel. Then
+/// `recv` fails, once every task sent before has been taken, and the
+/// thread ends.
 fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
     while let Ok(task) = tasks.recv() {
         let _traced = trace::slice(task.kind);
-        if task.kind == ThreadPoolTaskKind::Close {
-            break;
-        }
         log!("received a task of type: {}", task.kind);
         let value = (task.work)();
         log!("finished running a task of type: {}", task.kind);
-        let event = PollEvent::Threadpool((thread_id, task.callback_id, value));
+        let event = PollEvent::Threadpool {
+            thread_id,
+            callback_id: task.callback_id,
+            value,
+        };
         if events.send(event).is_err() {
             break; // the runtime is gone: nobody is listening
         }
     }
+    trace::instant(format_args!("stopped"));
 }
 // ANCHOR_END: work
 
@@ -128,12 +132,10 @@ impl Pool {
     /// Stops every thread, and waits for each one to end. Returns how many
     /// there were.
     pub(crate) fn stop_and_join(&mut self) -> usize {
-        for thread in &self.threads {
-            // A thread that is gone already cannot be told anything.
-            let _ = thread.sender.send(Task::close());
-        }
         let threads = self.threads.len();
         for thread in self.threads.drain(..) {
+            // Without a sender, the thread's `recv` fails: it stops.
+            drop(thread.sender);
             let _ = thread.handle.join();
         }
         threads
@@ -152,13 +154,6 @@ impl Runtime {
         callback: impl FnOnce(Js) + 'static,
     ) {
         let callback_id = self.add_callback(callback);
-        if kind == ThreadPoolTaskKind::Close {
-            // Not work, but the message that stops a pool thread: the
-            // callback would wait for ever, for a thread that is gone.
-            let error = Js::Error("a Close task is not work: it would stop a pool thread".into());
-            self.callback_ready(callback_id, error);
-            return;
-        }
         self.pool.submit(Task::new(kind, callback_id, work));
     }
 }

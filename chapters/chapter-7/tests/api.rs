@@ -16,6 +16,7 @@ fn a_program_uses_the_whole_api_from_its_callbacks() {
     within(20, || {
         let server = SlowServer::start().unwrap();
         let url = server.url("/api");
+        let slow_url = server.url("/delay/10/api");
         let seen: Rc<RefCell<Vec<String>>> = Rc::default();
         let program_seen = Rc::clone(&seen);
         let file = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
@@ -29,10 +30,9 @@ fn a_program_uses_the_whole_api_from_its_callbacks() {
                             .borrow_mut()
                             .push(format!("{:?}", number.into_int()));
                         let later = Rc::clone(&program_seen);
-                        let slow_url = url.clone();
                         Http::get(&url, move |response: Js| {
                             later.borrow_mut().push(response.into_string().unwrap());
-                            Http::http_get_slow(&slow_url, 10, move |slow: Js| {
+                            Http::get(&slow_url, move |slow: Js| {
                                 let status = slow.into_string().unwrap();
                                 later
                                     .borrow_mut()

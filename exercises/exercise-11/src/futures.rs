@@ -96,10 +96,4 @@ pub fn get_with_timeout(url: &str, timeout_ms: u64) -> FromCallback {
     let url = url.to_string();
     from_callback(move |callback| Http::get_with_timeout(&url, timeout_ms, callback))
 }
-
-/// The book's slow GET: `Http::http_get_slow`, awaited.
-pub fn http_get_slow(url: &str, delay_ms: u32) -> FromCallback {
-    let url = url.to_string();
-    from_callback(move |callback| Http::http_get_slow(&url, delay_ms, callback))
-}
 // ANCHOR_END: leaves

@@ -6,7 +6,7 @@
 //! task that awaits one thing after another, and the run prints what
 //! stage 6's does, in the same order.
 
-use chapter_11::futures::{encrypt, http_get_slow, read, sleep};
+use chapter_11::futures::{encrypt, get, read, sleep};
 use chapter_11::{Js, Runtime, log, spawn};
 use slow_server::SlowServer;
 
@@ -34,7 +34,7 @@ fn status_of(result: Js) -> String {
 // ANCHOR: javascript
 /// The program, written the way it would be for Node with `async`
 /// functions: each `spawn` starts what stage 6 started with a callback.
-async fn javascript(slow_server_url: String) {
+async fn javascript(slow_url: String) {
     log!("First call to read hello.txt");
     spawn(async {
         let result = read(FILE).await;
@@ -81,7 +81,7 @@ async fn javascript(slow_server_url: String) {
 
     log!("Registering a GET that the server answers after 2000 ms");
     spawn(async move {
-        let result = http_get_slow(&slow_server_url, 2000).await;
+        let result = get(&slow_url).await;
         log!("The slow GET answered: {}", status_of(result));
     });
     log!("The program is done; the loop takes over");
@@ -93,8 +93,9 @@ fn main() -> std::io::Result<()> {
     // `cargo run -p chapter-11 -- --trace FILE` writes a trace of the run.
     let _trace = chapter_11::trace::from_command_line();
     let server = SlowServer::start()?;
-    let url = server.url("/hello");
-    Runtime::new().run_async(javascript(url));
+    // The slow server's `/delay/<ms>` path: it answers after 2000 ms.
+    let slow_url = server.url("/delay/2000/hello");
+    Runtime::new().run_async(javascript(slow_url));
     Ok(())
 }
 // ANCHOR_END: main

@@ -42,8 +42,6 @@ pub enum ThreadPoolTaskKind {
     Encrypt,
     /// Finding the address of a host name, for an HTTP request.
     Lookup,
-    /// Not work: the message that tells a pool thread to stop.
-    Close,
 }
 
 impl fmt::Display for ThreadPoolTaskKind {
@@ -52,7 +50,6 @@ impl fmt::Display for ThreadPoolTaskKind {
             ThreadPoolTaskKind::FileRead => "FileRead",
             ThreadPoolTaskKind::Encrypt => "Encrypt",
             ThreadPoolTaskKind::Lookup => "Lookup",
-            ThreadPoolTaskKind::Close => "Close",
         };
         f.write_str(name)
     }
@@ -81,11 +78,6 @@ impl Task {
             kind,
         }
     }
-
-    /// The task that tells a pool thread to stop.
-    pub fn close() -> Task {
-        Task::new(ThreadPoolTaskKind::Close, 0, || Js::Undefined)
-    }
 }
 // ANCHOR_END: task
 
@@ -93,9 +85,13 @@ impl Task {
 /// The news that reaches the main thread.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PollEvent {
-    /// A pool thread finished a task: (the thread's id, the callback's
-    /// id, the result).
-    Threadpool((usize, usize, Js)),
+    /// A pool thread finished a task: which thread, for which callback,
+    /// and the result.
+    Threadpool {
+        thread_id: usize,
+        callback_id: usize,
+        value: Js,
+    },
     /// The socket registered for this callback id is ready.
     Epoll(usize),
     /// The deadline the loop asked to be woken at has passed.
@@ -115,13 +111,6 @@ mod tests {
         assert_eq!(task.kind, ThreadPoolTaskKind::Encrypt);
         assert_eq!(task.callback_id, 7);
         assert_eq!((task.work)(), Js::Int(2));
-    }
-
-    #[test]
-    fn the_close_task_is_a_close() {
-        let task = Task::close();
-        assert_eq!(task.kind, ThreadPoolTaskKind::Close);
-        assert_eq!(task.kind.to_string(), "Close");
     }
 
     #[test]

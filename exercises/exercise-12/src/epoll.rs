@@ -7,7 +7,7 @@ use std::io::{self, ErrorKind};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker};
 
@@ -52,15 +52,25 @@ impl EpollThread {
     }
 
     /// Asks the epoll thread to report `stream` once, as `id`, when it is
-    /// ready in the way `interests` says. Each registration reports it
-    /// once: to hear of it again, watch it again.
+    /// ready in the way `interests` says.
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
         id: usize,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, id, interests)
+        self.registrator.register(stream, Token(id), interests)
+    }
+
+    /// Asks for the next report of a `stream` watched before: each
+    /// registration reports a socket once, and then it must be re-armed.
+    pub(crate) fn watch_again(
+        &self,
+        stream: &TcpStream,
+        id: usize,
+        interests: Interests,
+    ) -> io::Result<()> {
+        self.registrator.reregister(stream, Token(id), interests)
     }
 
     /// Stops the epoll thread and waits for it: `close_loop` wakes it, and
@@ -86,7 +96,8 @@ fn wait_for_sockets(
     let mut events = Events::with_capacity(1024);
     loop {
         let deadline = *lock(&shared_deadline);
-        let timeout = deadline.map(milliseconds_until);
+        // minimio rounds the wait up to epoll's whole milliseconds.
+        let timeout = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
         let ready = {
             let _waiting = trace::slice("epoll wait");
             poll.poll(&mut events, timeout)
@@ -101,12 +112,13 @@ fn wait_for_sockets(
             }
             Ok(_) => {
                 for event in &events {
-                    if event.id() == WAKE_UP {
+                    if event.token() == WAKE_UP {
                         trace::instant("woken to read a new deadline");
                         continue; // it only woke us: read the deadline again
                     }
-                    log!("the socket of callback {} is ready", event.id());
-                    if events_out.send(PollEvent::Epoll(event.id())).is_err() {
+                    let Token(id) = event.token();
+                    log!("the socket of callback {id} is ready");
+                    if events_out.send(PollEvent::Epoll(id)).is_err() {
                         return;
                     }
                 }
@@ -138,7 +150,7 @@ fn forget_deadline(shared_deadline: &Mutex<Option<Instant>>, passed: Option<Inst
 /// The token of the waker that makes the epoll thread read its deadline
 /// again. Callback ids count up from 1 and never get near it; minimio
 /// keeps `usize::MAX` for itself.
-pub(crate) const WAKE_UP: Token = usize::MAX - 1;
+pub(crate) const WAKE_UP: Token = Token(usize::MAX - 1);
 
 impl EpollThread {
     /// Before the main thread goes to sleep: tell the epoll thread when to
@@ -163,20 +175,6 @@ impl EpollThread {
 }
 // ANCHOR_END: set_deadline
 
-// ANCHOR: rounding
-/// How long `poll` must wait for `deadline`, in whole milliseconds. Rounded
-/// up: a wait that ended before the deadline would only wake the loop to
-/// find nothing due, and make it spin until the deadline.
-fn milliseconds_until(deadline: Instant) -> i32 {
-    milliseconds_rounded_up(deadline.saturating_duration_since(Instant::now()))
-}
-
-fn milliseconds_rounded_up(duration: Duration) -> i32 {
-    let ms = duration.as_nanos().div_ceil(1_000_000);
-    i32::try_from(ms).unwrap_or(i32::MAX)
-}
-// ANCHOR_END: rounding
-
 // ANCHOR: lock
 /// Takes a lock even if another thread panicked while holding it: an
 /// `Option<Instant>` cannot be left half-written.
@@ -187,6 +185,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
@@ -204,21 +204,5 @@ mod tests {
         let shared_deadline = Mutex::new(Some(new));
         forget_deadline(&shared_deadline, Some(passed));
         assert_eq!(*lock(&shared_deadline), Some(new));
-    }
-
-    #[test]
-    fn waits_round_up_to_whole_milliseconds() {
-        assert_eq!(milliseconds_rounded_up(Duration::ZERO), 0);
-        assert_eq!(milliseconds_rounded_up(Duration::from_micros(300)), 1);
-        assert_eq!(milliseconds_rounded_up(Duration::from_micros(1_500)), 2);
-        assert_eq!(milliseconds_rounded_up(Duration::from_millis(50)), 50);
-        let hundred_days = Duration::from_secs(100 * 24 * 3600);
-        assert_eq!(milliseconds_rounded_up(hundred_days), i32::MAX);
-    }
-
-    #[test]
-    fn a_deadline_in_the_past_is_no_wait_at_all() {
-        let past = Instant::now() - Duration::from_millis(2);
-        assert_eq!(milliseconds_until(past), 0);
     }
 }

@@ -14,9 +14,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::handle::runtime_is_running;
-use crate::http::cancel_request;
-use crate::modules::start_get;
-use crate::{Crypto, Fs, Http, Js, clear_timeout, log, set_timeout};
+use crate::http::{cancel_request, start_get};
+use crate::{Crypto, Fs, Js, clear_timeout, log, set_timeout};
 
 // ANCHOR: from_callback
 /// A callback, as the runtime's callback APIs take it.
@@ -162,11 +161,5 @@ fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
             }
         })
     })
-}
-
-/// The book's slow GET: `Http::http_get_slow`, awaited.
-pub fn http_get_slow(url: &str, delay_ms: u32) -> FromCallback {
-    let url = url.to_string();
-    from_callback(move |callback| Http::http_get_slow(&url, delay_ms, callback))
 }
 // ANCHOR_END: leaves

@@ -60,7 +60,11 @@ impl Runtime {
     /// An event has arrived: get its callback ready to run.
     pub fn handle_event(&mut self, event: PollEvent) {
         match event {
-            PollEvent::Threadpool((thread_id, callback_id, value)) => {
+            PollEvent::Threadpool {
+                thread_id,
+                callback_id,
+                value,
+            } => {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }

@@ -5,14 +5,13 @@ use std::io::{self, ErrorKind};
 use std::sync::mpsc::Sender;
 use std::thread::{self, JoinHandle};
 
-use minimio::{Events, Interests, Poll, Registrator, TcpStream};
+use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token};
 
 use crate::{PollEvent, log, trace};
 
 // ANCHOR: start
 /// The epoll thread, as the main thread sees it: the way to ask it to
-/// watch a socket, the deadline it wakes the main thread at, and the
-/// thread itself, to stop it.
+/// watch a socket, and the thread itself, to stop it.
 pub(crate) struct EpollThread {
     /// Registers sockets with the queue the epoll thread waits on.
     registrator: Registrator,
@@ -37,15 +36,25 @@ impl EpollThread {
     }
 
     /// Asks the epoll thread to report `stream` once, as `id`, when it is
-    /// ready in the way `interests` says. Each registration reports it
-    /// once: to hear of it again, watch it again.
+    /// ready in the way `interests` says.
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
         id: usize,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, id, interests)
+        self.registrator.register(stream, Token(id), interests)
+    }
+
+    /// Asks for the next report of a `stream` watched before: each
+    /// registration reports a socket once, and then it must be re-armed.
+    pub(crate) fn watch_again(
+        &self,
+        stream: &TcpStream,
+        id: usize,
+        interests: Interests,
+    ) -> io::Result<()> {
+        self.registrator.reregister(stream, Token(id), interests)
     }
 
     /// Stops the epoll thread and waits for it: `close_loop` wakes it, and
@@ -72,8 +81,9 @@ fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
         match ready {
             Ok(_) => {
                 for event in &events {
-                    log!("the socket of callback {} is ready", event.id());
-                    if events_out.send(PollEvent::Epoll(event.id())).is_err() {
+                    let Token(id) = event.token();
+                    log!("the socket of callback {id} is ready");
+                    if events_out.send(PollEvent::Epoll(id)).is_err() {
                         return; // the runtime is gone: nobody is listening
                     }
                 }

@@ -114,10 +114,10 @@ impl Runtime {
 
     // ANCHOR: wait_for_more
     /// Not all there yet. Each registration reports the socket once, so
-    /// register it again to hear about the next bytes.
+    /// re-arm it to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
         todo!(
-            "exercise 3: The response is not whole yet: register the stream again for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error. The book explains it in \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
+            "exercise 3: The response is not whole yet: re-arm the stream's registration for the same callback id, since each registration reports it once; if that fails, the callback gets a Js::Error. The book explains it in \"When a socket is ready\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
         )
     }
     // ANCHOR_END: wait_for_more

@@ -36,7 +36,8 @@
 //! | `event_loop.rs` | `run`, and the loop's phases |
 //! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
 //! | `globals.rs` | the free functions a program calls |
-//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `fs.rs`, `crypto.rs` | `Fs` and `Crypto`: work for the pool, as Node has them |
+//! | `http/` | `Http`, and a file for each part of a GET: URL, request, response |
 //! | `trace.rs` | recording what every thread does, for the replay |
 
 #![forbid(unsafe_code)]
@@ -48,11 +49,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 mod callbacks;
+mod crypto;
 mod epoll;
 mod event_loop;
+mod fs;
 mod globals;
 mod handle;
-mod modules;
+mod http;
 mod runtime;
 mod sockets;
 mod thread_pool;
@@ -60,8 +63,10 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use crypto::Crypto;
+pub use fs::Fs;
 pub use globals::{register_io, register_pool_task, set_timeout};
-pub use modules::{Crypto, Fs, Http};
+pub use http::Http;
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
 pub use timers::TIMEOUT_MAX;

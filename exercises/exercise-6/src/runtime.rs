@@ -74,7 +74,11 @@ impl Runtime {
     /// socket, read what came, which may make its callback ready.
     fn handle_event(&mut self, event: PollEvent) {
         match event {
-            PollEvent::Threadpool((thread_id, callback_id, value)) => {
+            PollEvent::Threadpool {
+                thread_id,
+                callback_id,
+                value,
+            } => {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }

@@ -38,7 +38,8 @@
 //! | `event_loop.rs` | `run`, and the loop's phases |
 //! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
 //! | `globals.rs` | the free functions a program calls |
-//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them |
+//! | `fs.rs`, `crypto.rs` | `Fs` and `Crypto`: work for the pool, as Node has them |
+//! | `http/` | `Http`, and a file for each part of a GET: URL, request, response |
 //! | `immediates.rs` | the immediates, for the check phase |
 //! | `trace.rs` | recording what every thread does, for the replay |
 
@@ -51,12 +52,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 mod callbacks;
+mod crypto;
 mod epoll;
 mod event_loop;
+mod fs;
 mod globals;
 mod handle;
+mod http;
 mod immediates;
-mod modules;
 mod runtime;
 mod sockets;
 mod thread_pool;
@@ -64,12 +67,14 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use crypto::Crypto;
 pub use event_loop::BUDGET;
+pub use fs::Fs;
 pub use globals::{
     clear_interval, clear_timeout, register_io, register_pool_task, set_immediate, set_interval,
     set_timeout,
 };
-pub use modules::{Crypto, Fs, Http};
+pub use http::Http;
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
 pub use timers::TIMEOUT_MAX;

@@ -40,8 +40,6 @@ impl Js {
 pub enum ThreadPoolTaskKind {
     FileRead,
     Encrypt,
-    /// Not work: the message that tells a pool thread to stop.
-    Close,
 }
 
 impl fmt::Display for ThreadPoolTaskKind {
@@ -49,7 +47,6 @@ impl fmt::Display for ThreadPoolTaskKind {
         let name = match self {
             ThreadPoolTaskKind::FileRead => "FileRead",
             ThreadPoolTaskKind::Encrypt => "Encrypt",
-            ThreadPoolTaskKind::Close => "Close",
         };
         f.write_str(name)
     }
@@ -78,11 +75,6 @@ impl Task {
             kind,
         }
     }
-
-    /// The task that tells a pool thread to stop.
-    pub fn close() -> Task {
-        Task::new(ThreadPoolTaskKind::Close, 0, || Js::Undefined)
-    }
 }
 // ANCHOR_END: task
 
@@ -90,9 +82,13 @@ impl Task {
 /// The news that reaches the main thread.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PollEvent {
-    /// A pool thread finished a task: (the thread's id, the callback's
-    /// id, the result).
-    Threadpool((usize, usize, Js)),
+    /// A pool thread finished a task: which thread, for which callback,
+    /// and the result.
+    Threadpool {
+        thread_id: usize,
+        callback_id: usize,
+        value: Js,
+    },
     /// The socket registered for this callback id is ready.
     Epoll(usize),
     /// The deadline the loop asked to be woken at has passed.
@@ -110,13 +106,6 @@ mod tests {
         assert_eq!(task.kind, ThreadPoolTaskKind::Encrypt);
         assert_eq!(task.callback_id, 7);
         assert_eq!((task.work)(), Js::Int(2));
-    }
-
-    #[test]
-    fn the_close_task_is_a_close() {
-        let task = Task::close();
-        assert_eq!(task.kind, ThreadPoolTaskKind::Close);
-        assert_eq!(task.kind.to_string(), "Close");
     }
 
     #[test]

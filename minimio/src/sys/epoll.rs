@@ -28,18 +28,20 @@ pub struct Event(libc::epoll_event);
 
 impl Event {
     /// The token the socket was registered with.
-    pub fn id(&self) -> Token {
+    pub fn token(&self) -> Token {
         // The struct may be packed (see below): copy the field out rather
         // than take a reference to it.
         let data = self.0.u64;
-        data as Token
+        Token(data as usize)
     }
 }
 // ANCHOR_END: event
 
 impl std::fmt::Debug for Event {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Event").field("id", &self.id()).finish()
+        f.debug_struct("Event")
+            .field("token", &self.token())
+            .finish()
     }
 }
 
@@ -65,7 +67,7 @@ const _: () = {
 // ANCHOR: selector
 /// The data that marks the interrupt's event. `Registrator::register` and
 /// `Waker::new` refuse this token, so no socket or waker can have it.
-const INTERRUPT_TOKEN: u64 = Token::MAX as u64;
+const INTERRUPT_TOKEN: u64 = usize::MAX as u64;
 
 /// An epoll queue, plus an eventfd that `close_loop` uses to interrupt it.
 pub(crate) struct Selector {
@@ -104,24 +106,37 @@ fn new_eventfd() -> io::Result<OwnedFd> {
 
 // ANCHOR: register
 impl Selector {
+    /// Adds `stream` to the interest list. epoll refuses a socket that is
+    /// on it already (EEXIST, which Rust calls `AlreadyExists`).
     pub(crate) fn register(
         &self,
         stream: &TcpStream,
         token: Token,
         interests: Interests,
     ) -> io::Result<()> {
-        let mut event = libc::epoll_event {
-            events: epoll_flags(interests),
-            u64: token as u64,
-        };
-        let fd = stream.inner.as_raw_fd();
-        match self.ctl(libc::EPOLL_CTL_ADD, fd, &mut event) {
-            // Already on the interest list: this is a re-arm, so modify it.
-            Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
-                self.ctl(libc::EPOLL_CTL_MOD, fd, &mut event)
-            }
-            result => result,
-        }
+        let mut event = one_shot(token, interests);
+        self.ctl(libc::EPOLL_CTL_ADD, stream.inner.as_raw_fd(), &mut event)
+    }
+
+    /// Re-arms `stream`, which is on the interest list: after its one
+    /// event, it stays there, disarmed, until it is modified. epoll refuses
+    /// a socket that is not on the list (ENOENT: `NotFound`).
+    pub(crate) fn reregister(
+        &self,
+        stream: &TcpStream,
+        token: Token,
+        interests: Interests,
+    ) -> io::Result<()> {
+        let mut event = one_shot(token, interests);
+        self.ctl(libc::EPOLL_CTL_MOD, stream.inner.as_raw_fd(), &mut event)
+    }
+
+    /// Takes `stream` off the interest list. (Closing a socket does that
+    /// too, by itself.)
+    pub(crate) fn deregister(&self, stream: &TcpStream) -> io::Result<()> {
+        // Linux before 2.6.9 wanted an event here, though it reads none.
+        let mut unused = libc::epoll_event { events: 0, u64: 0 };
+        self.ctl(libc::EPOLL_CTL_DEL, stream.inner.as_raw_fd(), &mut unused)
     }
 
     fn ctl(&self, op: libc::c_int, fd: RawFd, event: &mut libc::epoll_event) -> io::Result<()> {
@@ -155,7 +170,7 @@ impl Selector {
         unsafe { events.set_len(ready as usize) };
         // The interrupt's event only tells `Poll::poll` to look at the
         // closed flag.
-        events.retain(|event| event.id() as u64 != INTERRUPT_TOKEN);
+        events.retain(|event| event.token().0 as u64 != INTERRUPT_TOKEN);
         Ok(())
     }
 }
@@ -198,7 +213,7 @@ impl Waker {
         // off the interest list.
         let mut event = libc::epoll_event {
             events: (libc::EPOLLIN | libc::EPOLLET) as u32,
-            u64: token as u64,
+            u64: token.0 as u64,
         };
         selector.ctl(libc::EPOLL_CTL_ADD, eventfd.as_raw_fd(), &mut event)?;
         Ok(Waker { eventfd })
@@ -235,6 +250,14 @@ impl Waker {
 pub(crate) type Registration = ();
 
 // ANCHOR: flags
+/// The event for one registration: its flags, and the token as its data.
+fn one_shot(token: Token, interests: Interests) -> libc::epoll_event {
+    libc::epoll_event {
+        events: epoll_flags(interests),
+        u64: token.0 as u64,
+    }
+}
+
 /// The flags for one registration. EPOLLONESHOT makes epoll report the
 /// socket once, then leave it on the list, disarmed, until it is modified.
 fn epoll_flags(interests: Interests) -> u32 {

@@ -15,13 +15,13 @@ use crate::{Events, Interests, TcpStream, Token};
 /// One ready socket, as [`Poll::poll`](crate::Poll::poll) reports it.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
-    id: Token,
+    token: Token,
 }
 
 impl Event {
     /// The token the socket was registered with.
-    pub fn id(&self) -> Token {
-        self.id
+    pub fn token(&self) -> Token {
+        self.token
     }
 }
 
@@ -65,31 +65,70 @@ impl Selector {
 
 // ANCHOR: portable_register
 impl Selector {
+    /// Adds `stream` to this poller (and takes it off another one, if it
+    /// was added there: a stream is on one poller at a time). Refuses a
+    /// stream already added here, as epoll does.
     pub(crate) fn register(
         &self,
         stream: &TcpStream,
         token: Token,
         interests: Interests,
     ) -> io::Result<()> {
-        // `polling` registrations are one-shot, like ours.
-        let event = polling::Event::new(token, interests.is_readable(), interests.is_writable());
         let mut added_to = lock(&stream.registration);
-        match added_to.as_ref().and_then(Weak::upgrade) {
-            Some(poller) if Arc::ptr_eq(&poller, &self.poller) => {
-                self.poller.modify(&stream.inner, event)
+        if let Some(earlier) = added_to.as_ref().and_then(Weak::upgrade) {
+            if Arc::ptr_eq(&earlier, &self.poller) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "the stream is registered already: reregister it",
+                ));
             }
-            earlier => {
-                if let Some(other_poller) = earlier {
-                    other_poller.delete(&stream.inner)?;
-                }
-                // SAFETY: `TcpStream`'s `Drop` deletes the socket from this
-                // poller before the socket is closed.
-                unsafe { self.poller.add(&stream.inner, event)? };
-                *added_to = Some(Arc::downgrade(&self.poller));
-                Ok(())
-            }
+            earlier.delete(&stream.inner)?;
+        }
+        // SAFETY: `TcpStream`'s `Drop` deletes the socket from this poller
+        // before the socket is closed.
+        unsafe { self.poller.add(&stream.inner, one_shot(token, interests))? };
+        *added_to = Some(Arc::downgrade(&self.poller));
+        Ok(())
+    }
+
+    /// Re-arms `stream`, added to this poller before. (`polling`'s
+    /// registrations are one-shot, like ours.)
+    pub(crate) fn reregister(
+        &self,
+        stream: &TcpStream,
+        token: Token,
+        interests: Interests,
+    ) -> io::Result<()> {
+        let added_to = lock(&stream.registration);
+        self.check_added_here(added_to.as_ref())?;
+        self.poller
+            .modify(&stream.inner, one_shot(token, interests))
+    }
+
+    /// Takes `stream` off this poller.
+    pub(crate) fn deregister(&self, stream: &TcpStream) -> io::Result<()> {
+        let mut added_to = lock(&stream.registration);
+        self.check_added_here(added_to.as_ref())?;
+        self.poller.delete(&stream.inner)?;
+        *added_to = None;
+        Ok(())
+    }
+
+    /// Refuses a stream that is not on this poller, as epoll does.
+    fn check_added_here(&self, added_to: Option<&Weak<Poller>>) -> io::Result<()> {
+        match added_to.and_then(Weak::upgrade) {
+            Some(poller) if Arc::ptr_eq(&poller, &self.poller) => Ok(()),
+            _ => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the stream is not registered with this queue",
+            )),
         }
     }
+}
+
+/// `polling`'s event for one registration, with the token as its key.
+fn one_shot(token: Token, interests: Interests) -> polling::Event {
+    polling::Event::new(token.0, interests.is_readable(), interests.is_writable())
 }
 // ANCHOR_END: portable_register
 
@@ -106,7 +145,9 @@ impl Selector {
         reported.clear();
         self.poller.wait(&mut reported, timeout)?;
         events.clear();
-        events.extend(reported.iter().map(|e| Event { id: e.key }));
+        events.extend(reported.iter().map(|e| Event {
+            token: Token(e.key),
+        }));
         self.report_woken(events)
     }
 
@@ -118,7 +159,7 @@ impl Selector {
         let mut woken = lock(&self.woken);
         let room = events.capacity() - events.len();
         let reported = woken.len().min(room);
-        events.extend(woken.drain(..reported).map(|id| Event { id }));
+        events.extend(woken.drain(..reported).map(|token| Event { token }));
         if !woken.is_empty() {
             self.poller.notify()?;
         }

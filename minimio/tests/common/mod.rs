@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 /// Runs a test under a time limit: a hang fails instead of stalling the run.
 pub use deadline::within;
@@ -14,4 +15,9 @@ pub fn connected_pair() -> (minimio::TcpStream, std::net::TcpStream) {
     let stream = minimio::TcpStream::connect(listener.local_addr().unwrap()).expect("connect");
     let (peer, _) = listener.accept().expect("accept");
     (stream, peer)
+}
+
+/// `n` milliseconds: the timeouts the tests give `poll`.
+pub fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
 }

@@ -17,9 +17,8 @@ use std::task::{Context, Poll, Waker};
 // use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
 //@ 12..
 use crate::handle::runtime_is_running;
-use crate::http::cancel_request;
-use crate::modules::start_get;
-use crate::{Crypto, Fs, Http, Js, clear_timeout, log, set_timeout};
+use crate::http::{cancel_request, start_get};
+use crate::{Crypto, Fs, Js, clear_timeout, log, set_timeout};
 //@ end
 
 // ANCHOR: from_callback
@@ -206,11 +205,5 @@ fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
     })
 }
 //@ end
-
-/// The book's slow GET: `Http::http_get_slow`, awaited.
-pub fn http_get_slow(url: &str, delay_ms: u32) -> FromCallback {
-    let url = url.to_string();
-    from_callback(move |callback| Http::http_get_slow(&url, delay_ms, callback))
-}
 // ANCHOR_END: leaves
 //@ end

@@ -43,10 +43,9 @@
 //! | `event_loop.rs` | `run`, and the loop's phases | //@ 5..
 //! | `handle.rs` | where the running runtime is kept, for callbacks to reach | //@ 5..
 //! | `globals.rs` | the free functions a program calls | //@ 5..
-//! | `modules.rs` | `Fs`, `Crypto` and `Http`, as Node has them | //@ 6..
+//! | `fs.rs`, `crypto.rs` | `Fs` and `Crypto`: work for the pool, as Node has them | //@ 6..
+//! | `http/` | `Http`, and a file for each part of a GET: URL, request, response | //@ 6..
 //! | `immediates.rs` | the immediates, for the check phase | //@ 8..
-//! | `http.rs` | the HTTP requests on their way, from connect to response | //@ 10..
-//! | `response.rs` | reading a response: where its body ends | //@ 10..
 //! | `executor.rs` | the tasks: futures the loop polls, and their wakers | //@ 11..
 //! | `futures.rs` | the callback APIs as futures | //@ 11..
 //! | `combinators.rs` | `join`, `select` and `timeout` | //@ 12..
@@ -58,16 +57,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 mod callbacks;
 pub mod combinators; //@ 12..
+mod crypto; //@ 6..
 mod epoll; //@ 3..
 mod event_loop; //@ 5..
 mod executor; //@ 11..
+mod fs; //@ 6..
 pub mod futures; //@ 11..
 mod globals; //@ 5..
 mod handle; //@ 5..
-mod http; //@ 10..
+mod http; //@ 6..
 mod immediates; //@ 8..
-mod modules; //@ 6..
-mod response; //@ 10..
 mod runtime;
 mod sockets; //@ 3..
 mod thread_pool; //@ 2..
@@ -75,8 +74,10 @@ mod timers; //@ 4..
 pub mod trace;
 mod types;
 
+pub use crypto::Crypto; //@ 6..
 pub use event_loop::BUDGET; //@ 8..
 pub use executor::{JoinHandle, spawn}; //@ 11..
+pub use fs::Fs; //@ 6..
 // pub use globals::{register_io, register_pool_task, set_timeout}; //@ 5..=6
 //@ 7
 // pub use globals::{
@@ -93,7 +94,7 @@ pub use globals::{
     set_immediate, set_interval, set_timeout,
 };
 //@ end
-pub use modules::{Crypto, Fs, Http}; //@ 6..
+pub use http::Http; //@ 6..
 pub use runtime::Runtime;
 // pub use thread_pool::POOL_SIZE; //@ 2..=8
 pub use thread_pool::{POOL_SIZE, pool_size_from_environment}; //@ 9..

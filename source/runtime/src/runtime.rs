@@ -162,18 +162,28 @@ impl Runtime {
     // pub fn handle_event(&mut self, event: PollEvent) {
     //     match event {
     //@ 1
-    //         PollEvent::Threadpool((_thread_id, callback_id, value)) => {
+    //         PollEvent::Threadpool {
+    //             callback_id, value, ..
+    //         } => {
     //             self.callback_ready(callback_id, value);
     //         }
     //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
     //@ or 2
-    //         PollEvent::Threadpool((thread_id, callback_id, value)) => {
+    //         PollEvent::Threadpool {
+    //             thread_id,
+    //             callback_id,
+    //             value,
+    //         } => {
     //             self.pool.thread_is_idle(thread_id);
     //             self.callback_ready(callback_id, value);
     //         }
     //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
     //@ or 3..
-    //         PollEvent::Threadpool((thread_id, callback_id, value)) => {
+    //         PollEvent::Threadpool {
+    //             thread_id,
+    //             callback_id,
+    //             value,
+    //         } => {
     //             self.pool.thread_is_idle(thread_id);
     //             self.callback_ready(callback_id, value);
     //         }
@@ -187,7 +197,11 @@ impl Runtime {
     fn handle_event(&mut self, event: PollEvent) {
         //@ ..=10
         // match event {
-        //     PollEvent::Threadpool((thread_id, callback_id, value)) => {
+        //     PollEvent::Threadpool {
+        //         thread_id,
+        //         callback_id,
+        //         value,
+        //     } => {
         //         self.pool.thread_is_idle(thread_id);
         //         self.callback_ready(callback_id, value);
         //     }
@@ -197,7 +211,11 @@ impl Runtime {
         // }
         //@ or 11..
         match event {
-            PollEvent::Threadpool((thread_id, callback_id, value)) => {
+            PollEvent::Threadpool {
+                thread_id,
+                callback_id,
+                value,
+            } => {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }

@@ -207,11 +207,11 @@ impl Runtime {
 
     // ANCHOR: wait_for_more
     /// Not all there yet. Each registration reports the socket once, so
-    /// register it again to hear about the next bytes.
+    /// re-arm it to hear about the next bytes.
     fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
         match self
             .epoll
-            .watch(&reading.stream, callback_id, Interests::READABLE)
+            .watch_again(&reading.stream, callback_id, Interests::READABLE)
         {
             Ok(()) => {
                 self.sockets.keep(callback_id, reading);

@@ -147,7 +147,8 @@ fn tasks_and_callbacks_take_turns_in_the_order_of_their_events() {
 fn a_program_written_with_callbacks_and_with_await_says_the_same() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let url = server.url("/hello");
+        // The server answers this one after 50 ms.
+        let url = server.url("/delay/50/hello");
         let with_callbacks = said_by({
             let url = url.clone();
             move |said| demo_with_callbacks(said, url)
@@ -185,7 +186,7 @@ fn demo_with_callbacks(said: &Said, url: String) {
         say(&s, format!("read {length} bytes"));
         Crypto::encrypt(20, move |number| {
             say(&s, format!("fib(20) = {number:?}"));
-            Http::http_get_slow(&url, 50, move |response| {
+            Http::get(&url, move |response| {
                 say(&s, format!("GET: {}", status_line(response)));
                 set_timeout(100, move |_| {
                     say(&s, "100 ms timer");
@@ -209,7 +210,7 @@ async fn demo_with_await(said: Said, url: String) {
         say(&s, format!("read {length} bytes"));
         let number = encrypt(20).await;
         say(&s, format!("fib(20) = {number:?}"));
-        let response = common::stage::futures::http_get_slow(&url, 50).await;
+        let response = common::stage::futures::get(&url).await;
         say(&s, format!("GET: {}", status_line(response)));
         sleep(100).await;
         say(&s, "100 ms timer");

@@ -31,7 +31,7 @@ fn status_of(result: Js) -> String {
 
 // ANCHOR: javascript
 /// The program, written the way it would be for Node.
-fn javascript(slow_server_url: String) {
+fn javascript(slow_url: String) {
     log!("First call to read hello.txt");
     Fs::read(FILE, |result| {
         log!("First read: {}", length_of(&result));
@@ -64,7 +64,7 @@ fn javascript(slow_server_url: String) {
     set_timeout(1000, |_| log!("The 1000 ms timeout fired"));
 
     log!("Registering a GET that the server answers after 2000 ms");
-    Http::http_get_slow(&slow_server_url, 2000, |result| {
+    Http::get(&slow_url, |result| {
         log!("The slow GET answered: {}", status_of(result));
     });
     log!("The program is done; the loop takes over");
@@ -76,8 +76,9 @@ fn main() -> std::io::Result<()> {
     // `cargo run -p chapter-6 -- --trace FILE` writes a trace of the run.
     let _trace = chapter_6::trace::from_command_line();
     let server = SlowServer::start()?;
-    let url = server.url("/hello");
-    Runtime::new().run(move || javascript(url));
+    // The slow server's `/delay/<ms>` path: it answers after 2000 ms.
+    let slow_url = server.url("/delay/2000/hello");
+    Runtime::new().run(move || javascript(slow_url));
     Ok(())
 }
 // ANCHOR_END: main

@@ -340,7 +340,7 @@ impl Run {
         }
         if trace
             .on(thread)
-            .any(|event| event.name == "Close" && event.start <= at)
+            .any(|event| event.name == "stopped" && event.start <= at)
         {
             return "stopped".to_string();
         }
@@ -494,9 +494,7 @@ fn tasks(trace: &Trace, moments: &[Moment]) -> Vec<Task> {
         .iter()
         .filter(|thread| thread.starts_with("pool"))
     {
-        let slices = trace
-            .on(thread)
-            .filter(|e| e.end.is_some() && e.name != "Close");
+        let slices = trace.on(thread).filter(|e| e.end.is_some());
         let mut done = trace
             .on(thread)
             .filter(|e| e.is_log_line() && e.name.starts_with("finished running a task"));

@@ -86,7 +86,7 @@ impl Story {
         for thread in trace.threads.iter().filter(|t| t.starts_with("pool")) {
             let tasks = trace
                 .on(thread)
-                .filter(|event| event.end.is_some() && event.name != "Close")
+                .filter(|event| event.end.is_some())
                 .map(|event| event.name.clone())
                 .collect();
             story.pool.insert(thread.clone(), tasks);

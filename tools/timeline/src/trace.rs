@@ -50,6 +50,7 @@ fn is_runtime_mark(name: &str) -> bool {
         || name.contains(" task sent to pool")
         || name == "the deadline has passed"
         || name == "woken to read a new deadline"
+        || name == "stopped"
 }
 
 /// A whole trace.

@@ -1,0 +1,107 @@
+//@ 6..
+//! HTTP, shaped like Node's `http` module: `Http`, the front a program
+//! calls, and behind it a file for each part of a GET: the URL, the
+//! request and the response.
+
+mod request;
+mod response;
+mod url;
+
+use crate::Js;
+use crate::handle::with_runtime;
+//@ ..=9
+// use crate::register_io;
+// use request::send_request;
+// use response::whole_response;
+//@ end
+pub(crate) use request::Requests; //@ 10..
+pub(crate) use request::cancel_request; //@ 12..
+use url::Url;
+
+// ANCHOR: http
+// ANCHOR: http_get
+/// HTTP requests, waited for by the epoll thread.
+pub struct Http;
+
+impl Http {
+    /// GETs a plain `http://host:port/path` URL. The callback gets the
+    /// whole response, status line first, as a `Js::String`; or a
+    /// `Js::Error` if the URL is malformed, the connection is refused or
+    /// breaks, or what comes back is not a whole HTTP response in UTF-8.
+    //@ ..=9
+    // pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
+    //     match Url::parse(url).and_then(|url| send_request(&url)) {
+    //         Ok(stream) => register_io(stream, |reply| callback(whole_response(reply))),
+    //         Err(message) => fail_later(callback, message),
+    //     }
+    // }
+    //@ or 10..
+    ///
+    /// Like Node's, it has no time limit: a server that never answers
+    /// keeps the program waiting. [`Http::get_with_timeout`] has one.
+    pub fn get(url: &str, callback: impl FnOnce(Js) + 'static) {
+        start_get(url, None, callback);
+    }
+
+    /// As [`Http::get`], but gives up once `timeout_ms` milliseconds have
+    /// passed without a whole response: the socket is closed, and the
+    /// callback gets a `Js::Error` that begins with "timeout". As with
+    /// Node's socket timeouts, 0 means no timeout, and one longer than
+    /// [`TIMEOUT_MAX`](crate::TIMEOUT_MAX) is cut to it.
+    pub fn get_with_timeout(url: &str, timeout_ms: u64, callback: impl FnOnce(Js) + 'static) {
+        start_get(url, Some(timeout_ms), callback);
+    }
+    //@ end
+}
+//@ 10..
+
+//@ 10..=11
+// /// Checks the URL, then leaves the request to the runtime.
+// fn start_get(url: &str, timeout_ms: Option<u64>, callback: impl FnOnce(Js) + 'static) {
+//     match Url::parse(url) {
+//         Ok(url) => with_runtime(|runtime| {
+//             runtime.http_get(&url.host, url.port, &url.path, timeout_ms, callback);
+//         }),
+//         Err(message) => fail_later(callback, message),
+//     }
+// }
+//@ or 12..
+/// Checks the URL, then leaves the request to the runtime. Returns the
+/// request's id, to cancel it, if it was made.
+pub(crate) fn start_get(
+    url: &str,
+    timeout_ms: Option<u64>,
+    callback: impl FnOnce(Js) + 'static,
+) -> Option<usize> {
+    match Url::parse(url) {
+        Ok(url) => Some(with_runtime(|runtime| {
+            runtime.http_get(&url.host, url.port, &url.path, timeout_ms, callback)
+        })),
+        Err(message) => {
+            fail_later(callback, message);
+            None
+        }
+    }
+}
+//@ end
+//@ end
+// ANCHOR_END: http_get
+
+// ANCHOR: fail_later
+//@ ..=7
+// /// Hands `message` to `callback` as a `Js::Error`, from the loop, like any
+// /// other result: a callback never runs inside the call that asked for it.
+//@ or 8..
+/// Hands `message` to `callback` as a `Js::Error`, from the loop's next
+/// pending phase: a callback never runs inside the call that asked for it.
+//@ end
+fn fail_later(callback: impl FnOnce(Js) + 'static, message: String) {
+    with_runtime(|runtime| {
+        let callback_id = runtime.add_callback(callback);
+        // runtime.callback_ready(callback_id, Js::Error(message)); //@ ..=7
+        runtime.defer_callback(callback_id, Js::Error(message)); //@ 8..
+    });
+}
+// ANCHOR_END: fail_later
+// ANCHOR_END: http
+//@ end
