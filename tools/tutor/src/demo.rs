@@ -10,6 +10,7 @@
 //! show.
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -28,13 +29,15 @@ const DEMO_LIMIT: Duration = Duration::from_secs(60);
 /// the book shows; or what differs. `None` if the page shows no run of
 /// this stage.
 pub fn compare_with_the_book(places: &Places, exercise: &Exercise) -> Option<(bool, String)> {
-    let page = places.workspace.join(&exercise.page_file);
-    let markdown = std::fs::read_to_string(&page).ok()?;
     let chapter = format!("chapter-{}", exercise.stage);
-    let shown = find_outputs(&page, &markdown)
-        .ok()?
-        .into_iter()
-        .find(|output| output.package == chapter)?;
+    let (page, shown) = stage_pages(places, exercise).into_iter().find_map(|page| {
+        let markdown = std::fs::read_to_string(&page).ok()?;
+        let shown = find_outputs(&page, &markdown)
+            .ok()?
+            .into_iter()
+            .find(|output| output.package == chapter)?;
+        Some((page, shown))
+    })?;
     let page = places.show(&page);
     let command = format!(
         "cargo run --manifest-path {} -p {}",
@@ -75,6 +78,29 @@ pub fn compare_with_the_book(places: &Places, exercise: &Exercise) -> Option<(bo
         },
     };
     Some((as_shown, said.trim_end().to_string()))
+}
+
+/// The stage's page, then the pages under it (`chapter-N-*.md`, such as
+/// "Stage N at work"): where the book may show the demo's output.
+fn stage_pages(places: &Places, exercise: &Exercise) -> Vec<PathBuf> {
+    let page = places.workspace.join(&exercise.page_file);
+    let prefix = format!("chapter-{}-", exercise.stage);
+    let is_under_it = |path: &PathBuf| {
+        let name = path.file_name().and_then(|name| name.to_str());
+        name.is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".md"))
+    };
+    let mut under: Vec<PathBuf> = match page.parent().map(std::fs::read_dir) {
+        Some(Ok(entries)) => entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(is_under_it)
+            .collect(),
+        _ => Vec::new(),
+    };
+    under.sort();
+    let mut pages = vec![page];
+    pages.append(&mut under);
+    pages
 }
 
 /// Builds and runs the exercise's demo, and gives what it printed.
