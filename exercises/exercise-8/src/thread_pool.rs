@@ -100,7 +100,9 @@ impl Pool {
         self.waiting.push_back(task);
         self.dispatch_waiting_tasks();
     }
+    // ANCHOR_END: pool
 
+    // ANCHOR: dispatch
     /// Hands waiting tasks to idle threads, oldest task first. Tasks that
     /// find no idle thread stay in the queue.
     fn dispatch_waiting_tasks(&mut self) {
@@ -128,7 +130,9 @@ impl Pool {
             .send(task)
             .expect("a pool thread only stops when the runtime does");
     }
+    // ANCHOR_END: dispatch
 
+    // ANCHOR: stop_and_join
     /// Stops every thread, and waits for each one to end. Returns how many
     /// there were.
     pub(crate) fn stop_and_join(&mut self) -> usize {
@@ -141,7 +145,7 @@ impl Pool {
         threads
     }
 }
-// ANCHOR_END: pool
+// ANCHOR_END: stop_and_join
 
 // ANCHOR: register
 impl Runtime {

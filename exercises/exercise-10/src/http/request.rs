@@ -253,7 +253,9 @@ impl Runtime {
         self.defer_callback(get.callback_id, value);
     }
 }
+// ANCHOR_END: request_is_ready
 
+// ANCHOR: go_on
 impl HttpRequest {
     /// Takes the request through its steps, as far as the socket allows.
     fn go_on(&mut self) -> Next {
@@ -297,7 +299,9 @@ impl HttpRequest {
         }
     }
 }
+// ANCHOR_END: go_on
 
+// ANCHOR: write_available
 /// Writes as much of `bytes` as the socket takes now, and says how much
 /// that was. The rest waits until the socket is writable again.
 fn write_available(stream: &mut TcpStream, bytes: &[u8]) -> io::Result<usize> {
@@ -309,7 +313,7 @@ fn write_available(stream: &mut TcpStream, bytes: &[u8]) -> io::Result<usize> {
 fn failed(what: &str, peer: &str, error: io::Error) -> Next {
     Next::Done(Js::Error(format!("cannot {what} {peer}: {error}")))
 }
-// ANCHOR_END: request_is_ready
+// ANCHOR_END: write_available
 
 // ANCHOR: give_up
 /// The timer of request `callback_id` has fired first: the request is

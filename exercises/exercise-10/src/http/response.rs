@@ -47,30 +47,14 @@ pub(crate) fn progress(mut received: &[u8], closed: bool) -> Progress {
         received = body;
     }
 }
+// ANCHOR_END: progress
 
+// ANCHOR: head
 /// Where the head ends: the blank line, looked for in the first
 /// [`MAX_HEAD`] bytes only.
 fn head_end(received: &[u8]) -> Option<usize> {
     let searched = received.len().min(MAX_HEAD + 4);
     find(&received[..searched], b"\r\n\r\n")
-}
-
-/// Reads the head's framing, and says whether the body is all there.
-fn whole_or_not(head: &str, body: &[u8], closed: bool) -> Progress {
-    let framing = match framing(head) {
-        Ok(framing) => framing,
-        Err(why) => return Progress::Broken(why),
-    };
-    match framing.body(body, closed) {
-        Body::NotYet => Progress::Incomplete,
-        Body::Broken(why) => Progress::Broken(why),
-        Body::Whole(body) => match String::from_utf8(body) {
-            Ok(body) => Progress::Whole(format!("{head}\r\n\r\n{body}")),
-            // As `Fs::read` does: a `Js::String` holds text, and bytes
-            // that are not text are not made into some.
-            Err(_) => Progress::Broken("the response is not UTF-8 text".to_string()),
-        },
-    }
 }
 
 /// The head has not ended yet. A reply that does not begin as HTTP does
@@ -103,7 +87,27 @@ fn is_interim(head: &str) -> bool {
     let status = head.split(' ').nth(1).unwrap_or_default();
     status.len() == 3 && status.starts_with('1') && status != "101"
 }
-// ANCHOR_END: progress
+// ANCHOR_END: head
+
+// ANCHOR: whole_or_not
+/// Reads the head's framing, and says whether the body is all there.
+fn whole_or_not(head: &str, body: &[u8], closed: bool) -> Progress {
+    let framing = match framing(head) {
+        Ok(framing) => framing,
+        Err(why) => return Progress::Broken(why),
+    };
+    match framing.body(body, closed) {
+        Body::NotYet => Progress::Incomplete,
+        Body::Broken(why) => Progress::Broken(why),
+        Body::Whole(body) => match String::from_utf8(body) {
+            Ok(body) => Progress::Whole(format!("{head}\r\n\r\n{body}")),
+            // As `Fs::read` does: a `Js::String` holds text, and bytes
+            // that are not text are not made into some.
+            Err(_) => Progress::Broken("the response is not UTF-8 text".to_string()),
+        },
+    }
+}
+// ANCHOR_END: whole_or_not
 
 // ANCHOR: framing
 /// Where a response's body ends, as its head says.
