@@ -134,7 +134,9 @@ impl Interval {
         })
     }
 }
+// ANCHOR_END: interval
 
+// ANCHOR: interval_timers
 impl Timers {
     /// Keeps `interval`, with its first firing.
     fn add_interval(&mut self, interval: Interval) {
@@ -167,7 +169,9 @@ impl Timers {
         }
     }
 }
+// ANCHOR_END: interval_timers
 
+// ANCHOR: set_interval
 impl Runtime {
     /// Runs `callback` every `ms` milliseconds (at least 1), until
     /// `clear_interval` is called with the id it returns. Until then, the
@@ -196,7 +200,7 @@ impl Runtime {
         self.timers.arm_again(number, new_number);
     }
 }
-// ANCHOR_END: interval
+// ANCHOR_END: set_interval
 
 // ANCHOR: expired
 impl Timers {

@@ -29,7 +29,9 @@ pub fn from_callback(start: impl FnOnce(Callback) + 'static) -> FromCallback {
         delivery: Rc::default(),
     }
 }
+// ANCHOR_END: from_callback
 
+// ANCHOR: from_callback_future
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
@@ -63,7 +65,7 @@ fn deliver(delivery: &RefCell<Delivery>, value: Js) {
         waker.wake();
     }
 }
-// ANCHOR_END: from_callback
+// ANCHOR_END: from_callback_future
 
 // ANCHOR: leaves
 /// Waits `ms` milliseconds: `set_timeout`, awaited.

@@ -58,7 +58,9 @@ pub fn from_cancellable(start: impl FnOnce(Callback) -> Cancel + 'static) -> Fro
     }
 }
 //@ end
+// ANCHOR_END: from_callback
 
+// ANCHOR: from_callback_future
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
@@ -113,7 +115,7 @@ fn deliver(delivery: &RefCell<Delivery>, value: Js) {
         waker.wake();
     }
 }
-// ANCHOR_END: from_callback
+// ANCHOR_END: from_callback_future
 //@ 12..
 
 // ANCHOR: drop
