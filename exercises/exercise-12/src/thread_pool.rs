@@ -176,10 +176,16 @@ impl Pool {
     /// there were.
     pub(crate) fn stop_and_join(&mut self) -> usize {
         let threads = self.threads.len();
-        for thread in self.threads.drain(..) {
-            // Without a sender, the thread's `recv` fails: it stops.
-            drop(thread.sender);
-            let _ = thread.handle.join();
+        let (handles, senders): (Vec<_>, Vec<_>) = self
+            .threads
+            .drain(..)
+            .map(|thread| (thread.handle, thread.sender))
+            .unzip();
+        // Without its sender, each thread's `recv` fails once its channel
+        // is empty: all of them stop side by side, then we wait for each.
+        drop(senders);
+        for handle in handles {
+            let _ = handle.join();
         }
         threads
     }
