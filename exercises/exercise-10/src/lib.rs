@@ -2,46 +2,50 @@
 //!
 //! # How the runtime is built
 //!
-//! This map is the same in every stage; each stage has the rows it has
-//! got to.
+//! This map is the same in every stage: it shows the runtime as the last
+//! stage has it, and says which stage adds each part.
 //!
 //! The main thread runs the program, and every callback, one at a time.
 //! The other threads never touch the runtime: they send their news to the
 //! main thread on one channel, as `PollEvent`s.
 //!
-//! | thread | what it does |
-//! | --- | --- |
-//! | `main` | runs the program and the callbacks; owns the runtime |
-//! | `pool0`, `pool1`, ... | run blocking work, one task at a time |
-//! | `epoll` | waits for every socket, and for the next timer's deadline |
+//! | thread | what it does | stage |
+//! | --- | --- | --- |
+//! | `main` | runs the program and the callbacks; owns the runtime | 1 |
+//! | `pool0`, `pool1`, ... | run blocking work, one task at a time | 2 |
+//! | `epoll` | waits for every socket, and (from stage 4) for the next timer | 3 |
 //!
-//! [`Runtime::run`] runs the program, then the loop, tick after tick,
+//! Up to stage 4 the program drives the loop itself. From stage 5,
+//! `Runtime::run` runs the program, then the loop, tick after tick,
 //! through its phases, for as long as the program waits for anything:
 //!
 //! 1. timers: the callbacks of the timers that are due;
-//! 2. pending: the callbacks deferred from the last tick;
+//! 2. pending: the callbacks deferred from the last tick (stage 8);
 //! 3. poll: wait for events, if nothing is ready, then their callbacks;
-//! 4. check: the callbacks given to [`set_immediate`].
+//! 4. check: the callbacks given to `set_immediate` (stage 8).
 //!
 //! The runtime is made of parts, each in its own file with its fields
 //! private to it; `runtime.rs` holds them together.
 //!
-//! | file | what it owns |
-//! | --- | --- |
-//! | `types.rs` | the values, tasks and events that cross between threads |
-//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready |
-//! | `runtime.rs` | the runtime and its parts; what to do with each event |
-//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one |
-//! | `epoll.rs` | the epoll thread: what the main thread asks of it |
-//! | `sockets.rs` | the sockets the main thread reads, until each is whole |
-//! | `timers.rs` | the timers, in deadline order |
-//! | `event_loop.rs` | `run`, and the loop's phases |
-//! | `handle.rs` | where the running runtime is kept, for callbacks to reach |
-//! | `globals.rs` | the free functions a program calls |
-//! | `fs.rs`, `crypto.rs` | `Fs` and `Crypto`: work for the pool, as Node has them |
-//! | `http/` | `Http`, and a file for each part of a GET: URL, request, response |
-//! | `immediates.rs` | the immediates, for the check phase |
-//! | `trace.rs` | recording what every thread does, for the replay |
+//! | file | what it owns | stage |
+//! | --- | --- | --- |
+//! | `types.rs` | the values, tasks and events that cross between threads | 1 |
+//! | `callbacks.rs` | the callbacks: waiting for their event by id, then ready | 1 |
+//! | `runtime.rs` | the runtime and its parts; what to do with each event | 1 |
+//! | `trace.rs` | recording what every thread does, for the replay | 1 |
+//! | `thread_pool.rs` | the pool threads, and the tasks that wait for one | 2 |
+//! | `epoll.rs` | the epoll thread: what the main thread asks of it | 3 |
+//! | `sockets.rs` | the sockets the main thread reads, until each is whole | 3 |
+//! | `timers.rs` | the timers, in deadline order | 4 |
+//! | `event_loop.rs` | `run`, and the loop's phases | 5 |
+//! | `handle.rs` | where the running runtime is kept, for callbacks to reach | 5 |
+//! | `globals.rs` | the free functions a program calls | 5 |
+//! | `fs.rs`, `crypto.rs` | `Fs` and `Crypto`: work for the pool, as Node has them | 6 |
+//! | `http/` | `Http`, and a file for each part of a GET: URL, request, response | 6 |
+//! | `immediates.rs` | the immediates, for the check phase | 8 |
+//! | `executor.rs` | the tasks: futures the loop polls, and their wakers | 11 |
+//! | `futures.rs` | the callback APIs as futures | 11 |
+//! | `combinators.rs` | `join`, `select` and `timeout` | 12 |
 
 #![forbid(unsafe_code)]
 // An exercise: some functions are left for you to write. Until

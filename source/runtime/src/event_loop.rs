@@ -10,7 +10,7 @@ use std::time::Instant;
 
 //@ end
 use crate::callbacks::Callback;
-use crate::executor::{run_woken_tasks, spawn}; //@ 11..
+use crate::executor::{run_woken_tasks, spawn};
 use crate::handle::{Installed, with_runtime};
 use crate::{Js, Runtime, log, trace};
 

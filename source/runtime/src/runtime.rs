@@ -5,13 +5,13 @@ use std::sync::mpsc::{self, Receiver};
 //@ end
 
 use crate::callbacks::{Callback, Callbacks};
-use crate::epoll::EpollThread; //@ 3..
-use crate::executor::Tasks; //@ 11..
+use crate::epoll::EpollThread;
+use crate::executor::Tasks;
 use crate::http::Requests; //@ 10..
-use crate::immediates::Immediates; //@ 8..
-use crate::sockets::Sockets; //@ 3..
-use crate::thread_pool::{self, Pool}; //@ 2..
-use crate::timers::Timers; //@ 4..
+use crate::immediates::Immediates;
+use crate::sockets::Sockets;
+use crate::thread_pool::{self, Pool};
+use crate::timers::Timers;
 // use crate::trace; //@ ..=4
 // use crate::{Js, PollEvent}; //@ 1
 use crate::{Js, PollEvent, log}; //@ 2..

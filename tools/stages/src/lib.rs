@@ -24,6 +24,7 @@ pub mod classroom;
 pub mod exercises;
 pub mod gaps;
 pub mod markers;
+pub mod modules;
 pub mod whole;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -129,6 +130,7 @@ pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
+    modules::leave_out_missing_modules(&mut files);
     for (path, text) in read_tree(&workspace.join(format!("source/stage-{stage}")))? {
         if files.contains_key(&path) {
             return Err(format!(
