@@ -68,6 +68,19 @@ fn record_once_closed(results: &Results, closed: Receiver<bool>) -> impl FnOnce(
     }
 }
 
+/// GETs from a server that answers with what `answer` writes, then waits
+/// for the client to close the connection; gives what the request's
+/// callback got, the only callback there is.
+fn get_answered_by(answer: impl FnOnce(&mut TcpStream) + Send + 'static) -> Js {
+    let (url, closed) = server(|mut connection, _| {
+        answer(&mut connection);
+        closed_by_client(connection)
+    });
+    let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
+    assert_eq!(names(&results), ["get"]);
+    results.into_iter().next().expect("one result").1
+}
+
 /// Reads up to the blank line that ends a request's head.
 fn read_head(connection: &mut TcpStream) -> Vec<u8> {
     let mut request = Vec::new();
@@ -103,14 +116,11 @@ fn closed_by_client(mut connection: TcpStream) -> bool {
 #[test]
 fn a_response_is_whole_at_its_content_length_though_the_server_keeps_it_open() {
     within(20, || {
-        let (url, closed) = server(|mut connection, _| {
+        let got = get_answered_by(|connection| {
             let response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
             connection.write_all(response.as_bytes()).unwrap();
-            closed_by_client(connection)
         });
-        let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
-        assert_eq!(names(&results), ["get"]);
-        assert_eq!(body(&results[0].1), "hello");
+        assert_eq!(body(&got), "hello");
     });
 }
 
@@ -119,17 +129,14 @@ fn a_response_is_whole_at_its_content_length_though_the_server_keeps_it_open() {
 #[test]
 fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
     within(20, || {
-        let (url, closed) = server(|mut connection, _| {
+        let got = get_answered_by(|connection| {
             let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
             connection.write_all(head.as_bytes()).unwrap();
             connection.write_all(b"5\r\nhello\r\n").unwrap();
             thread::sleep(Duration::from_millis(50));
             connection.write_all(b"7\r\n, world\r\n0\r\n\r\n").unwrap();
-            closed_by_client(connection)
         });
-        let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
-        assert_eq!(names(&results), ["get"]);
-        assert_eq!(body(&results[0].1), "hello, world");
+        assert_eq!(body(&got), "hello, world");
     });
 }
 
@@ -138,15 +145,12 @@ fn a_chunked_response_is_whole_at_its_last_chunk_and_its_chunks_are_joined() {
 #[test]
 fn a_body_that_is_not_text_gives_an_error() {
     within(20, || {
-        let (url, closed) = server(|mut connection, _| {
+        let got = get_answered_by(|connection| {
             let head = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
             connection.write_all(head.as_bytes()).unwrap();
             connection.write_all(&[0xff, 0xfe, 0, 1]).unwrap();
-            closed_by_client(connection)
         });
-        let results = run(move |results| Http::get(&url, record_once_closed(results, closed)));
-        assert_eq!(names(&results), ["get"]);
-        assert!(error_of(&results[0].1).contains("not UTF-8 text"));
+        assert!(error_of(&got).contains("not UTF-8 text"));
     });
 }
 

@@ -31,6 +31,25 @@ pub fn within<T: Send + 'static>(seconds: u64, test: impl FnOnce() -> T + Send +
     deadline::within(seconds, test)
 }
 
+/// Asserts that less than `limit` has passed since `started`. The bound
+/// is generous: it only shows that a run did not wait for what it should
+/// not have waited for, such as a timer of seconds. How fast the runtime
+/// is, the bench measures; a test never does.
+#[track_caller]
+pub fn assert_sooner_than(limit: Duration, started: Instant) {
+    let took = started.elapsed();
+    assert!(took < limit, "took {took:?}, not less than {limit:?}");
+}
+
+/// Runs `run`, which must panic, and gives the panic's message.
+#[track_caller]
+pub fn panic_message(run: impl FnOnce()) -> String {
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+        .expect_err("the panic should come out of run");
+    let message = panic.downcast_ref::<&str>().copied().unwrap_or_default();
+    message.to_string()
+}
+
 /// Waits until `condition` holds, for at most `seconds`, and says whether
 /// it did. A test never assumes that another thread, or the kernel, has
 /// done something already: it waits for it, within a bound.
