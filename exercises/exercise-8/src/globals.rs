@@ -10,8 +10,8 @@ use crate::timers::TimerId;
 use crate::{Js, ThreadPoolTaskKind};
 
 // ANCHOR: functions
-/// Runs `callback` once `ms` milliseconds have passed. Returns the timer's
-/// id, for [`clear_timeout`].
+/// Runs `callback` once `ms` milliseconds have passed.
+/// Returns the timer's id, for [`clear_timeout`].
 ///
 /// Like the functions below, it can be called from the program given to
 /// [`Runtime::run`](crate::Runtime::run), or from any callback, on the
@@ -20,29 +20,7 @@ pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
     with_runtime(|runtime| runtime.set_timeout(ms, callback))
 }
 
-/// Runs `work` on a pool thread, then `callback` with its result.
-pub fn register_pool_task(
-    kind: ThreadPoolTaskKind,
-    work: impl FnOnce() -> Js + Send + 'static,
-    callback: impl FnOnce(Js) + 'static,
-) {
-    with_runtime(|runtime| runtime.register_pool_task(kind, work, callback));
-}
-
-/// Reads `stream` until the peer closes it, then runs `callback` with all
-/// it sent; or with a `Js::Error`, if the socket fails.
-pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.register_io(stream, callback));
-}
-// ANCHOR_END: functions
-
 // ANCHOR: node_functions
-/// Runs `callback` in the next check phase, right after a poll phase: from
-/// an I/O or pool callback, that is this tick's, before any timer.
-pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.set_immediate(callback));
-}
-
 /// Cancels a timeout: its callback will not run. An id that has fired
 /// already, or was never issued, is ignored.
 pub fn clear_timeout(id: TimerId) {
@@ -59,4 +37,26 @@ pub fn set_interval(ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
 pub fn clear_interval(id: TimerId) {
     with_runtime(|runtime| runtime.timers.clear(id));
 }
+
+/// Runs `callback` in the next check phase, right after a poll phase: from
+/// an I/O or pool callback, that is this tick's, before any timer.
+pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
+    with_runtime(|runtime| runtime.set_immediate(callback));
+}
 // ANCHOR_END: node_functions
+
+/// Runs `work` on a pool thread, then `callback` with its result.
+pub fn register_pool_task(
+    kind: ThreadPoolTaskKind,
+    work: impl FnOnce() -> Js + Send + 'static,
+    callback: impl FnOnce(Js) + 'static,
+) {
+    with_runtime(|runtime| runtime.register_pool_task(kind, work, callback));
+}
+
+/// Reads `stream` until the peer closes it, then runs `callback` with all
+/// it sent; or with a `Js::Error`, if the socket fails.
+pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+    with_runtime(|runtime| runtime.register_io(stream, callback));
+}
+// ANCHOR_END: functions

@@ -11,11 +11,8 @@ use crate::timers::TimerId; //@ 7..
 use crate::{Js, ThreadPoolTaskKind};
 
 // ANCHOR: functions
-// /// Runs `callback` once `ms` milliseconds have passed. //@ ..=6
-//@ 7..
-/// Runs `callback` once `ms` milliseconds have passed. Returns the timer's
-/// id, for [`clear_timeout`].
-//@ end
+/// Runs `callback` once `ms` milliseconds have passed.
+/// Returns the timer's id, for [`clear_timeout`]. //@ 7..
 ///
 /// Like the functions below, it can be called from the program given to
 /// [`Runtime::run`](crate::Runtime::run), or from any callback, on the
@@ -28,6 +25,35 @@ use crate::{Js, ThreadPoolTaskKind};
 pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
     with_runtime(|runtime| runtime.set_timeout(ms, callback))
 }
+//@ end
+//@ 7..
+
+// ANCHOR: node_functions
+/// Cancels a timeout: its callback will not run. An id that has fired
+/// already, or was never issued, is ignored.
+pub fn clear_timeout(id: TimerId) {
+    with_runtime(|runtime| runtime.timers.clear(id));
+}
+
+/// Runs `callback` every `ms` milliseconds (at least 1), each time `ms`
+/// after the last one fired, until [`clear_interval`].
+pub fn set_interval(ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
+    with_runtime(|runtime| runtime.set_interval(ms, callback))
+}
+
+/// Stops an interval, even from inside its own callback.
+pub fn clear_interval(id: TimerId) {
+    with_runtime(|runtime| runtime.timers.clear(id));
+}
+//@ 8..
+
+/// Runs `callback` in the next check phase, right after a poll phase: from
+/// an I/O or pool callback, that is this tick's, before any timer.
+pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
+    with_runtime(|runtime| runtime.set_immediate(callback));
+}
+//@ end
+// ANCHOR_END: node_functions
 //@ end
 
 /// Runs `work` on a pool thread, then `callback` with its result.
@@ -45,24 +71,9 @@ pub fn register_io(stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
     with_runtime(|runtime| runtime.register_io(stream, callback));
 }
 // ANCHOR_END: functions
-//@ 7..
-
-// ANCHOR: node_functions
-//@ 8..
-/// Runs `callback` in the next check phase, right after a poll phase: from
-/// an I/O or pool callback, that is this tick's, before any timer.
-pub fn set_immediate(callback: impl FnOnce(Js) + 'static) {
-    with_runtime(|runtime| runtime.set_immediate(callback));
-}
-
-//@ end
-/// Cancels a timeout: its callback will not run. An id that has fired
-/// already, or was never issued, is ignored.
-pub fn clear_timeout(id: TimerId) {
-    with_runtime(|runtime| runtime.timers.clear(id));
-}
 //@ 12..
 
+// ANCHOR: active
 /// How many timers are set, and have neither fired nor been cleared
 /// (intervals among them): what keeps the loop waiting for time. Node's
 /// `process.getActiveResourcesInfo()` lists them as `Timeout`s.
@@ -75,18 +86,6 @@ pub fn active_timers() -> usize {
 pub fn active_sockets() -> usize {
     with_runtime(|runtime| runtime.requests.len() + runtime.sockets.len())
 }
-//@ end
-
-/// Runs `callback` every `ms` milliseconds (at least 1), each time `ms`
-/// after the last one fired, until [`clear_interval`].
-pub fn set_interval(ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
-    with_runtime(|runtime| runtime.set_interval(ms, callback))
-}
-
-/// Stops an interval, even from inside its own callback.
-pub fn clear_interval(id: TimerId) {
-    with_runtime(|runtime| runtime.timers.clear(id));
-}
-// ANCHOR_END: node_functions
+// ANCHOR_END: active
 //@ end
 //@ end
