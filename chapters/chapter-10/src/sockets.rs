@@ -34,8 +34,8 @@ impl Sockets {
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
 pub(crate) struct Reading {
-    pub(crate) stream: TcpStream,
-    pub(crate) received: Vec<u8>,
+    stream: TcpStream,
+    received: Vec<u8>,
 }
 
 impl Reading {
@@ -47,6 +47,22 @@ impl Reading {
         }
     }
 
+    /// The socket, for an HTTP request to watch.
+    pub(crate) fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    /// The socket, for an HTTP request to write its request on.
+    pub(crate) fn stream_mut(&mut self) -> &mut TcpStream {
+        &mut self.stream
+    }
+
+    /// What has arrived so far.
+    pub(crate) fn received(&self) -> &[u8] {
+        &self.received
+    }
+
+    // ANCHOR: read_available
     /// Reads what has arrived, but at most [`READ_BUDGET`] bytes. Returns
     /// `true` once the peer has closed the connection.
     pub(crate) fn read_available(&mut self) -> io::Result<bool> {
@@ -69,6 +85,7 @@ impl Reading {
         // turn, after the loop has run its timers and other callbacks.
         Ok(false)
     }
+    // ANCHOR_END: read_available
 }
 
 /// The most bytes one socket may give the main thread in one turn. A peer

@@ -17,8 +17,8 @@ use crate::{Js, Runtime, trace};
 /// then by number, timers with equal deadlines run in the order set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TimerId {
-    pub(crate) deadline: Instant,
-    pub(crate) number: usize,
+    deadline: Instant,
+    number: usize,
 }
 // ANCHOR_END: timer_id
 

@@ -44,6 +44,7 @@ pub(crate) struct Reading {
 }
 
 impl Reading {
+    // ANCHOR: read_available
     /// Reads everything that has arrived. Returns `true` once the peer has
     /// closed the connection: then the response is whole.
     fn read_available(&mut self) -> io::Result<bool> {
@@ -59,6 +60,7 @@ impl Reading {
             }
         }
     }
+    // ANCHOR_END: read_available
 }
 // ANCHOR_END: reading
 

@@ -33,9 +33,9 @@ fn pool_size_from(setting: Option<&str>) -> usize {
 /// One worker of the pool, as the main thread sees it.
 pub(crate) struct NodeThread {
     /// To wait for the thread to finish, when the runtime shuts down.
-    pub(crate) handle: JoinHandle<()>,
+    handle: JoinHandle<()>,
     /// To send the thread its next task.
-    pub(crate) sender: Sender<Task>,
+    sender: Sender<Task>,
 }
 // ANCHOR_END: node_thread
 

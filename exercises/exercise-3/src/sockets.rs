@@ -44,6 +44,7 @@ pub(crate) struct Reading {
 }
 
 impl Reading {
+    // ANCHOR: read_available
     /// Reads everything that has arrived. Returns `true` once the peer has
     /// closed the connection: then the response is whole.
     fn read_available(&mut self) -> io::Result<bool> {
@@ -51,6 +52,7 @@ impl Reading {
             "exercise 3: Read what has arrived into received, until the socket would block; return Ok(true) once the peer has closed the connection. The book explains it in \"Reading what has arrived\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
         )
     }
+    // ANCHOR_END: read_available
 }
 // ANCHOR_END: reading
 

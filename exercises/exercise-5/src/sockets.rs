@@ -39,6 +39,7 @@ pub(crate) struct Reading {
 }
 
 impl Reading {
+    // ANCHOR: read_available
     /// Reads everything that has arrived. Returns `true` once the peer has
     /// closed the connection: then the response is whole.
     fn read_available(&mut self) -> io::Result<bool> {
@@ -54,6 +55,7 @@ impl Reading {
             }
         }
     }
+    // ANCHOR_END: read_available
 }
 // ANCHOR_END: reading
 

@@ -48,10 +48,8 @@ impl Sockets {
 // ANCHOR: reading
 /// A socket being read, and what has arrived from it so far.
 pub(crate) struct Reading {
-    // stream: TcpStream, //@ ..=9
-    // received: Vec<u8>, //@ ..=9
-    pub(crate) stream: TcpStream, //@ 10..
-    pub(crate) received: Vec<u8>, //@ 10..
+    stream: TcpStream,
+    received: Vec<u8>,
 }
 
 impl Reading {
@@ -64,7 +62,23 @@ impl Reading {
         }
     }
 
+    /// The socket, for an HTTP request to watch.
+    pub(crate) fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    /// The socket, for an HTTP request to write its request on.
+    pub(crate) fn stream_mut(&mut self) -> &mut TcpStream {
+        &mut self.stream
+    }
+
+    /// What has arrived so far.
+    pub(crate) fn received(&self) -> &[u8] {
+        &self.received
+    }
+
     //@ end
+    // ANCHOR: read_available
     //@ ..=9
     // /// Reads everything that has arrived. Returns `true` once the peer has
     // /// closed the connection: then the response is whole.
@@ -105,6 +119,7 @@ impl Reading {
         Ok(false)
     }
     //@ end
+    // ANCHOR_END: read_available
 }
 //@ 10..
 

@@ -265,7 +265,7 @@ impl Runtime {
     /// Registers the request's new socket, to hear when it is ready in
     /// the way `interests` says.
     fn wait(&mut self, request: HttpRequest, interests: Interests) {
-        let (stream, callback_id) = (&request.reading.stream, request.get.callback_id);
+        let (stream, callback_id) = (request.reading.stream(), request.get.callback_id);
         let watched = self.epoll.watch(stream, callback_id, interests);
         self.keep_if_watched(request, watched);
     }
@@ -273,7 +273,7 @@ impl Runtime {
     /// Re-arms the registration of the request's socket, which has been
     /// reported: each registration reports it once.
     fn wait_again(&mut self, request: HttpRequest, interests: Interests) {
-        let (stream, callback_id) = (&request.reading.stream, request.get.callback_id);
+        let (stream, callback_id) = (request.reading.stream(), request.get.callback_id);
         let watched = self.epoll.watch_again(stream, callback_id, interests);
         self.keep_if_watched(request, watched);
     }
@@ -333,7 +333,7 @@ impl HttpRequest {
         let (id, peer) = (self.get.callback_id, &self.get.peer);
         loop {
             match &mut self.step {
-                Step::Connecting => match self.reading.stream.take_error() {
+                Step::Connecting => match self.reading.stream().take_error() {
                     Ok(None) => {
                         log!("request {id} is connected: sending it");
                         self.step = Step::Sending { sent: 0 };
@@ -342,7 +342,7 @@ impl HttpRequest {
                 },
                 Step::Sending { sent } => {
                     let rest = &self.get.request[*sent..];
-                    match write_available(&mut self.reading.stream, rest) {
+                    match write_available(self.reading.stream_mut(), rest) {
                         Ok(count) => *sent += count,
                         Err(error) => return failed("send the request to", peer, error),
                     }
@@ -360,7 +360,7 @@ impl HttpRequest {
                         Ok(closed) => closed,
                         Err(error) => return failed("read the response from", peer, error),
                     };
-                    return match response::progress(&self.reading.received, closed) {
+                    return match response::progress(self.reading.received(), closed) {
                         Progress::Incomplete => Next::Socket(Interests::READABLE),
                         Progress::Whole(response) => Next::Done(Js::String(response)),
                         Progress::Broken(why) => Next::Done(Js::Error(why)),
