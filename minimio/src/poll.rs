@@ -51,7 +51,6 @@ pub struct Registrator {
     queue: Arc<Queue>,
 }
 
-// ANCHOR: poll
 impl Poll {
     /// Creates a new, empty event queue.
     pub fn new() -> io::Result<Poll> {
@@ -70,7 +69,10 @@ impl Poll {
             queue: Arc::clone(&self.queue),
         }
     }
+}
 
+// ANCHOR: poll
+impl Poll {
     /// Blocks until at least one registered socket is ready, or until
     /// `timeout` has passed (`None`: no time limit). The wait is never
     /// shorter than `timeout`: epoll counts in whole milliseconds, and
@@ -146,7 +148,11 @@ impl Registrator {
         check_token(token)?;
         self.queue.selector.reregister(stream, token, interests)
     }
+}
+// ANCHOR_END: registrator
 
+// ANCHOR: close_loop
+impl Registrator {
     /// Takes `stream` off the queue: it is reported no more, even if it
     /// was armed. Dropping the stream does the same.
     pub fn deregister(&self, stream: &TcpStream) -> io::Result<()> {
@@ -173,7 +179,7 @@ fn check_token(token: Token) -> io::Result<()> {
     }
     Ok(())
 }
-// ANCHOR_END: registrator
+// ANCHOR_END: close_loop
 
 // ANCHOR: waker
 /// Wakes a thread blocked in [`Poll::poll`], from any other thread: the

@@ -36,7 +36,9 @@ fn main() {
                 }
             }),
         ];
+    // ANCHOR_END: main
 
+    // ANCHOR: play_the_pool
     // Play the thread pool: run each task, and send its result back as an
     // event. Nothing runs a callback yet; they only become ready.
     for task in tasks {
@@ -58,4 +60,4 @@ fn main() {
     runtime.run_callbacks();
     log!("done");
 }
-// ANCHOR_END: main
+// ANCHOR_END: play_the_pool

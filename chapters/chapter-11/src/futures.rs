@@ -32,6 +32,7 @@ pub fn from_callback(start: impl FnOnce(Callback) + 'static) -> FromCallback {
 // ANCHOR_END: from_callback
 
 // ANCHOR: from_callback_future
+// ANCHOR: from_callback_struct
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
@@ -46,7 +47,9 @@ struct Delivery {
     value: Option<Js>,
     waker: Option<Waker>,
 }
+// ANCHOR_END: from_callback_struct
 
+// ANCHOR: from_callback_poll
 impl Future for FromCallback {
     type Output = Js;
 
@@ -75,9 +78,11 @@ fn deliver(delivery: &RefCell<Delivery>, value: Js) {
         waker.wake();
     }
 }
+// ANCHOR_END: from_callback_poll
 // ANCHOR_END: from_callback_future
 
 // ANCHOR: leaves
+// ANCHOR: sleep
 /// Waits `ms` milliseconds: `set_timeout`, awaited.
 pub async fn sleep(ms: u64) {
     from_callback(move |callback| {
@@ -85,6 +90,7 @@ pub async fn sleep(ms: u64) {
     })
     .await;
 }
+// ANCHOR_END: sleep
 
 /// The text of the file at `path`, or the error: `Fs::read`, awaited.
 pub fn read(path: &str) -> FromCallback {
@@ -97,6 +103,7 @@ pub fn encrypt(n: usize) -> FromCallback {
     from_callback(move |callback| Crypto::encrypt(n, callback))
 }
 
+// ANCHOR: get_leaves
 /// The response to a GET of `url`, or the error: `Http::get`, awaited.
 pub fn get(url: &str) -> FromCallback {
     let url = url.to_string();
@@ -108,4 +115,5 @@ pub fn get_with_timeout(url: &str, timeout_ms: u64) -> FromCallback {
     let url = url.to_string();
     from_callback(move |callback| Http::get_with_timeout(&url, timeout_ms, callback))
 }
+// ANCHOR_END: get_leaves
 // ANCHOR_END: leaves

@@ -32,6 +32,7 @@ fn status_of(result: Js) -> String {
 // ANCHOR_END: helpers
 
 // ANCHOR: javascript
+// ANCHOR: javascript_first
 /// The program, written the way it would be for Node with `async`
 /// functions: each `spawn` starts what stage 6 started with a callback.
 async fn javascript(slow_url: String) {
@@ -64,7 +65,9 @@ async fn javascript(slow_url: String) {
         let result = read(FILE).await;
         log!("Third read: {result:?}");
     });
+    // ANCHOR_END: javascript_first
 
+    // ANCHOR: javascript_rest
     log!("Registering a 3000 ms timeout");
     spawn(async {
         sleep(3000).await;
@@ -86,6 +89,7 @@ async fn javascript(slow_url: String) {
     });
     log!("The program is done; the loop takes over");
 }
+// ANCHOR_END: javascript_rest
 // ANCHOR_END: javascript
 
 // ANCHOR: main

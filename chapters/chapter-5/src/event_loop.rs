@@ -42,6 +42,7 @@ fn event_loop() -> usize {
 // ANCHOR_END: event_loop
 
 // ANCHOR: phases
+// ANCHOR: phase_fns
 /// The timers phase: the callbacks of the timers that are due; and of
 /// anything else that became ready outside the loop's phases, such as an
 /// error found before any work began.
@@ -58,6 +59,9 @@ fn poll_for_events() {
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
 }
+// ANCHOR_END: phase_fns
+
+// ANCHOR: run_ready_callbacks
 
 /// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
@@ -73,6 +77,7 @@ fn run_callback(callback: Callback, value: Js) {
     let _traced = trace::slice("callback");
     callback(value);
 }
+// ANCHOR_END: run_ready_callbacks
 // ANCHOR_END: phases
 
 #[cfg(test)]

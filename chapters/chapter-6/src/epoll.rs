@@ -50,7 +50,11 @@ impl EpollThread {
             waker,
         }
     }
+}
+// ANCHOR_END: start
 
+// ANCHOR: watch
+impl EpollThread {
     /// Asks the epoll thread to report `stream` once, as `id`, when it is
     /// ready in the way `interests` says.
     pub(crate) fn watch(
@@ -82,9 +86,10 @@ impl EpollThread {
         }
     }
 }
-// ANCHOR_END: start
+// ANCHOR_END: watch
 
 // ANCHOR: wait_for_sockets
+// ANCHOR: wait_deadline
 /// The life of the epoll thread: sleep until sockets are ready or the
 /// main thread's deadline passes, and tell the main thread; until the loop
 /// is closed.
@@ -110,6 +115,8 @@ fn wait_for_sockets(
                     return; // the runtime is gone: nobody is listening
                 }
             }
+            // ANCHOR_END: wait_deadline
+            // ANCHOR: wait_wake_up
             Ok(_) => {
                 for event in &events {
                     if event.token() == WAKE_UP {
@@ -134,7 +141,9 @@ fn wait_for_sockets(
         }
     }
 }
+// ANCHOR_END: wait_wake_up
 
+// ANCHOR: forget_deadline
 /// The deadline has passed and the main thread will hear of it: forget
 /// it, so as not to wake the main thread for it again. Unless the main
 /// thread has set a new one meanwhile.
@@ -144,6 +153,7 @@ fn forget_deadline(shared_deadline: &Mutex<Option<Instant>>, passed: Option<Inst
         *deadline = None;
     }
 }
+// ANCHOR_END: forget_deadline
 // ANCHOR_END: wait_for_sockets
 
 // ANCHOR: set_deadline

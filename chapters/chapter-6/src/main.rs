@@ -30,6 +30,7 @@ fn status_of(result: Js) -> String {
 // ANCHOR_END: helpers
 
 // ANCHOR: javascript
+// ANCHOR: javascript_first
 /// The program, written the way it would be for Node.
 fn javascript(slow_url: String) {
     log!("First call to read hello.txt");
@@ -53,7 +54,9 @@ fn javascript(slow_url: String) {
         log!("Third call to read hello.txt, after the second");
         Fs::read(FILE, |result| log!("Third read: {result:?}"));
     });
+    // ANCHOR_END: javascript_first
 
+    // ANCHOR: javascript_rest
     log!("Registering a 3000 ms timeout");
     set_timeout(3000, |_| {
         log!("The 3000 ms timeout fired; registering a 500 ms one");
@@ -69,6 +72,7 @@ fn javascript(slow_url: String) {
     });
     log!("The program is done; the loop takes over");
 }
+// ANCHOR_END: javascript_rest
 // ANCHOR_END: javascript
 
 // ANCHOR: main

@@ -44,6 +44,7 @@ fn event_loop() -> usize {
 // ANCHOR_END: event_loop
 
 // ANCHOR: phases
+// ANCHOR: phase_fns
 /// The timers phase: the timers that were due when it began, one at a
 /// time; then the callbacks that became ready outside the loop's phases,
 /// such as an error found before any work began. A timer cleared by an
@@ -65,6 +66,9 @@ fn poll_for_events() {
     with_runtime(Runtime::wait_for_events);
     run_ready_callbacks();
 }
+// ANCHOR_END: phase_fns
+
+// ANCHOR: run_ready_callbacks
 
 /// Runs every callback that is ready, one at a time. The runtime is lent
 /// out only to take the next callback, never while one runs.
@@ -80,6 +84,7 @@ fn run_callback(callback: Callback, value: Js) {
     let _traced = trace::slice("callback");
     callback(value);
 }
+// ANCHOR_END: run_ready_callbacks
 // ANCHOR_END: phases
 
 #[cfg(test)]

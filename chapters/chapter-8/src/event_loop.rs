@@ -53,6 +53,7 @@ fn event_loop() -> usize {
 // ANCHOR_END: event_loop
 
 // ANCHOR: phases
+// ANCHOR: phase_fns
 /// The timers phase: the timers that were due when it began, one at a
 /// time, at most [`BUDGET`]. A timer cleared by an earlier one in the
 /// same phase does not run, and a timer set during the phase waits for
@@ -91,6 +92,9 @@ fn run_check() {
     with_runtime(|runtime| runtime.ready_immediates(BUDGET));
     run_ready_callbacks();
 }
+// ANCHOR_END: phase_fns
+
+// ANCHOR: run_ready_callbacks
 
 /// Runs the callbacks that are ready, one at a time, at most [`BUDGET`]:
 /// the rest wait for the next tick's pending phase. The runtime is lent
@@ -111,6 +115,7 @@ fn run_callback(callback: Callback, value: Js) {
     let _traced = trace::slice("callback");
     callback(value);
 }
+// ANCHOR_END: run_ready_callbacks
 // ANCHOR_END: phases
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ pub fn from_cancellable(start: impl FnOnce(Callback) -> Cancel + 'static) -> Fro
 // ANCHOR_END: from_callback
 
 // ANCHOR: from_callback_future
+// ANCHOR: from_callback_struct
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
@@ -66,7 +67,9 @@ struct Delivery {
     /// How to stop the work, while it runs.
     cancel: Option<Cancel>,
 }
+// ANCHOR_END: from_callback_struct
 
+// ANCHOR: from_callback_poll
 impl Future for FromCallback {
     type Output = Js;
 
@@ -100,6 +103,7 @@ fn deliver(delivery: &RefCell<Delivery>, value: Js) {
         waker.wake();
     }
 }
+// ANCHOR_END: from_callback_poll
 // ANCHOR_END: from_callback_future
 
 // ANCHOR: drop
@@ -119,6 +123,7 @@ impl Drop for FromCallback {
 // ANCHOR_END: drop
 
 // ANCHOR: leaves
+// ANCHOR: sleep
 /// Waits `ms` milliseconds: `set_timeout`, awaited. Dropped before then,
 /// it clears its timer.
 pub async fn sleep(ms: u64) {
@@ -126,6 +131,7 @@ pub async fn sleep(ms: u64) {
         "exercise 12: Wait `ms` milliseconds as a future that can be cancelled: set a timer whose callback is the one given, and return how to stop it, which is to clear that timer. The book explains it in \"Cancelled by drop\", on the page \"Stage 12: what futures add\" (book/src/chapter-12.md)."
     )
 }
+// ANCHOR_END: sleep
 
 /// The text of the file at `path`, or the error: `Fs::read`, awaited.
 pub fn read(path: &str) -> FromCallback {
@@ -138,6 +144,7 @@ pub fn encrypt(n: usize) -> FromCallback {
     from_callback(move |callback| Crypto::encrypt(n, callback))
 }
 
+// ANCHOR: get_leaves
 /// The response to a GET of `url`, or the error: `Http::get`, awaited.
 /// Dropped before the response came, it closes the request's socket.
 pub fn get(url: &str) -> FromCallback {
@@ -164,4 +171,5 @@ fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
         })
     })
 }
+// ANCHOR_END: get_leaves
 // ANCHOR_END: leaves

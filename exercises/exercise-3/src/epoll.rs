@@ -34,7 +34,11 @@ impl EpollThread {
             thread: Some(thread),
         }
     }
+}
+// ANCHOR_END: start
 
+// ANCHOR: watch
+impl EpollThread {
     /// Asks the epoll thread to report `stream` once, as `id`, when it is
     /// ready in the way `interests` says.
     pub(crate) fn watch(
@@ -66,7 +70,7 @@ impl EpollThread {
         }
     }
 }
-// ANCHOR_END: start
+// ANCHOR_END: watch
 
 // ANCHOR: wait_for_sockets
 /// The life of the epoll thread: sleep until sockets are ready, and tell

@@ -47,7 +47,9 @@ pub fn start() {
 pub fn is_on() -> bool {
     ON.load(Ordering::Relaxed)
 }
+// ANCHOR_END: recording
 
+// ANCHOR: slice
 /// Starts a slice on this thread, called `name`: it lasts until the value
 /// returned is dropped. The name is only written out when tracing is on.
 pub fn slice(name: impl Display) -> Slice {
@@ -76,7 +78,9 @@ pub fn instant(name: impl Display) {
         record(name.to_string(), Instant::now(), None);
     }
 }
+// ANCHOR_END: slice
 
+// ANCHOR: record
 /// Records that timer `number` was set, and when it is due, counted as
 /// the trace counts: so a replay of the run can show what waits in the
 /// timers' queue.
@@ -107,7 +111,7 @@ fn record(name: String, began: Instant, duration: Option<u128>) {
 fn lock_events() -> std::sync::MutexGuard<'static, Vec<Event>> {
     EVENTS.lock().unwrap_or_else(PoisonError::into_inner)
 }
-// ANCHOR_END: recording
+// ANCHOR_END: record
 
 // ANCHOR: writing
 /// The trace so far, as a JSON object with `traceEvents`: first one
@@ -144,7 +148,9 @@ pub fn to_json() -> String {
     }
     format!("{{\"traceEvents\":[\n{}\n]}}\n", lines.join(",\n"))
 }
+// ANCHOR_END: writing
 
+// ANCHOR: quoted
 /// `text` as a JSON string.
 fn quoted(text: &str) -> String {
     let mut quoted = String::from("\"");
@@ -159,7 +165,7 @@ fn quoted(text: &str) -> String {
     quoted.push('"');
     quoted
 }
-// ANCHOR_END: writing
+// ANCHOR_END: quoted
 
 // ANCHOR: command_line
 /// Where a program writes its trace when it ends, if it was asked to.

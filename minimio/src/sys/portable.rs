@@ -90,7 +90,16 @@ impl Selector {
         *added_to = Some(Arc::downgrade(&self.poller));
         Ok(())
     }
+}
 
+/// `polling`'s event for one registration, with the token as its key.
+fn one_shot(token: Token, interests: Interests) -> polling::Event {
+    polling::Event::new(token.0, interests.is_readable(), interests.is_writable())
+}
+// ANCHOR_END: portable_register
+
+// ANCHOR: portable_reregister
+impl Selector {
     /// Re-arms `stream`, added to this poller before. (`polling`'s
     /// registrations are one-shot, like ours.)
     pub(crate) fn reregister(
@@ -125,12 +134,7 @@ impl Selector {
         }
     }
 }
-
-/// `polling`'s event for one registration, with the token as its key.
-fn one_shot(token: Token, interests: Interests) -> polling::Event {
-    polling::Event::new(token.0, interests.is_readable(), interests.is_writable())
-}
-// ANCHOR_END: portable_register
+// ANCHOR_END: portable_reregister
 
 impl Selector {
     /// Waits once, and copies what `polling` reports into `events`.

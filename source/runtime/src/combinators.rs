@@ -34,7 +34,9 @@ pub struct Join<A: Future, B: Future> {
     a_output: Option<A::Output>,
     b_output: Option<B::Output>,
 }
+// ANCHOR_END: join
 
+// ANCHOR: join_poll
 // Nothing in a `Join` needs to stay where it is: the futures do, but they
 // are behind their boxes. So `poll` may take `&mut Join` out of the `Pin`.
 impl<A: Future, B: Future> Unpin for Join<A, B> {}
@@ -65,7 +67,7 @@ impl<A: Future, B: Future> Future for Join<A, B> {
         }
     }
 }
-// ANCHOR_END: join
+// ANCHOR_END: join_poll
 
 // ANCHOR: select
 /// The output of [`select`]: the first future's, or the second's.

@@ -76,7 +76,11 @@ impl EpollThread {
         }
     }
     //@ end
+}
+// ANCHOR_END: start
 
+// ANCHOR: watch
+impl EpollThread {
     /// Asks the epoll thread to report `stream` once, as `id`, when it is
     /// ready in the way `interests` says.
     pub(crate) fn watch(
@@ -108,7 +112,7 @@ impl EpollThread {
         }
     }
 }
-// ANCHOR_END: start
+// ANCHOR_END: watch
 
 // ANCHOR: wait_for_sockets
 //@ 3
@@ -143,6 +147,7 @@ impl EpollThread {
 //     }
 // }
 //@ or 4..
+// ANCHOR: wait_deadline
 /// The life of the epoll thread: sleep until sockets are ready or the
 /// main thread's deadline passes, and tell the main thread; until the loop
 /// is closed.
@@ -168,6 +173,8 @@ fn wait_for_sockets(
                     return; // the runtime is gone: nobody is listening
                 }
             }
+            // ANCHOR_END: wait_deadline
+            // ANCHOR: wait_wake_up
             Ok(_) => {
                 for event in &events {
                     if event.token() == WAKE_UP {
@@ -192,7 +199,9 @@ fn wait_for_sockets(
         }
     }
 }
+// ANCHOR_END: wait_wake_up
 
+// ANCHOR: forget_deadline
 /// The deadline has passed and the main thread will hear of it: forget
 /// it, so as not to wake the main thread for it again. Unless the main
 /// thread has set a new one meanwhile.
@@ -202,6 +211,7 @@ fn forget_deadline(shared_deadline: &Mutex<Option<Instant>>, passed: Option<Inst
         *deadline = None;
     }
 }
+// ANCHOR_END: forget_deadline
 //@ end
 // ANCHOR_END: wait_for_sockets
 //@ 4..

@@ -73,6 +73,7 @@ fn event_loop() -> usize {
 // ANCHOR_END: event_loop
 
 // ANCHOR: phases
+// ANCHOR: phase_fns
 //@ ..=6
 // /// The timers phase: the callbacks of the timers that are due; and of
 // /// anything else that became ready outside the loop's phases, such as an
@@ -140,6 +141,9 @@ fn run_check() {
     run_ready_callbacks();
 }
 //@ end
+// ANCHOR_END: phase_fns
+
+// ANCHOR: run_ready_callbacks
 
 //@ ..=7
 // /// Runs every callback that is ready, one at a time. The runtime is lent
@@ -171,6 +175,7 @@ fn run_callback(callback: Callback, value: Js) {
     let _traced = trace::slice("callback");
     callback(value);
 }
+// ANCHOR_END: run_ready_callbacks
 // ANCHOR_END: phases
 
 #[cfg(test)]

@@ -103,6 +103,9 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
     poll_task(task_id, AsyncTask { future, waker });
     handle
 }
+// ANCHOR_END: spawn
+
+// ANCHOR: join_handle
 
 /// A task's output, once it is done, and who waits for it.
 struct Output<T> {
@@ -130,7 +133,7 @@ impl<T> Future for JoinHandle<T> {
         }
     }
 }
-// ANCHOR_END: spawn
+// ANCHOR_END: join_handle
 
 // ANCHOR: tasks
 /// The tasks that are not done, and the queue of those that were woken.
@@ -160,7 +163,11 @@ impl Tasks {
             events,
         }
     }
+}
+// ANCHOR_END: tasks
 
+// ANCHOR: tasks_methods
+impl Tasks {
     /// An id for a new task, and its waker.
     pub(crate) fn new_task(&mut self) -> (usize, Waker) {
         self.last_id += 1;
@@ -198,7 +205,7 @@ impl Tasks {
         }))
     }
 }
-// ANCHOR_END: tasks
+// ANCHOR_END: tasks_methods
 
 // ANCHOR: run_woken_tasks
 /// Polls every woken task, one at a time, until none is left: those woken

@@ -61,6 +61,7 @@ pub fn from_cancellable(start: impl FnOnce(Callback) -> Cancel + 'static) -> Fro
 // ANCHOR_END: from_callback
 
 // ANCHOR: from_callback_future
+// ANCHOR: from_callback_struct
 /// The future [`from_callback`] makes.
 pub struct FromCallback {
     /// The call that starts the work, until the first poll makes it.
@@ -78,7 +79,9 @@ struct Delivery {
     /// How to stop the work, while it runs. //@ 12..
     cancel: Option<Cancel>, //@ 12..
 }
+// ANCHOR_END: from_callback_struct
 
+// ANCHOR: from_callback_poll
 impl Future for FromCallback {
     type Output = Js;
 
@@ -115,6 +118,7 @@ fn deliver(delivery: &RefCell<Delivery>, value: Js) {
         waker.wake();
     }
 }
+// ANCHOR_END: from_callback_poll
 // ANCHOR_END: from_callback_future
 //@ 12..
 
@@ -136,6 +140,7 @@ impl Drop for FromCallback {
 //@ end
 
 // ANCHOR: leaves
+// ANCHOR: sleep
 //@ 11
 // /// Waits `ms` milliseconds: `set_timeout`, awaited.
 // pub async fn sleep(ms: u64) {
@@ -155,6 +160,7 @@ pub async fn sleep(ms: u64) {
     .await;
 }
 //@ end
+// ANCHOR_END: sleep
 
 /// The text of the file at `path`, or the error: `Fs::read`, awaited.
 pub fn read(path: &str) -> FromCallback {
@@ -167,6 +173,7 @@ pub fn encrypt(n: usize) -> FromCallback {
     from_callback(move |callback| Crypto::encrypt(n, callback))
 }
 
+// ANCHOR: get_leaves
 //@ 11
 // /// The response to a GET of `url`, or the error: `Http::get`, awaited.
 // pub fn get(url: &str) -> FromCallback {
@@ -207,5 +214,6 @@ fn get_cancellable(url: &str, timeout_ms: Option<u64>) -> FromCallback {
     })
 }
 //@ end
+// ANCHOR_END: get_leaves
 // ANCHOR_END: leaves
 //@ end

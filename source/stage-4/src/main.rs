@@ -61,7 +61,9 @@ fn main() -> io::Result<()> {
         });
     }
     log!("sent a slow GET and set four timers");
+    // ANCHOR_END: main
 
+    // ANCHOR: the_loop
     // The loop, by hand: timers that are due, then their callbacks; then,
     // if anything is pending, sleep until events arrive and run theirs.
     loop {
@@ -76,4 +78,4 @@ fn main() -> io::Result<()> {
     log!("nothing is pending any more");
     Ok(())
 }
-// ANCHOR_END: main
+// ANCHOR_END: the_loop

@@ -94,7 +94,9 @@ fn running() -> std::sync::MutexGuard<'static, Enders> {
     // list itself would still be whole.
     RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
 }
+// ANCHOR_END: todo_watch
 
+// ANCHOR: todo_hook
 /// Adds to the panic hook: a panic that is a `todo!()` also ends the tests
 /// that are running, with its message, where it is, and on which thread.
 fn watch_for_todos() {
@@ -117,7 +119,7 @@ fn watch_for_todos() {
         }
     }));
 }
-// ANCHOR_END: todo_watch
+// ANCHOR_END: todo_hook
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
     if let Some(text) = payload.downcast_ref::<&str>() {

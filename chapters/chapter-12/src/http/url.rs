@@ -31,6 +31,8 @@ impl Url {
         if host.is_empty() {
             return Err(malformed("there is no host"));
         }
+        // ANCHOR_END: url
+        // ANCHOR: url_characters
         let name_or_address = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
         if !host.chars().all(name_or_address) {
             return Err(malformed("the host holds a character no host name has"));
@@ -53,7 +55,7 @@ impl Url {
         })
     }
 }
-// ANCHOR_END: url
+// ANCHOR_END: url_characters
 
 #[cfg(test)]
 mod tests {

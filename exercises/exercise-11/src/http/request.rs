@@ -190,7 +190,11 @@ impl Runtime {
             }
         }
     }
+}
+// ANCHOR_END: connect
 
+// ANCHOR: wait
+impl Runtime {
     /// Registers the request's new socket, to hear when it is ready in
     /// the way `interests` says.
     fn wait(&mut self, request: HttpRequest, interests: Interests) {
@@ -221,7 +225,7 @@ impl Runtime {
         }
     }
 }
-// ANCHOR_END: connect
+// ANCHOR_END: wait
 
 // ANCHOR: request_is_ready
 impl Runtime {

@@ -123,7 +123,9 @@ enum Framing {
     /// Neither: the body ends when the server closes the connection.
     UntilClose,
 }
+// ANCHOR_END: framing
 
+// ANCHOR: read_framing
 /// Reads the framing from the status line and the headers.
 fn framing(head: &str) -> Result<Framing, String> {
     let mut lines = head.split("\r\n");
@@ -167,7 +169,7 @@ fn number(text: &str, radix: u32) -> Option<usize> {
     }
     usize::from_str_radix(text, radix).ok()
 }
-// ANCHOR_END: framing
+// ANCHOR_END: read_framing
 
 // ANCHOR: body
 /// How far a body has arrived.
