@@ -55,6 +55,7 @@ impl Runtime {
 // ANCHOR_END: new
 
 // ANCHOR: callbacks
+// ANCHOR: hearing
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
@@ -95,6 +96,8 @@ impl Runtime {
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
+    // ANCHOR_END: hearing
+    // ANCHOR: running
 
     /// Runs every callback whose event has arrived, in the order the
     /// events arrived, each exactly once.
@@ -110,6 +113,7 @@ impl Runtime {
         self.callbacks.next_ready()
     }
 }
+// ANCHOR_END: running
 // ANCHOR_END: callbacks
 
 // ANCHOR: wait

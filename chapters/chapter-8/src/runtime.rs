@@ -58,6 +58,7 @@ impl Runtime {
 // ANCHOR_END: new
 
 // ANCHOR: callbacks
+// ANCHOR: hearing
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
@@ -101,6 +102,8 @@ impl Runtime {
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
+    // ANCHOR_END: hearing
+    // ANCHOR: running
 
     /// Takes the next callback that is ready, with the value it receives.
     pub(crate) fn next_callback(&mut self) -> Option<(Callback, Js)> {
@@ -119,6 +122,7 @@ impl Runtime {
         self.callbacks.defer(callback_id, value);
     }
 }
+// ANCHOR_END: running
 // ANCHOR_END: callbacks
 
 // ANCHOR: wait

@@ -117,6 +117,7 @@ impl Runtime {
 // ANCHOR_END: new
 
 // ANCHOR: callbacks
+// ANCHOR: hearing
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
@@ -234,6 +235,8 @@ impl Runtime {
     pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
+    // ANCHOR_END: hearing
+    // ANCHOR: running
     //@ ..=4
     //
     // /// Runs every callback whose event has arrived, in the order the
@@ -270,6 +273,7 @@ impl Runtime {
     }
     //@ end
 }
+// ANCHOR_END: running
 // ANCHOR_END: callbacks
 //@ 2..
 
