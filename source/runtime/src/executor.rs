@@ -36,10 +36,15 @@ pub(crate) struct AsyncTask {
     waker: Waker,
 }
 
+/// A task's id: a number of its own, apart from the callbacks' ids, so
+/// that the two cannot be mixed up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct TaskId(usize);
+
 /// The ids of the tasks that were woken, in the order they were, waiting
 /// to be polled. Shared with every `Waker`, which may be on another thread:
 /// hence the `Arc` and the `Mutex`.
-pub(crate) type Woken = Arc<Mutex<VecDeque<usize>>>;
+pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
 // ANCHOR_END: task
 
 // ANCHOR: waker
@@ -49,7 +54,7 @@ pub(crate) type Woken = Arc<Mutex<VecDeque<usize>>>;
 /// woke it. From any other thread, the loop may be asleep in the poll
 /// phase, so the waker also sends it an event, to wake it.
 struct TaskWaker {
-    task_id: usize,
+    task_id: TaskId,
     woken: Woken,
     loop_thread: ThreadId,
     events: Sender<PollEvent>,
@@ -142,7 +147,7 @@ impl<T> Future for JoinHandle<T> {
 pub(crate) struct Tasks {
     /// The tasks that are not done, in the order of their ids: futures the
     /// loop polls.
-    waiting: BTreeMap<usize, AsyncTask>,
+    waiting: BTreeMap<TaskId, AsyncTask>,
     /// The last id handed out to a task. Tasks have their own ids, apart
     /// from the callbacks': a program's callbacks get the same ids whether
     /// or not it also spawns tasks.
@@ -169,15 +174,15 @@ impl Tasks {
 // ANCHOR: tasks_methods
 impl Tasks {
     /// An id for a new task, and its waker.
-    pub(crate) fn new_task(&mut self) -> (usize, Waker) {
+    pub(crate) fn new_task(&mut self) -> (TaskId, Waker) {
         self.last_id += 1;
-        let task_id = self.last_id;
+        let task_id = TaskId(self.last_id);
         (task_id, self.waker_for(task_id))
     }
 
     /// Takes out the next woken task that is still there. A task that is
     /// done is gone, and its old wake-ups are skipped.
-    pub(crate) fn next_woken(&mut self) -> Option<(usize, AsyncTask)> {
+    pub(crate) fn next_woken(&mut self) -> Option<(TaskId, AsyncTask)> {
         loop {
             let task_id = self
                 .woken
@@ -191,12 +196,12 @@ impl Tasks {
     }
 
     /// Keeps a task that is not done, under its id, until it is woken.
-    pub(crate) fn put_back(&mut self, task_id: usize, task: AsyncTask) {
+    pub(crate) fn put_back(&mut self, task_id: TaskId, task: AsyncTask) {
         self.waiting.insert(task_id, task);
     }
 
     /// The waker of task `task_id`.
-    fn waker_for(&self, task_id: usize) -> Waker {
+    fn waker_for(&self, task_id: TaskId) -> Waker {
         Waker::from(Arc::new(TaskWaker {
             task_id,
             woken: Arc::clone(&self.woken),
@@ -221,7 +226,7 @@ pub(crate) fn run_woken_tasks() {
 /// Polls a task once, with its waker. The task is out of the runtime
 /// while it is polled, so that it can call `spawn`, `set_timeout` and the
 /// rest, as a callback can; if it is not done, it goes back in.
-fn poll_task(task_id: usize, mut task: AsyncTask) {
+fn poll_task(task_id: TaskId, mut task: AsyncTask) {
     let mut context = Context::from_waker(&task.waker);
     if task.future.as_mut().poll(&mut context).is_pending() {
         with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
