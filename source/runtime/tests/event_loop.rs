@@ -6,8 +6,6 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
-use std::net::TcpListener;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::thread::{self, ThreadId};
@@ -16,8 +14,7 @@ use std::time::{Duration, Instant};
 use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
 };
-use common::{assert_on_time, run_sharing, send_get, within};
-use minimio::TcpStream;
+use common::{assert_on_time, run_sharing, send_get, socket_whose_peer_sent, within};
 use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -147,11 +144,7 @@ fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
 #[test]
 fn a_due_timer_runs_before_a_ready_socket_in_the_same_tick() {
     within(10, || {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut peer, _) = listener.accept().unwrap();
-        peer.write_all(b"ready").unwrap();
-        drop(peer);
+        let stream = socket_whose_peer_sent(b"ready");
         let log = run_sharing::<Vec<String>>(Runtime::new(), move |log| {
             let socket_log = Rc::clone(&log);
             register_io(stream, move |_| note(&socket_log, "socket"));

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -73,6 +73,16 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
         "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
+    stream
+}
+
+/// A socket whose peer has sent `bytes` and closed the connection: ready
+/// at once, with all it will ever get.
+pub fn socket_whose_peer_sent(bytes: &[u8]) -> TcpStream {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut peer, _) = listener.accept().unwrap();
+    peer.write_all(bytes).unwrap();
     stream
 }
 
