@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{BUDGET, Http, Js, Runtime, set_immediate, set_timeout};
-use common::within;
+use common::{run_sharing, within};
 use slow_server::SlowServer;
 
 /// Many more callbacks than one phase may run.
@@ -39,10 +39,7 @@ fn flood(log: &Log) {
 /// `name`; checks that every callback ran, and that `name` ran after at
 /// most `most` of the others.
 fn assert_runs_within(most: usize, name: &str, program: impl FnOnce(&Log) + 'static) {
-    let log = Log::default();
-    let program_log = Rc::clone(&log);
-    Runtime::new().run(move || program(&program_log));
-    let log = log.take();
+    let log = run_sharing(Runtime::new(), |log| program(&log));
     assert_eq!(
         log.len(),
         READY + 1,
@@ -107,11 +104,9 @@ fn a_ready_socket_is_served_within_a_tick_of_thousands_of_ready_callbacks() {
 /// for one more, numbered `READY`. Gives the numbers of the callbacks in
 /// the order they ran.
 fn run_in_turn(ask: fn(Box<dyn FnOnce(Js)>)) -> Vec<usize> {
-    let ran: Rc<RefCell<Vec<usize>>> = Rc::default();
-    let program_ran = Rc::clone(&ran);
-    Runtime::new().run(move || {
+    run_sharing::<Vec<usize>>(Runtime::new(), move |ran| {
         for n in 0..READY {
-            let ran = Rc::clone(&program_ran);
+            let ran = Rc::clone(&ran);
             ask(Box::new(move |_| {
                 ran.borrow_mut().push(n);
                 if n == 0 {
@@ -119,8 +114,7 @@ fn run_in_turn(ask: fn(Box<dyn FnOnce(Js)>)) -> Vec<usize> {
                 }
             }));
         }
-    });
-    ran.take()
+    })
 }
 
 /// Callbacks deferred to the pending phase run oldest first, at most
@@ -159,14 +153,12 @@ fn immediates_run_in_the_order_set_and_a_new_one_waits_behind_them() {
 #[test]
 fn thousands_of_due_timers_all_run_once_in_order() {
     within(30, || {
-        let fired: Rc<RefCell<Vec<usize>>> = Rc::default();
-        let program_fired = Rc::clone(&fired);
-        Runtime::new().run(move || {
+        let fired = run_sharing::<Vec<usize>>(Runtime::new(), |fired| {
             for n in 0..READY {
-                let fired = Rc::clone(&program_fired);
+                let fired = Rc::clone(&fired);
                 set_timeout(0, move |_| fired.borrow_mut().push(n));
             }
         });
-        assert_eq!(*fired.borrow(), (0..READY).collect::<Vec<_>>());
+        assert_eq!(fired, (0..READY).collect::<Vec<_>>());
     });
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use common::stage::{
     Http, Js, Runtime, ThreadPoolTaskKind, clear_timeout, register_pool_task, set_timeout,
 };
-use common::{Results, body, error_of, record, run, within};
+use common::{Results, body, error_of, record, run, run_sharing, within};
 use slow_server::SlowServer;
 
 fn names(results: &[(String, Js)]) -> Vec<&str> {
@@ -221,9 +221,7 @@ fn a_request_still_being_looked_up_is_given_up_at_its_timeout() {
     within(20, || {
         let server = SlowServer::start().unwrap();
         let url = format!("http://localhost:{}/hello", server.address().port());
-        let results = Results::default();
-        let program_results = Rc::clone(&results);
-        Runtime::with_pool_size(1).run(move || {
+        let results = run_sharing(Runtime::with_pool_size(1), move |results| {
             // The pool's thread waits at a gate, so the lookup waits too.
             let (open_gate, gate) = mpsc::channel::<()>();
             let gate = Arc::new(Mutex::new(gate));
@@ -241,14 +239,13 @@ fn a_request_still_being_looked_up_is_given_up_at_its_timeout() {
                      being looked up, on the pool"
                 );
             });
-            let record = record(&program_results, "get");
+            let record = record(&results, "get");
             Http::get_with_timeout(&url, 100, move |value| {
                 clear_timeout(watchdog);
                 gate_key.take();
                 record(value);
             });
         });
-        let results = results.take();
         assert_eq!(names(&results), ["get"]);
         let message = error_of(&results[0].1);
         assert!(message.starts_with("timeout"), "{message}");

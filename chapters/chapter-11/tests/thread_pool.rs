@@ -7,10 +7,10 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
-use std::thread;
+use std::thread::{self, ThreadId};
 
 use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
-use common::{Runtime, register_pool_task, within};
+use common::{Runtime, register_pool_task, run_sharing, within};
 
 fn current_thread_name() -> String {
     thread::current().name().unwrap_or("unnamed").to_string()
@@ -21,21 +21,14 @@ fn current_thread_name() -> String {
 #[test]
 fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
     within(10, || {
-        let seen = Rc::new(RefCell::new(Vec::new()));
-        let callback_saw = Rc::clone(&seen);
-        Runtime::new().run(move || {
+        let seen = run_sharing::<Vec<(Js, ThreadId)>>(Runtime::new(), |seen| {
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
                 || Js::String(current_thread_name()),
-                move |value| {
-                    callback_saw
-                        .borrow_mut()
-                        .push((value, thread::current().id()))
-                },
+                move |value| seen.borrow_mut().push((value, thread::current().id())),
             );
         });
 
-        let seen = seen.borrow();
         assert_eq!(seen.len(), 1);
         let (Js::String(worker), callback_thread) = &seen[0] else {
             panic!("unexpected value: {seen:?}");
@@ -53,11 +46,9 @@ fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
 #[test]
 fn each_callback_receives_the_result_of_its_own_task() {
     within(10, || {
-        let results = Rc::new(RefCell::new(BTreeMap::new()));
-        let program_results = Rc::clone(&results);
-        Runtime::new().run(move || {
+        let results = run_sharing::<BTreeMap<usize, Js>>(Runtime::new(), |results| {
             for n in 0..10 {
-                let results = Rc::clone(&program_results);
+                let results = Rc::clone(&results);
                 register_pool_task(
                     ThreadPoolTaskKind::Encrypt,
                     move || Js::Int(n * n),
@@ -70,7 +61,7 @@ fn each_callback_receives_the_result_of_its_own_task() {
         });
 
         let expected: BTreeMap<usize, Js> = (0..10).map(|n| (n, Js::Int(n * n))).collect();
-        assert_eq!(*results.borrow(), expected);
+        assert_eq!(results, expected);
     });
 }
 
@@ -138,28 +129,26 @@ fn tasks_beyond_the_pool_wait_and_start_in_the_order_they_were_given() {
 #[test]
 fn the_thread_idle_longest_takes_the_next_task() {
     within(10, || {
-        let threads = Rc::new(RefCell::new(Vec::new()));
-        let program_threads = Rc::clone(&threads);
         let runtime = Runtime::with_pool_size(POOL_SIZE);
-        runtime.run(move || {
+        let threads = run_sharing::<Vec<Js>>(runtime, |threads| {
             // The second task is given once the first is done, so its
             // thread is back among the idle ones, at the end of the line.
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
                 || Js::String(current_thread_name()),
                 move |value| {
-                    program_threads.borrow_mut().push(value);
+                    threads.borrow_mut().push(value);
                     register_pool_task(
                         ThreadPoolTaskKind::Encrypt,
                         || Js::String(current_thread_name()),
-                        move |value| program_threads.borrow_mut().push(value),
+                        move |value| threads.borrow_mut().push(value),
                     );
                 },
             );
         });
         let pool = |name: &str| Js::String(name.to_string());
         assert_eq!(
-            *threads.borrow(),
+            threads,
             [pool("pool0"), pool("pool1")],
             "the second task did not go to the thread idle longest"
         );
@@ -193,25 +182,22 @@ fn a_hundred_tasks_on_four_threads_all_complete_once() {
 #[test]
 fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
     within(10, || {
-        let results = Rc::new(RefCell::new(Vec::new()));
-        let program_results = Rc::clone(&results);
-        Runtime::new().run(move || {
+        let results = run_sharing::<Vec<Js>>(Runtime::new(), |results| {
             let missing = || match std::fs::read_to_string("/no/such/file.txt") {
                 Ok(text) => Js::String(text),
                 Err(error) => Js::Error(error.to_string()),
             };
-            let results_of_read = Rc::clone(&program_results);
+            let results_of_read = Rc::clone(&results);
             register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
                 results_of_read.borrow_mut().push(value)
             });
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
                 || Js::Int(7),
-                move |value| program_results.borrow_mut().push(value),
+                move |value| results.borrow_mut().push(value),
             );
         });
 
-        let results = results.borrow();
         assert_eq!(results.len(), 2);
         assert!(
             results.iter().any(|value| matches!(value, Js::Error(_))),

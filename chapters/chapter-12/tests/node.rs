@@ -12,7 +12,7 @@ use common::stage::{
     Crypto, Fs, Http, Js, Runtime, TIMEOUT_MAX, TimerId, clear_interval, clear_timeout,
     set_immediate, set_interval, set_timeout,
 };
-use common::{assert_sooner_than, within};
+use common::{assert_sooner_than, run_sharing, within};
 use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -25,10 +25,7 @@ fn note(log: &Log, line: &str) -> impl FnOnce(Js) + 'static {
 
 /// Runs `program` with a log its callbacks write to; returns the log.
 fn run(program: impl FnOnce(&Log) + 'static) -> Vec<String> {
-    let log = Log::default();
-    let for_program = Rc::clone(&log);
-    Runtime::new().run(move || program(&for_program));
-    log.take()
+    run_sharing(Runtime::new(), |log| program(&log))
 }
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
@@ -187,21 +184,19 @@ fn a_cleared_timeout_does_not_keep_the_loop_alive() {
 fn clearing_a_fired_or_unknown_id_does_nothing() {
     within(10, || {
         // Ids this runtime never issued: another runtime's.
-        let foreign: Rc<RefCell<Vec<TimerId>>> = Rc::default();
-        let other_runtime = Rc::clone(&foreign);
-        Runtime::new().run(move || {
+        let foreign = run_sharing::<Vec<TimerId>>(Runtime::new(), |foreign| {
             let timeout = set_timeout(10, |_| {});
             let interval = set_interval(10, |_| {});
             clear_timeout(timeout);
             clear_interval(interval);
-            other_runtime.borrow_mut().extend([timeout, interval]);
+            foreign.borrow_mut().extend([timeout, interval]);
         });
         let log = run(move |log| {
             let fired = set_timeout(0, note(log, "fired"));
             let later = Rc::clone(log);
             set_timeout(100, move |_| {
                 clear_timeout(fired);
-                for id in foreign.take() {
+                for id in foreign {
                     clear_timeout(id);
                     clear_interval(id);
                 }
@@ -237,27 +232,23 @@ fn clearing_a_fired_or_unknown_id_does_nothing() {
 #[test]
 fn an_id_from_another_runtime_does_not_clear_a_timer_of_this_one() {
     within(10, || {
-        let foreign: Rc<RefCell<Option<TimerId>>> = Rc::default();
-        let other_runtime = Rc::clone(&foreign);
-        Runtime::new().run(move || {
+        let foreign = run_sharing::<Option<TimerId>>(Runtime::new(), |foreign| {
             let id = set_interval(10, |_| {});
             clear_interval(id);
-            *other_runtime.borrow_mut() = Some(id);
+            *foreign.borrow_mut() = Some(id);
         });
-        let foreign = foreign.take().expect("the other runtime ran");
-        let runs = Rc::new(RefCell::new(0));
-        let program_runs = Rc::clone(&runs);
-        Runtime::new().run(move || {
+        let foreign = foreign.expect("the other runtime ran");
+        let runs = run_sharing::<usize>(Runtime::new(), move |runs| {
             // The first id of this runtime too: the same number.
             let own: Rc<RefCell<Option<TimerId>>> = Rc::default();
             let own_id = Rc::clone(&own);
             let interval = set_interval(10, move |_| {
                 assert!(
-                    *program_runs.borrow() < 3,
+                    *runs.borrow() < 3,
                     "the interval fired after it was cleared, by its own callback"
                 );
-                *program_runs.borrow_mut() += 1;
-                if *program_runs.borrow() == 3 {
+                *runs.borrow_mut() += 1;
+                if *runs.borrow() == 3 {
                     clear_interval(own_id.borrow().expect("set below"));
                 }
             });
@@ -265,8 +256,7 @@ fn an_id_from_another_runtime_does_not_clear_a_timer_of_this_one() {
             clear_interval(foreign);
         });
         assert_eq!(
-            *runs.borrow(),
-            3,
+            runs, 3,
             "an id from another runtime cleared an interval of this one"
         );
     });
@@ -275,25 +265,22 @@ fn an_id_from_another_runtime_does_not_clear_a_timer_of_this_one() {
 #[test]
 fn an_interval_fires_until_its_own_callback_clears_it() {
     within(10, || {
-        let times: Rc<RefCell<Vec<Instant>>> = Rc::default();
-        let program_times = Rc::clone(&times);
         let started = Instant::now();
-        Runtime::new().run(move || {
+        let times = run_sharing::<Vec<Instant>>(Runtime::new(), |times| {
             let id: Rc<RefCell<Option<TimerId>>> = Rc::default();
             let own_id = Rc::clone(&id);
             let interval = set_interval(20, move |_| {
                 assert!(
-                    program_times.borrow().len() < 5,
+                    times.borrow().len() < 5,
                     "the interval fired again after its own callback cleared it"
                 );
-                program_times.borrow_mut().push(Instant::now());
-                if program_times.borrow().len() == 5 {
+                times.borrow_mut().push(Instant::now());
+                if times.borrow().len() == 5 {
                     clear_interval(own_id.borrow().expect("set below"));
                 }
             });
             *id.borrow_mut() = Some(interval);
         });
-        let times = times.borrow();
         assert_eq!(times.len(), 5);
         // Each firing is armed at least 20 ms after the one before, so the
         // k-th comes no sooner than k periods after the start.
@@ -313,18 +300,17 @@ fn an_interval_fires_until_its_own_callback_clears_it() {
 #[test]
 fn an_interval_is_armed_again_after_its_callback_as_node_does() {
     within(10, || {
-        let log: Log = Rc::default();
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
+        let log = run(|log| {
+            let log = Rc::clone(log);
             let runs = Rc::new(RefCell::new(0));
             let id: Rc<RefCell<Option<TimerId>>> = Rc::default();
             let own_id = Rc::clone(&id);
             let interval = set_interval(30, move |_| {
                 *runs.borrow_mut() += 1;
                 let run = *runs.borrow();
-                program_log.borrow_mut().push(format!("interval {run}"));
+                log.borrow_mut().push(format!("interval {run}"));
                 if run == 1 {
-                    set_timeout(30, note(&program_log, "timeout"));
+                    set_timeout(30, note(&log, "timeout"));
                 }
                 if run == 2 {
                     clear_interval(own_id.borrow().expect("set below"));
@@ -332,7 +318,7 @@ fn an_interval_is_armed_again_after_its_callback_as_node_does() {
             });
             *id.borrow_mut() = Some(interval);
         });
-        assert_eq!(*log.borrow(), ["interval 1", "timeout", "interval 2"]);
+        assert_eq!(log, ["interval 1", "timeout", "interval 2"]);
     });
 }
 
@@ -341,14 +327,12 @@ fn an_interval_is_armed_again_after_its_callback_as_node_does() {
 #[test]
 fn a_delay_too_long_for_node_is_one_millisecond() {
     within(10, || {
-        let log: Log = Rc::default();
-        let program_log = Rc::clone(&log);
         let started = Instant::now();
-        Runtime::new().run(move || {
-            set_timeout(u64::MAX, note(&program_log, "huge"));
-            set_timeout(TIMEOUT_MAX + 1, note(&program_log, "just too long"));
+        let log = run(|log| {
+            set_timeout(u64::MAX, note(log, "huge"));
+            set_timeout(TIMEOUT_MAX + 1, note(log, "just too long"));
         });
-        assert_eq!(*log.borrow(), ["huge", "just too long"]);
+        assert_eq!(log, ["huge", "just too long"]);
         // Generous: it proves the loop did not wait for the delays given.
         assert!(started.elapsed() < Duration::from_secs(5));
     });

@@ -4,23 +4,20 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Http, Js, Runtime, ThreadPoolTaskKind, register_pool_task, set_timeout};
-use common::{assert_sooner_than, panic_message, within};
+use common::{assert_sooner_than, panic_message, run_sharing, within};
 use slow_server::SlowServer;
 
 #[test]
 fn a_task_that_panics_gives_its_callback_an_error_and_the_worker_goes_on() {
     within(10, || {
-        let results: Rc<RefCell<Vec<Js>>> = Rc::default();
-        let program_results = Rc::clone(&results);
         // One thread only: the task after the panic must run on the same one.
-        Runtime::with_pool_size(1).run(move || {
+        let results = run_sharing::<Vec<Js>>(Runtime::with_pool_size(1), |results| {
             for n in 0..3 {
-                let results = Rc::clone(&program_results);
+                let results = Rc::clone(&results);
                 let work = move || {
                     if n == 1 {
                         panic!("task {n} broke");
@@ -33,7 +30,7 @@ fn a_task_that_panics_gives_its_callback_an_error_and_the_worker_goes_on() {
             }
         });
         assert_eq!(
-            *results.borrow(),
+            results,
             [
                 Js::Int(0),
                 Js::Error("the task panicked: task 1 broke".into()),

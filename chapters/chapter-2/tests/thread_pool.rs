@@ -7,11 +7,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
-use std::thread;
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use common::stage::{Js, POOL_SIZE, ThreadPoolTaskKind};
-use common::{Runtime, register_pool_task, within};
+use common::{Runtime, register_pool_task, run_sharing, within};
 use common::{run_until_done, stage};
 
 fn current_thread_name() -> String {
@@ -23,21 +23,14 @@ fn current_thread_name() -> String {
 #[test]
 fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
     within(10, || {
-        let seen = Rc::new(RefCell::new(Vec::new()));
-        let callback_saw = Rc::clone(&seen);
-        Runtime::new().run(move || {
+        let seen = run_sharing::<Vec<(Js, ThreadId)>>(Runtime::new(), |seen| {
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
                 || Js::String(current_thread_name()),
-                move |value| {
-                    callback_saw
-                        .borrow_mut()
-                        .push((value, thread::current().id()))
-                },
+                move |value| seen.borrow_mut().push((value, thread::current().id())),
             );
         });
 
-        let seen = seen.borrow();
         assert_eq!(seen.len(), 1);
         let (Js::String(worker), callback_thread) = &seen[0] else {
             panic!("unexpected value: {seen:?}");
@@ -55,11 +48,9 @@ fn a_task_runs_on_a_pool_thread_and_its_callback_on_the_main_thread() {
 #[test]
 fn each_callback_receives_the_result_of_its_own_task() {
     within(10, || {
-        let results = Rc::new(RefCell::new(BTreeMap::new()));
-        let program_results = Rc::clone(&results);
-        Runtime::new().run(move || {
+        let results = run_sharing::<BTreeMap<usize, Js>>(Runtime::new(), |results| {
             for n in 0..10 {
-                let results = Rc::clone(&program_results);
+                let results = Rc::clone(&results);
                 register_pool_task(
                     ThreadPoolTaskKind::Encrypt,
                     move || Js::Int(n * n),
@@ -72,7 +63,7 @@ fn each_callback_receives_the_result_of_its_own_task() {
         });
 
         let expected: BTreeMap<usize, Js> = (0..10).map(|n| (n, Js::Int(n * n))).collect();
-        assert_eq!(*results.borrow(), expected);
+        assert_eq!(results, expected);
     });
 }
 
@@ -152,9 +143,10 @@ fn the_thread_idle_longest_takes_the_next_task() {
             );
             run_until_done(&mut runtime);
         }
+        let threads = threads.take();
         let pool = |name: &str| Js::String(name.to_string());
         assert_eq!(
-            *threads.borrow(),
+            threads,
             [pool("pool0"), pool("pool1")],
             "the second task did not go to the thread idle longest"
         );
@@ -229,25 +221,22 @@ fn a_hundred_tasks_on_four_threads_all_complete_once() {
 #[test]
 fn a_failed_task_hands_its_error_to_the_callback_and_the_loop_goes_on() {
     within(10, || {
-        let results = Rc::new(RefCell::new(Vec::new()));
-        let program_results = Rc::clone(&results);
-        Runtime::new().run(move || {
+        let results = run_sharing::<Vec<Js>>(Runtime::new(), |results| {
             let missing = || match std::fs::read_to_string("/no/such/file.txt") {
                 Ok(text) => Js::String(text),
                 Err(error) => Js::Error(error.to_string()),
             };
-            let results_of_read = Rc::clone(&program_results);
+            let results_of_read = Rc::clone(&results);
             register_pool_task(ThreadPoolTaskKind::FileRead, missing, move |value| {
                 results_of_read.borrow_mut().push(value)
             });
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
                 || Js::Int(7),
-                move |value| program_results.borrow_mut().push(value),
+                move |value| results.borrow_mut().push(value),
             );
         });
 
-        let results = results.borrow();
         assert_eq!(results.len(), 2);
         assert!(
             results.iter().any(|value| matches!(value, Js::Error(_))),

@@ -8,7 +8,10 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Js, ThreadPoolTaskKind};
-use common::{Runtime, assert_on_time, run_until_done, send_get, set_timeout, stage, tick, within};
+use common::{
+    Runtime, assert_on_time, run_sharing, run_until_done, send_get, set_timeout, stage, tick,
+    within,
+};
 use slow_server::SlowServer;
 
 type Fired = Rc<RefCell<Vec<(String, Instant)>>>;
@@ -22,10 +25,7 @@ fn record(fired: &Fired, name: impl Into<String>) -> impl FnOnce(Js) + 'static {
 
 /// Runs `program`, whose timers record when they fire; returns the record.
 fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
-    let fired = Fired::default();
-    let for_program = Rc::clone(&fired);
-    Runtime::new().run(move || program(&for_program));
-    fired.take()
+    run_sharing(Runtime::new(), |fired| program(&fired))
 }
 
 /// The names of the timers that fired, in the order they fired.

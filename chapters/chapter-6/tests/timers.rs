@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use common::stage::{Js, ThreadPoolTaskKind};
 use common::{
-    Runtime, assert_on_time, register_io, register_pool_task, send_get, set_timeout, within,
+    Runtime, assert_on_time, register_io, register_pool_task, run_sharing, send_get, set_timeout,
+    within,
 };
 use slow_server::SlowServer;
 
@@ -24,10 +25,7 @@ fn record(fired: &Fired, name: impl Into<String>) -> impl FnOnce(Js) + 'static {
 
 /// Runs `program`, whose timers record when they fire; returns the record.
 fn run(program: impl FnOnce(&Fired) + 'static) -> Vec<(String, Instant)> {
-    let fired = Fired::default();
-    let for_program = Rc::clone(&fired);
-    Runtime::new().run(move || program(&for_program));
-    fired.take()
+    run_sharing(Runtime::new(), |fired| program(&fired))
 }
 
 /// The names of the timers that fired, in the order they fired.

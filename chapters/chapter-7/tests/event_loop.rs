@@ -5,18 +5,15 @@
 mod common;
 
 use std::cell::RefCell;
-use std::io::Write;
-use std::net::TcpListener;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
-use std::thread;
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use common::stage::{
     Js, Runtime, ThreadPoolTaskKind, register_io, register_pool_task, set_timeout,
 };
-use common::{assert_on_time, send_get, within};
-use minimio::TcpStream;
+use common::{assert_on_time, run_sharing, send_get, socket_whose_peer_sent, within};
 use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -40,22 +37,19 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 #[test]
 fn the_program_runs_first_then_the_callbacks_then_run_returns() {
     within(10, || {
-        let log = Log::default();
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
-            note(&program_log, "program starts");
-            let timer_log = Rc::clone(&program_log);
+        let log = run_sharing::<Vec<String>>(Runtime::new(), |log| {
+            note(&log, "program starts");
+            let timer_log = Rc::clone(&log);
             set_timeout(0, move |_| note(&timer_log, "timer"));
-            let pool_log = Rc::clone(&program_log);
+            let pool_log = Rc::clone(&log);
             register_pool_task(
                 ThreadPoolTaskKind::Encrypt,
                 || Js::Int(1),
                 move |_| note(&pool_log, "pool"),
             );
-            note(&program_log, "program ends");
+            note(&log, "program ends");
         });
 
-        let log = log.borrow();
         assert_eq!(log[..2], ["program starts", "program ends"]);
         let mut callbacks = log[2..].to_vec();
         callbacks.sort();
@@ -83,22 +77,19 @@ fn callbacks_run_on_the_thread_that_called_run() {
         let caller = thread::Builder::new()
             .name("caller".to_string())
             .spawn(move || {
-                let threads = Rc::new(RefCell::new(Vec::new()));
-                let program_threads = Rc::clone(&threads);
-                Runtime::new().run(move || {
+                let ran_on = run_sharing::<Vec<ThreadId>>(Runtime::new(), move |threads| {
                     let record = |threads: &Rc<RefCell<Vec<_>>>| {
                         let threads = Rc::clone(threads);
                         move |_: Js| threads.borrow_mut().push(thread::current().id())
                     };
-                    set_timeout(10, record(&program_threads));
+                    set_timeout(10, record(&threads));
                     register_pool_task(
                         ThreadPoolTaskKind::FileRead,
                         || Js::Undefined,
-                        record(&program_threads),
+                        record(&threads),
                     );
-                    register_io(stream, record(&program_threads));
+                    register_io(stream, record(&threads));
                 });
-                let ran_on = threads.borrow().clone();
                 (thread::current().id(), ran_on)
             })
             .unwrap();
@@ -120,25 +111,20 @@ fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
     within(20, || {
         let server = SlowServer::start().unwrap();
         let address = server.address();
-        let log = Log::default();
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
+        let log = run_sharing::<Vec<String>>(Runtime::new(), move |log| {
             // A timer, whose callback starts a pool task, whose callback
             // makes a request, whose callback sets a timer.
             set_timeout(10, move |_| {
-                note(&program_log, "timer");
+                note(&log, "timer");
                 register_pool_task(
                     ThreadPoolTaskKind::Encrypt,
                     || Js::Int(6 * 7),
                     move |value| {
-                        note(&program_log, format!("pool: {value:?}"));
+                        note(&log, format!("pool: {value:?}"));
                         register_io(send_get(address, "/delay/50/chain"), move |response| {
                             let text = response.into_string().unwrap_or_default();
-                            note(
-                                &program_log,
-                                format!("socket: {}", text.ends_with("/chain\n")),
-                            );
-                            set_timeout(10, move |_| note(&program_log, "last timer"));
+                            note(&log, format!("socket: {}", text.ends_with("/chain\n")));
+                            set_timeout(10, move |_| note(&log, "last timer"));
                         });
                     },
                 );
@@ -146,7 +132,7 @@ fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
         });
 
         assert_eq!(
-            *log.borrow(),
+            log,
             ["timer", "pool: Int(42)", "socket: true", "last timer"]
         );
     });
@@ -157,21 +143,15 @@ fn a_callback_can_ask_for_more_work_and_the_loop_waits_for_it() {
 #[test]
 fn a_due_timer_runs_before_a_ready_socket_in_the_same_tick() {
     within(10, || {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut peer, _) = listener.accept().unwrap();
-        peer.write_all(b"ready").unwrap();
-        drop(peer);
-        let log = Log::default();
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
-            let socket_log = Rc::clone(&program_log);
+        let stream = socket_whose_peer_sent(b"ready");
+        let log = run_sharing::<Vec<String>>(Runtime::new(), move |log| {
+            let socket_log = Rc::clone(&log);
             register_io(stream, move |_| note(&socket_log, "socket"));
-            set_timeout(0, move |_| note(&program_log, "timer"));
+            set_timeout(0, move |_| note(&log, "timer"));
         });
 
         assert_eq!(
-            *log.borrow(),
+            log,
             ["timer", "socket"],
             "the socket's callback ran before the due timer's: each tick runs the timers \
              phase first, then the poll phase"
@@ -186,10 +166,8 @@ fn a_timer_set_from_a_pool_callback_fires_on_time_while_the_epoll_thread_waits()
     within(20, || {
         let server = SlowServer::start().unwrap();
         let slow = send_get(server.address(), "/delay/1500/slow");
-        let log = Rc::new(RefCell::new(Vec::new()));
-        let program_log = Rc::clone(&log);
-        Runtime::new().run(move || {
-            let socket_log = Rc::clone(&program_log);
+        let log = run_sharing::<Vec<(&str, Duration)>>(Runtime::new(), move |log| {
+            let socket_log = Rc::clone(&log);
             register_io(slow, move |_| {
                 socket_log.borrow_mut().push(("socket", Duration::ZERO))
             });
@@ -200,13 +178,12 @@ fn a_timer_set_from_a_pool_callback_fires_on_time_while_the_epoll_thread_waits()
                     // The epoll thread is asleep, waiting for the slow socket.
                     let set_at = Instant::now();
                     set_timeout(100, move |_| {
-                        program_log.borrow_mut().push(("timer", set_at.elapsed()))
+                        log.borrow_mut().push(("timer", set_at.elapsed()))
                     });
                 },
             );
         });
 
-        let log = log.borrow();
         assert_eq!(
             log.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
             ["timer", "socket"]
@@ -223,17 +200,15 @@ fn timers_set_by_the_program_fire_on_time_while_the_epoll_thread_waits() {
     within(20, || {
         let server = SlowServer::start().unwrap();
         let slow = send_get(server.address(), "/delay/1500/slow");
-        let fired_after = Rc::new(RefCell::new(None));
-        let timer_result = Rc::clone(&fired_after);
         let started = Instant::now();
-        Runtime::new().run(move || {
+        let fired_after = run_sharing::<Option<Duration>>(Runtime::new(), move |fired_after| {
             register_io(slow, |_| {});
             set_timeout(200, move |_| {
-                *timer_result.borrow_mut() = Some(started.elapsed())
+                *fired_after.borrow_mut() = Some(started.elapsed())
             });
         });
 
-        let waited = fired_after.borrow().expect("the timer fired");
+        let waited = fired_after.expect("the timer fired");
         assert_on_time(waited, Duration::from_millis(200), "the socket");
     });
 }
@@ -265,11 +240,9 @@ fn run_inside_run_is_refused_and_the_thread_can_run_a_runtime_afterwards() {
         );
 
         // The thread can run a runtime again afterwards.
-        let ran = Rc::new(RefCell::new(false));
-        let flag = Rc::clone(&ran);
-        Runtime::new().run(move || {
-            set_timeout(0, move |_| *flag.borrow_mut() = true);
+        let ran = run_sharing::<bool>(Runtime::new(), |ran| {
+            set_timeout(0, move |_| *ran.borrow_mut() = true);
         });
-        assert!(*ran.borrow());
+        assert!(ran);
     });
 }

@@ -10,7 +10,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::stage::{Js, ThreadPoolTaskKind};
-use common::{Results, body, register_io, register_pool_task, run, send_get, within};
+use common::{
+    Results, body, register_io, register_pool_task, run, send_get, socket_whose_peer_sent, within,
+};
 use minimio::TcpStream;
 use slow_server::SlowServer;
 
@@ -211,9 +213,7 @@ fn a_slow_socket_does_not_hold_up_the_pool() {
 #[test]
 fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
     within(10, || {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        drop(listener.accept().unwrap());
+        let stream = socket_whose_peer_sent(b"");
         let results = run(move |results| read_peer(stream, results));
 
         assert_eq!(results, [("peer".to_string(), Js::String(String::new()))]);
@@ -226,11 +226,7 @@ fn a_peer_that_closes_without_a_word_gives_an_empty_response() {
 #[test]
 fn bytes_that_are_not_text_give_an_error() {
     within(10, || {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut peer, _) = listener.accept().unwrap();
-        peer.write_all(&[b'a', 0xff, 0xfe, b'z']).unwrap();
-        drop(peer);
+        let stream = socket_whose_peer_sent(&[b'a', 0xff, 0xfe, b'z']);
         let results = run(move |results| read_peer(stream, results));
 
         let [(_, Js::Error(message))] = &results[..] else {

@@ -2,34 +2,30 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::{Arc, Barrier};
 
 use common::stage::{Js, POOL_SIZE, Runtime, ThreadPoolTaskKind, register_pool_task};
-use common::within;
+use common::{run_sharing, within};
 
 /// Gives the pool `tasks` tasks that can only finish once all of them run
 /// at the same time; returns the names of the threads that ran them.
 fn run_side_by_side(runtime: Runtime, tasks: usize) -> BTreeSet<String> {
-    let threads: Rc<RefCell<BTreeSet<String>>> = Rc::default();
-    let program_threads = Rc::clone(&threads);
     let all_started = Arc::new(Barrier::new(tasks));
-    runtime.run(move || {
+    run_sharing::<BTreeSet<String>>(runtime, move |threads| {
         for _ in 0..tasks {
             let all_started = Arc::clone(&all_started);
             let work = move || {
                 all_started.wait();
                 Js::String(std::thread::current().name().unwrap().to_string())
             };
-            let threads = Rc::clone(&program_threads);
+            let threads = Rc::clone(&threads);
             register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |name| {
                 threads.borrow_mut().insert(name.into_string().unwrap());
             });
         }
-    });
-    threads.take()
+    })
 }
 
 fn pool_names(size: usize) -> BTreeSet<String> {
@@ -59,18 +55,16 @@ fn a_pool_of_six_runs_six_tasks_side_by_side() {
 #[test]
 fn a_pool_of_one_runs_everything_on_one_thread() {
     within(10, || {
-        let threads: Rc<RefCell<Vec<String>>> = Rc::default();
-        let program_threads = Rc::clone(&threads);
-        Runtime::with_pool_size(1).run(move || {
+        let threads = run_sharing::<Vec<String>>(Runtime::with_pool_size(1), |threads| {
             for _ in 0..5 {
-                let threads = Rc::clone(&program_threads);
+                let threads = Rc::clone(&threads);
                 let work = || Js::String(std::thread::current().name().unwrap().to_string());
                 register_pool_task(ThreadPoolTaskKind::Encrypt, work, move |name| {
                     threads.borrow_mut().push(name.into_string().unwrap());
                 });
             }
         });
-        assert_eq!(*threads.borrow(), vec!["pool0"; 5]);
+        assert_eq!(threads, vec!["pool0"; 5]);
     });
 }
 

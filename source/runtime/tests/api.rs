@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use common::stage::{Crypto, Fs, Http, Js, Runtime, set_timeout};
-use common::within;
+use common::{run_sharing, within};
 use slow_server::SlowServer;
 
 #[test]
@@ -18,19 +17,15 @@ fn a_program_uses_the_whole_api_from_its_callbacks() {
         let server = SlowServer::start().unwrap();
         let url = server.url("/api");
         let slow_url = server.url("/delay/10/api");
-        let seen: Rc<RefCell<Vec<String>>> = Rc::default();
-        let program_seen = Rc::clone(&seen);
         let file = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
 
-        Runtime::new().run(move || {
+        let seen = run_sharing::<Vec<String>>(Runtime::new(), move |seen| {
             set_timeout(1, move |_: Js| {
                 Fs::read(file, move |text: Js| {
                     let length = text.into_string().unwrap().len();
                     Crypto::encrypt(length, move |number: Js| {
-                        program_seen
-                            .borrow_mut()
-                            .push(format!("{:?}", number.into_int()));
-                        let later = Rc::clone(&program_seen);
+                        seen.borrow_mut().push(format!("{:?}", number.into_int()));
+                        let later = Rc::clone(&seen);
                         Http::get(&url, move |response: Js| {
                             later.borrow_mut().push(response.into_string().unwrap());
                             Http::get(&slow_url, move |slow: Js| {
@@ -45,7 +40,6 @@ fn a_program_uses_the_whole_api_from_its_callbacks() {
             });
         });
 
-        let seen = seen.borrow();
         assert_eq!(seen.len(), 3);
         assert_eq!(seen[0], "Some(196418)"); // fib(27): hello.txt has 27 characters
         assert!(seen[1].ends_with("You asked for /api\n"), "{}", seen[1]);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use common::stage::futures::{encrypt, from_callback, get, read, sleep};
 use common::stage::{Crypto, Fs, Http, Js, Runtime, clear_timeout, set_timeout, spawn};
-use common::{assert_sooner_than, panic_message, within};
+use common::{assert_sooner_than, panic_message, run_sharing, within};
 use slow_server::SlowServer;
 
 /// The file the tests read: the one next to the crate's Cargo.toml.
@@ -32,10 +32,7 @@ fn say(said: &Said, line: impl Into<String>) {
 
 /// Runs `program` and returns what it said.
 fn said_by(program: impl FnOnce(&Said) + 'static) -> Vec<String> {
-    let said = Said::default();
-    let for_program = Rc::clone(&said);
-    Runtime::new().run(move || program(&for_program));
-    said.take()
+    run_sharing(Runtime::new(), |said| program(&said))
 }
 
 /// `spawn` runs a task at once, until an `.await` must wait; the code

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -76,6 +76,16 @@ pub fn send_get(address: SocketAddr, path: &str) -> TcpStream {
     stream
 }
 
+/// A socket whose peer has sent `bytes` and closed the connection: ready
+/// at once, with all it will ever get.
+pub fn socket_whose_peer_sent(bytes: &[u8]) -> TcpStream {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut peer, _) = listener.accept().unwrap();
+    peer.write_all(bytes).unwrap();
+    stream
+}
+
 /// Checks that a timer set for `delay` fired `waited` after it was set: not
 /// before its deadline, and long before a second, so not as late as
 /// `waited_for`, which the epoll thread was waiting for.
@@ -103,10 +113,20 @@ pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
 
 /// Runs `program` and returns what its callbacks recorded, in order.
 pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
-    let results = Results::default();
-    let for_program = Rc::clone(&results);
-    Runtime::new().run(move || program(&for_program));
-    results.take()
+    run_sharing(Runtime::new(), |results| program(&results))
+}
+
+/// Runs `program` on `runtime`, with a `T` that the program and its
+/// callbacks share (each clones the `Rc` it needs); gives the `T` back
+/// once the run is over, for the test to check.
+pub fn run_sharing<T: Default + 'static>(
+    runtime: Runtime,
+    program: impl FnOnce(Rc<RefCell<T>>) + 'static,
+) -> T {
+    let shared: Rc<RefCell<T>> = Rc::default();
+    let for_program = Rc::clone(&shared);
+    runtime.run(move || program(for_program));
+    shared.take()
 }
 
 /// The message of an error; any other value fails the test.

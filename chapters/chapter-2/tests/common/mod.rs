@@ -135,8 +135,18 @@ pub fn record(results: &Results, name: &str) -> impl FnOnce(Js) + 'static {
 
 /// Runs `program` and returns what its callbacks recorded, in order.
 pub fn run(program: impl FnOnce(&Results) + 'static) -> Vec<(String, Js)> {
-    let results = Results::default();
-    let for_program = Rc::clone(&results);
-    Runtime::new().run(move || program(&for_program));
-    results.take()
+    run_sharing(Runtime::new(), |results| program(&results))
+}
+
+/// Runs `program` on `runtime`, with a `T` that the program and its
+/// callbacks share (each clones the `Rc` it needs); gives the `T` back
+/// once the run is over, for the test to check.
+pub fn run_sharing<T: Default + 'static>(
+    runtime: Runtime,
+    program: impl FnOnce(Rc<RefCell<T>>) + 'static,
+) -> T {
+    let shared: Rc<RefCell<T>> = Rc::default();
+    let for_program = Rc::clone(&shared);
+    runtime.run(move || program(for_program));
+    shared.take()
 }
