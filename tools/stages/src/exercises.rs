@@ -68,6 +68,19 @@ impl Exercise {
     /// the page "P" (book/src/p.md)`, or, when they are on two pages,
     /// `"A", on the page "P" (...), and "B", on the page "Q" (...)`.
     pub fn explained_in(&self, gap: &Gap, show: impl Fn(&str) -> String) -> String {
+        let groups: Vec<String> = self
+            .sections_by_page(gap)
+            .into_iter()
+            .map(|(sections, title, file)| {
+                format!("{sections}, on the page \"{title}\" ({})", show(&file))
+            })
+            .collect();
+        groups.join(", and ")
+    }
+
+    /// The sections of `gap`, in quotes and joined by `and` while they
+    /// are on the same page, each group with its page's title and file.
+    pub fn sections_by_page(&self, gap: &Gap) -> Vec<(String, String, String)> {
         let mut groups: Vec<(Vec<String>, String, String)> = Vec::new();
         for section in &gap.sections {
             let (title, file) = match self.page_of(section) {
@@ -81,17 +94,10 @@ impl Exercise {
                 _ => groups.push((vec![format!("\"{section}\"")], title, file)),
             }
         }
-        let groups: Vec<String> = groups
+        groups
             .into_iter()
-            .map(|(sections, title, file)| {
-                format!(
-                    "{}, on the page \"{title}\" ({})",
-                    sections.join(" and "),
-                    show(&file)
-                )
-            })
-            .collect();
-        groups.join(", and ")
+            .map(|(sections, title, file)| (sections.join(" and "), title, file))
+            .collect()
     }
 }
 

@@ -106,7 +106,15 @@ pub fn hints(places: &Places, assignment: &Assignment) -> String {
         let book = if on_the_page {
             gap.sections_quoted()
         } else {
-            exercise.explained_in(gap, |file| places.show(&places.workspace.join(file)))
+            let groups: Vec<String> = exercise
+                .sections_by_page(gap)
+                .into_iter()
+                .map(|(sections, title, file)| {
+                    let file = places.show(&places.workspace.join(file));
+                    format!("{sections}, on the page \"{title}\", {file}")
+                })
+                .collect();
+            groups.join("; ")
         };
         text.push_str(&format!(
             "- {} in {}: {} (the book: {})\n",
