@@ -15,8 +15,9 @@
 // puts each body in a <details class="answer">). On every page that has such
 // folds, each one must be closed when the page loads, its code out of sight;
 // one real mouse click on its summary must open it and show its code, which
-// must not be empty. Every stage's page from stage 2 on (chapter-N.html,
-// N >= 2: each has an exercise) must have at least one fold. And no folded
+// must not be empty. Every stage from stage 2 on (N >= 2: each has an
+// exercise) must have at least one fold on its page, chapter-N.html, or on
+// the pages under it, chapter-N-*.html. And no folded
 // answer may be in the search index.
 //
 // Exit status: 0 when everything holds, 1 with the list of failures otherwise.
@@ -638,12 +639,23 @@ async function main() {
   let cdp = null;
   try {
     cdp = await startChromium();
+    // Folded answers by stage: a stage's page (chapter-N.html) and the pages
+    // under it (chapter-N-*.html, such as chapter-N-at-work.html) together.
+    const foldsByStage = new Map();
     for (const name of pages) {
       const replay = name === 'replay.html';
       const facts = await checkPage(cdp, name, base + name, { replay, screenshot: replay ? screenshotPath : null });
-      const stage = /^chapter-(\d+)\.html$/.exec(name)?.[1];
-      if (stage >= 2 && facts && !facts.answers) {
-        fail(name, `stage ${stage}'s page has no folded answer (<details class="answer">): its exercise's answer is in sight, or the book was built without tools/fold-answers`);
+      const stage = /^chapter-(\d+)(-[^/]*)?\.html$/.exec(name)?.[1];
+      if (stage >= 2 && facts) {
+        const seen = foldsByStage.get(stage) ?? { pages: [], answers: 0 };
+        seen.pages.push(name);
+        seen.answers += facts.answers;
+        foldsByStage.set(stage, seen);
+      }
+    }
+    for (const [stage, seen] of foldsByStage) {
+      if (!seen.answers) {
+        fail(`chapter-${stage}.html`, `stage ${stage}'s pages (${seen.pages.join(', ')}) have no folded answer (<details class="answer">): its exercise's answer is in sight, or the book was built without tools/fold-answers`);
       }
     }
     checkSearchIndexHoldsNoAnswer(pages);

@@ -24,7 +24,7 @@ pub fn get_following_redirects(url: &str, callback: impl FnOnce(Js) + 'static) {
 /// `callback`, and follows one that does, while redirects are left.
 fn follow(url: String, redirects_left: usize, callback: Box<dyn FnOnce(Js)>) {
     todo!(
-        "challenge 10a: GET the url with Http::get; in its callback, a response that does not redirect, or an error, goes to the program's callback; one that redirects is followed, with one redirect fewer left, or, with none left, the program's callback gets a Js::Error that says \"too many redirects\". The book explains it in \"Challenges\" and \"The body\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
+        "challenge 10a: GET the url with Http::get; in its callback, a response that does not redirect, or an error, goes to the program's callback; one that redirects is followed, with one redirect fewer left, or, with none left, the program's callback gets a Js::Error that says \"too many redirects\". The book explains it in \"Challenges\", on the page \"Stage 10: the exercise\" (book/src/chapter-10-exercise.md), and \"The body\", on the page \"Stage 10: bodies, names and timeouts\" (book/src/chapter-10-response.md)."
     )
 }
 
@@ -32,6 +32,6 @@ fn follow(url: String, redirects_left: usize, callback: Box<dyn FnOnce(Js)>) {
 /// it redirects: its `Location`, a full URL, or a path on the same server.
 fn redirect_target(url: &str, response: &str) -> Option<String> {
     todo!(
-        "challenge 10a: Read the status from the status line: unless it is one of REDIRECTS, there is no redirect. Then find the Location header, its name in any case, and trim its value; a path, which starts with a slash, is on the server of url, so put `http://` and that server before it. The book explains it in \"Challenges\" and \"The framing\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
+        "challenge 10a: Read the status from the status line: unless it is one of REDIRECTS, there is no redirect. Then find the Location header, its name in any case, and trim its value; a path, which starts with a slash, is on the server of url, so put `http://` and that server before it. The book explains it in \"Challenges\", on the page \"Stage 10: the exercise\" (book/src/chapter-10-exercise.md), and \"The framing\", on the page \"Stage 10: bodies, names and timeouts\" (book/src/chapter-10-response.md)."
     )
 }

@@ -30,7 +30,7 @@ impl Future for YieldNow {
     /// ready.
     fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
         todo!(
-            "challenge 11a: The first poll yields: note that it has, wake this task through the context's waker, so that the loop polls it again after the tasks woken before it, and answer Poll::Pending. Any later poll is ready. The book explains it in \"Challenges\" and \"Waking a task\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
+            "challenge 11a: The first poll yields: note that it has, wake this task through the context's waker, so that the loop polls it again after the tasks woken before it, and answer Poll::Pending. Any later poll is ready. The book explains it in \"Challenges\", on the page \"Stage 11: the exercise\" (book/src/chapter-11-exercise.md), and \"Waking a task\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
         )
     }
 }
@@ -40,6 +40,6 @@ impl Future for YieldNow {
 /// Timers, I/O and the immediates set before it get their turn first.
 pub async fn yield_to_loop() {
     todo!(
-        "challenge 11a: Wait for the check phase with a callback API that runs its callback there, turned into a future by from_callback: the task goes on after whatever the loop had to do first. The book explains it in \"Challenges\" and \"A callback, awaited\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
+        "challenge 11a: Wait for the check phase with a callback API that runs its callback there, turned into a future by from_callback: the task goes on after whatever the loop had to do first. The book explains it in \"Challenges\", on the page \"Stage 11: the exercise\" (book/src/chapter-11-exercise.md), and \"A callback, awaited\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
     )
 }

@@ -105,7 +105,7 @@ impl Timers {
     /// there was such a timer to move.
     pub(crate) fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
         todo!(
-            "challenge 4a: A timer is a pair in pending, its deadline first, and a pair in a set cannot be changed where it is: find the pair whose callback id is this one, take it out, and put the id back with the new deadline; a timer that is not in the set has fired, or never was, and stays out. The epoll thread hears of the new deadline when the main thread next goes to sleep. The book explains it in \"Challenges\" and \"Timers in deadline order\" and \"Waking the epoll thread\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
+            "challenge 4a: A timer is a pair in pending, its deadline first, and a pair in a set cannot be changed where it is: find the pair whose callback id is this one, take it out, and put the id back with the new deadline; a timer that is not in the set has fired, or never was, and stays out. The epoll thread hears of the new deadline when the main thread next goes to sleep. The book explains it in \"Challenges\", on the page \"Stage 4: the exercise\" (book/src/chapter-4-exercise.md), and \"Timers in deadline order\" and \"Waking the epoll thread\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
         )
     }
 }

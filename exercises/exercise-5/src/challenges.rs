@@ -24,7 +24,7 @@ thread_local! {
 /// `set_timeout`, while `Runtime::run` runs.
 pub fn next_tick(callback: impl FnOnce() + 'static) {
     todo!(
-        "challenge 5a: Keep the tick at the back of TICKS, and give it a turn at the very front of the runtime's ready callbacks (callbacks.run_next, through with_runtime), so that it runs before every callback that is ready; the turn, run_next_tick, runs the oldest tick that waits, so that ticks keep the order they were queued in. The book explains it in \"Challenges\" and \"The handle\" and \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+        "challenge 5a: Keep the tick at the back of TICKS, and give it a turn at the very front of the runtime's ready callbacks (callbacks.run_next, through with_runtime), so that it runs before every callback that is ready; the turn, run_next_tick, runs the oldest tick that waits, so that ticks keep the order they were queued in. The book explains it in \"Challenges\", on the page \"Stage 5: the exercise\" (book/src/chapter-5-exercise.md), and \"The handle\" and \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
     )
 }
 
@@ -34,6 +34,6 @@ pub fn next_tick(callback: impl FnOnce() + 'static) {
 /// front of the others.
 fn run_next_tick(_: Js) {
     todo!(
-        "challenge 5a: Take the oldest tick out of TICKS, and let that borrow end before the tick runs: a tick may queue another, which borrows TICKS again. The book explains it in \"Challenges\" and \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
+        "challenge 5a: Take the oldest tick out of TICKS, and let that borrow end before the tick runs: a tick may queue another, which borrows TICKS again. The book explains it in \"Challenges\", on the page \"Stage 5: the exercise\" (book/src/chapter-5-exercise.md), and \"The loop\", on the page \"Stage 5: the main loop\" (book/src/chapter-5.md)."
     )
 }

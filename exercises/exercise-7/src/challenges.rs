@@ -12,6 +12,6 @@ use crate::{TimerId, clear_timeout, set_timeout};
 /// it to several callbacks: all of them share one timer.
 pub fn debounce(ms: u64, callback: impl FnMut() + 'static) -> Rc<dyn Fn()> {
     todo!(
-        "challenge 7a: The function it returns, in an Rc, is a closure that owns what the calls share: the callback, in an Rc and a RefCell, since each timer's callback calls it, and the id of the timer that waits, in a Cell; each call clears that timer, if there is one, and sets a new one for ms from now, whose id it keeps. The book explains it in \"Challenges\" and \"Timer ids and `clear_timeout`\", on the page \"Stage 7: timers as Node has them\" (book/src/chapter-7.md)."
+        "challenge 7a: The function it returns, in an Rc, is a closure that owns what the calls share: the callback, in an Rc and a RefCell, since each timer's callback calls it, and the id of the timer that waits, in a Cell; each call clears that timer, if there is one, and sets a new one for ms from now, whose id it keeps. The book explains it in \"Challenges\", on the page \"Stage 7: the exercise\" (book/src/chapter-7-exercise.md), and \"Timer ids and `clear_timeout`\", on the page \"Stage 7: timers as Node has them\" (book/src/chapter-7.md)."
     )
 }

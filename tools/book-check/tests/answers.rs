@@ -226,22 +226,45 @@ fn each_stage_page_says_where_its_exercise_begins_before_its_first_answer() {
     let pages = folded_pages(&answers);
     for exercise in stages::exercises::all(&workspace()).unwrap() {
         let n = exercise.stage;
-        let name = format!("chapter-{n}.md");
-        let text = &pages[&name];
+        // The stage's page, then the pages nested under it, read in that
+        // order: the note and the answers may be on any of them, and the
+        // note must come first.
+        let names: Vec<&str> = exercise
+            .pages
+            .iter()
+            .map(|page| page.file.strip_prefix("book/src/").unwrap())
+            .collect();
+        let looked = names.join(", ");
         let note = format!("> **Exercise {n} starts here.**");
-        let note_line = text
-            .lines()
-            .position(|line| line.starts_with(&note))
-            .unwrap_or_else(|| panic!("{name} has no line starting `{note}`"));
+        let note_at = names
+            .iter()
+            .enumerate()
+            .find_map(|(at, name)| {
+                let line = pages[*name]
+                    .lines()
+                    .position(|line| line.starts_with(&note))?;
+                Some((at, line))
+            })
+            .unwrap_or_else(|| panic!("no line starting `{note}` on stage {n}'s pages ({looked})"));
         let own = format!("Exercise {n}'s answer");
-        let first_fold = split_folds(text)
-            .1
-            .into_iter()
-            .find(|fold| fold.summary.contains(&own))
-            .unwrap_or_else(|| panic!("{name} folds no answer of exercise {n}"));
+        let first_fold = names
+            .iter()
+            .enumerate()
+            .find_map(|(at, name)| {
+                let fold = split_folds(&pages[*name])
+                    .1
+                    .into_iter()
+                    .find(|fold| fold.summary.contains(&own))?;
+                Some((at, fold.line))
+            })
+            .unwrap_or_else(|| {
+                panic!("stage {n}'s pages ({looked}) fold no answer of exercise {n}")
+            });
         assert!(
-            note_line < first_fold.line,
-            "{name}: `{note}` comes after the first fold of exercise {n}'s answer"
+            note_at < first_fold,
+            "{}: `{note}` comes after the first fold of exercise {n}'s answer, in {}",
+            names[note_at.0],
+            names[first_fold.0]
         );
     }
 }

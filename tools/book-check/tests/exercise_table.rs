@@ -75,7 +75,6 @@ fn the_teachers_table_of_folded_answers_has_a_row_for_every_exercise() {
             .unwrap_or_else(|| {
                 panic!("teaching.md's table of folded answers has no row for exercise {stage}")
             });
-        let own_page = std::fs::read_to_string(workspace.join(&exercise.page_file)).unwrap();
         let sections = row.split('|').nth(2).unwrap_or("");
         let named = quoted(sections);
         assert!(
@@ -84,15 +83,23 @@ fn the_teachers_table_of_folded_answers_has_a_row_for_every_exercise() {
         );
         for section in named {
             assert!(
-                own_page
-                    .lines()
-                    .any(|line| line.starts_with('#')
-                        && line.trim_start_matches('#').trim() == section),
-                "the row of exercise {stage} names \"{section}\", which is no heading of {}",
-                exercise.page_file
+                exercise.page_of(section).is_some(),
+                "the row of exercise {stage} names \"{section}\", which is no heading of the \
+                 stage's pages ({})",
+                page_files(&exercise)
             );
         }
     }
+}
+
+/// The files of the stage's pages: its own, and those nested under it.
+fn page_files(exercise: &stages::exercises::Exercise) -> String {
+    let files: Vec<&str> = exercise
+        .pages
+        .iter()
+        .map(|page| page.file.as_str())
+        .collect();
+    files.join(", ")
 }
 
 /// The texts between double quotes in `text`.
@@ -110,15 +117,21 @@ const WORDS_OF_PROSE: usize = 60;
 fn every_section_a_hint_points_to_explains_it_in_prose() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     for exercise in stages::exercises::all(&workspace).unwrap() {
-        let page = std::fs::read_to_string(workspace.join(&exercise.page_file)).unwrap();
         for gap in exercise.all_gaps() {
             for section in &gap.sections {
-                let words = prose_words(&page, section);
+                let page = exercise.page_of(section).unwrap_or_else(|| {
+                    panic!(
+                        "no section \"{section}\" on the stage's pages ({})",
+                        page_files(&exercise)
+                    )
+                });
+                let text = std::fs::read_to_string(workspace.join(&page.file)).unwrap();
+                let words = prose_words(&text, section);
                 assert!(
                     words >= WORDS_OF_PROSE,
                     "{}: the section \"{section}\", which the hint of {} points to, has \
                      {words} words of prose",
-                    exercise.page_file,
+                    page.file,
                     gap.function
                 );
             }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::{Files, chapter, read_tree};
 
-pub use crate::gaps::{Challenge, EquivalentMutant, Exercise, Gap, WrongAnswer};
+pub use crate::gaps::{Challenge, EquivalentMutant, Exercise, Gap, Page, WrongAnswer};
 
 /// The file, in `source/exercises`, that lists the gaps.
 pub const GAPS: &str = "gaps.md";
@@ -49,12 +49,55 @@ impl Exercise {
             None => format!("exercise {}", self.stage),
         };
         format!(
-            "{whose}: {} The book explains it in {}, on the page \"{}\" ({}).",
+            "{whose}: {} The book explains it in {}.",
             gap.hint,
-            gap.sections_quoted(),
-            self.page,
-            self.page_file
+            self.explained_in(gap, |file| file.to_string())
         )
+    }
+
+    /// The page of the stage's pages that has the section `section`: the
+    /// stage's own page, or one nested under it.
+    pub fn page_of(&self, section: &str) -> Option<&Page> {
+        self.pages
+            .iter()
+            .find(|page| page.headings.iter().any(|heading| heading == section))
+    }
+
+    /// Where the book explains `gap`: its sections, each in quotes, and
+    /// the page each is on, its file shown by `show`: `"A" and "B", on
+    /// the page "P" (book/src/p.md)`, or, when they are on two pages,
+    /// `"A", on the page "P" (...), and "B", on the page "Q" (...)`.
+    pub fn explained_in(&self, gap: &Gap, show: impl Fn(&str) -> String) -> String {
+        let groups: Vec<String> = self
+            .sections_by_page(gap)
+            .into_iter()
+            .map(|(sections, title, file)| {
+                format!("{sections}, on the page \"{title}\" ({})", show(&file))
+            })
+            .collect();
+        groups.join(", and ")
+    }
+
+    /// The sections of `gap`, in quotes and joined by `and` while they
+    /// are on the same page, each group with its page's title and file.
+    pub fn sections_by_page(&self, gap: &Gap) -> Vec<(String, String, String)> {
+        let mut groups: Vec<(Vec<String>, String, String)> = Vec::new();
+        for section in &gap.sections {
+            let (title, file) = match self.page_of(section) {
+                Some(page) => (page.title.clone(), page.file.clone()),
+                None => (self.page.clone(), self.page_file.clone()),
+            };
+            match groups.last_mut() {
+                Some((sections, last, _)) if *last == title => {
+                    sections.push(format!("\"{section}\""))
+                }
+                _ => groups.push((vec![format!("\"{section}\"")], title, file)),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(sections, title, file)| (sections.join(" and "), title, file))
+            .collect()
     }
 }
 
@@ -78,30 +121,70 @@ pub fn all(workspace: &Path) -> Result<Vec<Exercise>, String> {
             crate::gaps::parse_challenges(&file, &text, exercise)?;
         }
         let page_name = format!("chapter-{}.md", exercise.stage);
-        exercise.page = page_title(&summary, &page_name)
+        let pages = stage_pages(&summary, &page_name)
             .ok_or_else(|| format!("book/src/SUMMARY.md has no page {page_name}"))?;
-        exercise.page_file = format!("book/src/{page_name}");
-        let page = read(&workspace.join(&exercise.page_file))?;
+        exercise.pages = Vec::new();
+        for (title, name) in pages {
+            let file = format!("book/src/{name}");
+            let text = read(&workspace.join(&file))?;
+            let headings = text
+                .lines()
+                .filter(|line| line.starts_with('#'))
+                .map(|line| line.trim_start_matches('#').trim().to_string())
+                .collect();
+            exercise.pages.push(Page {
+                title,
+                file,
+                headings,
+            });
+        }
+        exercise.page = exercise.pages[0].title.clone();
+        exercise.page_file = exercise.pages[0].file.clone();
         for gap in exercise.all_gaps() {
             for section in &gap.sections {
-                let heading = |line: &str| line.trim_start_matches('#').trim() == section;
-                if !page
-                    .lines()
-                    .any(|line| line.starts_with('#') && heading(line))
-                {
+                if exercise.page_of(section).is_none() {
                     let file = match &gap.challenge {
                         Some(_) => format!("{CHALLENGES}/{}/{CHALLENGES_FILE}", exercise.package()),
                         None => format!("source/exercises/{GAPS}"),
                     };
+                    let looked: Vec<&str> = exercise
+                        .pages
+                        .iter()
+                        .map(|page| page.file.as_str())
+                        .collect();
                     return Err(format!(
-                        "{file}: exercise {}, {}: {} has no section \"{section}\"",
-                        exercise.stage, gap.function, exercise.page_file
+                        "{file}: exercise {}, {}: no section \"{section}\" on the stage's \
+                         pages (looked in {})",
+                        exercise.stage,
+                        gap.function,
+                        looked.join(", ")
                     ));
                 }
             }
         }
     }
     Ok(exercises)
+}
+
+/// The stage's page `page_file` and the pages nested under it in the
+/// summary, in order, each as its title and file name: `None` if the
+/// summary has no such page.
+fn stage_pages(summary: &str, page_file: &str) -> Option<Vec<(String, String)>> {
+    let entry = |line: &str| -> Option<(String, String)> {
+        let (title, rest) = line.split_once('[')?.1.split_once("](")?;
+        Some((title.to_string(), rest.split_once(')')?.0.to_string()))
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut lines = summary.lines();
+    let own = lines.find(|line| line.contains(&format!("]({page_file})")))?;
+    let mut pages = vec![(page_title(summary, page_file)?, page_file.to_string())];
+    for line in lines {
+        if line.trim().is_empty() || indent(line) <= indent(own) {
+            break;
+        }
+        pages.extend(entry(line));
+    }
+    Some(pages)
 }
 
 fn page_title(summary: &str, page_file: &str) -> Option<String> {
@@ -392,6 +475,56 @@ mod tests {
         assert_eq!(function_name("fn main() {").as_deref(), Some("main"));
         assert_eq!(function_name("    let f = |x| fn_like(x);"), None);
         assert_eq!(function_name("// fn in a comment"), None);
+    }
+
+    #[test]
+    fn a_stage_has_its_page_and_the_pages_nested_under_it() {
+        let summary = "# Summary\n\n- [Stage 2](chapter-2.md)\n  - [At work](chapter-2-at-work.md)\n  - [Tests](chapter-2-tests.md)\n- [Other](other.md)\n  - [Under other](other-more.md)\n";
+        let pages = stage_pages(summary, "chapter-2.md").unwrap();
+        let names: Vec<&str> = pages.iter().map(|(_, file)| file.as_str()).collect();
+        assert_eq!(
+            names,
+            ["chapter-2.md", "chapter-2-at-work.md", "chapter-2-tests.md"]
+        );
+        assert_eq!(pages[1].0, "At work");
+        assert!(stage_pages(summary, "chapter-3.md").is_none());
+    }
+
+    #[test]
+    fn a_gap_is_explained_on_the_pages_that_have_its_sections() {
+        let page = |title: &str, file: &str, headings: &[&str]| Page {
+            title: title.into(),
+            file: file.into(),
+            headings: headings.iter().map(|h| h.to_string()).collect(),
+        };
+        let exercise = Exercise {
+            stage: 2,
+            page: "Stage 2".into(),
+            page_file: "p.md".into(),
+            pages: vec![
+                page("Stage 2", "p.md", &["A", "B"]),
+                page("More", "q.md", &["C"]),
+            ],
+            ..Exercise::default()
+        };
+        let gap = |sections: &[&str]| Gap {
+            file: "src/a.rs".into(),
+            function: "f".into(),
+            challenge: None,
+            hint: String::new(),
+            sections: sections.iter().map(|s| s.to_string()).collect(),
+            wrong_answers: Vec::new(),
+            equivalent_mutants: Vec::new(),
+        };
+        let show = |file: &str| format!("./{file}");
+        assert_eq!(
+            exercise.explained_in(&gap(&["A", "B"]), show),
+            "\"A\" and \"B\", on the page \"Stage 2\" (./p.md)"
+        );
+        assert_eq!(
+            exercise.explained_in(&gap(&["C", "A"]), show),
+            "\"C\", on the page \"More\" (./q.md), and \"A\", on the page \"Stage 2\" (./p.md)"
+        );
     }
 
     #[test]

@@ -52,9 +52,25 @@ pub struct Exercise {
     /// thread pool", and its file from the top of the workspace.
     pub page: String,
     pub page_file: String,
+    /// The stage's pages: its own page, then the pages nested under it in
+    /// `book/src/SUMMARY.md` (such as "Stage N at work"), in that order. A
+    /// section a gap names may be on any of them.
+    pub pages: Vec<Page>,
     pub gaps: Vec<Gap>,
     /// Features the book does not show, for those who want more.
     pub challenges: Vec<Challenge>,
+}
+
+/// A page of the book that belongs to a stage.
+#[derive(Clone, Default)]
+pub struct Page {
+    /// Its title in `book/src/SUMMARY.md`.
+    pub title: String,
+    /// Its file from the top of the workspace, such as
+    /// `book/src/chapter-2-at-work.md`.
+    pub file: String,
+    /// Its headings, without their `#`s.
+    pub headings: Vec<String>,
 }
 
 /// A feature that the stage's page states at its end, but does not show:
@@ -77,7 +93,7 @@ pub struct Gap {
     pub challenge: Option<String>,
     /// What belongs there, in a sentence or two.
     pub hint: String,
-    /// The sections of the stage's page that explain it.
+    /// The sections of the stage's pages that explain it.
     pub sections: Vec<String>,
     pub wrong_answers: Vec<WrongAnswer>,
     pub equivalent_mutants: Vec<EquivalentMutant>,
@@ -181,6 +197,7 @@ fn parse_into(
                 stage,
                 page: String::new(),
                 page_file: String::new(),
+                pages: Vec::new(),
                 gaps: Vec::new(),
                 challenges: Vec::new(),
             });

@@ -80,27 +80,14 @@ pub fn compare_with_the_book(places: &Places, exercise: &Exercise) -> Option<(bo
     Some((as_shown, said.trim_end().to_string()))
 }
 
-/// The stage's page, then the pages under it (`chapter-N-*.md`, such as
-/// "Stage N at work"): where the book may show the demo's output.
+/// The stage's page, then the pages nested under it in the book's summary
+/// (such as "Stage N at work"): where the book may show the demo's output.
 fn stage_pages(places: &Places, exercise: &Exercise) -> Vec<PathBuf> {
-    let page = places.workspace.join(&exercise.page_file);
-    let prefix = format!("chapter-{}-", exercise.stage);
-    let is_under_it = |path: &PathBuf| {
-        let name = path.file_name().and_then(|name| name.to_str());
-        name.is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".md"))
-    };
-    let mut under: Vec<PathBuf> = match page.parent().map(std::fs::read_dir) {
-        Some(Ok(entries)) => entries
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(is_under_it)
-            .collect(),
-        _ => Vec::new(),
-    };
-    under.sort();
-    let mut pages = vec![page];
-    pages.append(&mut under);
-    pages
+    exercise
+        .pages
+        .iter()
+        .map(|page| places.workspace.join(&page.file))
+        .collect()
 }
 
 /// Builds and runs the exercise's demo, and gives what it printed.

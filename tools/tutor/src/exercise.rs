@@ -74,19 +74,54 @@ pub fn hints(places: &Places, assignment: &Assignment) -> String {
             "Exercise {}: {} ({page})\nWrite the body of:\n",
             exercise.stage, exercise.page
         ),
-        Some(challenge) => format!(
-            "Challenge {}: {} (on the page \"{}\", {page})\n{}\nWrite the body of:\n",
-            challenge.id, challenge.title, exercise.page, challenge.statement
-        ),
+        Some(challenge) => {
+            // The page that states it: the one with its heading, `### 8a: ...`.
+            let heading = format!("{}:", challenge.id);
+            let stated = exercise
+                .pages
+                .iter()
+                .find(|page| page.headings.iter().any(|h| h.starts_with(&heading)));
+            let (title, file) = match stated {
+                Some(stated) => (stated.title.as_str(), stated.file.as_str()),
+                None => (exercise.page.as_str(), exercise.page_file.as_str()),
+            };
+            format!(
+                "Challenge {}: {} (on the page \"{title}\", {})\n{}\nWrite the body of:\n",
+                challenge.id,
+                challenge.title,
+                places.show(&places.workspace.join(file)),
+                challenge.statement
+            )
+        }
     };
     for gap in assignment.gaps() {
         let file = places.package(&exercise.package()).join(&gap.file);
+        // The sections alone when they are on the page named above; with
+        // their pages when one is on a page nested under it.
+        let on_the_page = gap.sections.iter().all(|section| {
+            exercise
+                .page_of(section)
+                .is_none_or(|page| page.file == exercise.page_file)
+        });
+        let book = if on_the_page {
+            gap.sections_quoted()
+        } else {
+            let groups: Vec<String> = exercise
+                .sections_by_page(gap)
+                .into_iter()
+                .map(|(sections, title, file)| {
+                    let file = places.show(&places.workspace.join(file));
+                    format!("{sections}, on the page \"{title}\", {file}")
+                })
+                .collect();
+            groups.join("; ")
+        };
         text.push_str(&format!(
             "- {} in {}: {} (the book: {})\n",
             gap.function,
             places.show(&file),
             gap.hint,
-            gap.sections_quoted()
+            book
         ));
     }
     text

@@ -64,13 +64,11 @@ pub fn explain(
     };
     match student_frame(exercise, folder, &frames) {
         Some((frame, gap)) => explanation.push_str(&format!(
-            "\nIt came from your `{}` ({}:{}). The book explains it in {}, on the page \"{}\" ({}).",
+            "\nIt came from your `{}` ({}:{}). The book explains it in {}.",
             gap.function,
             places.show(&frame.file),
             frame.line,
-            gap.sections_quoted(),
-            exercise.page,
-            places.show(&places.workspace.join(&exercise.page_file))
+            exercise.explained_in(gap, |file| places.show(&places.workspace.join(file)))
         )),
         None if runtime_lent && borrowed_twice => explanation.push_str(&format!(
             "\nThe book explains the loan in \"The handle\" and \"The loop\", on the page \

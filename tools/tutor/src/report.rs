@@ -211,12 +211,10 @@ fn todo_message(
     format!(
         "{first}The test `{test}` reached the todo!() in `{}`{place}.\n\
          What belongs there: {}\n\
-         The book explains it in {}, on the page \"{}\" ({}).",
+         The book explains it in {}.",
         gap.function,
         gap.hint,
-        gap.sections_quoted(),
-        exercise.page,
-        places.show(&places.workspace.join(&exercise.page_file)),
+        exercise.explained_in(gap, |file| places.show(&places.workspace.join(file))),
     )
 }
 

@@ -337,7 +337,7 @@ impl Runtime {
     /// looked up, or waiting for its socket. Returns its callback.
     fn give_up_on(&mut self, callback_id: usize) -> Option<Callback> {
         todo!(
-            "exercise 10: The request's timer fired first: drop the request, which closes its socket, and take its callback away from those that wait, so that the loop no longer waits for it. The book explains it in \"Giving up\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
+            "exercise 10: The request's timer fired first: drop the request, which closes its socket, and take its callback away from those that wait, so that the loop no longer waits for it. The book explains it in \"Giving up\", on the page \"Stage 10: bodies, names and timeouts\" (book/src/chapter-10-response.md)."
         )
     }
 }

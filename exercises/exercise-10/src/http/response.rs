@@ -184,7 +184,7 @@ impl Framing {
     /// The body, if the bytes after the head hold all of it.
     fn body(&self, bytes: &[u8], closed: bool) -> Body {
         todo!(
-            "exercise 10: Say whether the bytes after the head hold the whole body, as the framing says where it ends: no body, Content-Length bytes, the last chunk (join_chunks), or the close. A body that can no longer end as it should is broken: the response was cut short, and N of the LENGTH bytes of its body arrived, or its last chunk never came. The book explains it in \"Where a body ends\", on the page \"Stage 10: an HTTP client that never blocks\" (book/src/chapter-10.md)."
+            "exercise 10: Say whether the bytes after the head hold the whole body, as the framing says where it ends: no body, Content-Length bytes, the last chunk (join_chunks), or the close. A body that can no longer end as it should is broken: the response was cut short, and N of the LENGTH bytes of its body arrived, or its last chunk never came. The book explains it in \"Where a body ends\", on the page \"Stage 10: bodies, names and timeouts\" (book/src/chapter-10-response.md)."
         )
     }
 }
