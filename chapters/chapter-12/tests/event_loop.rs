@@ -165,7 +165,7 @@ fn a_due_timer_runs_before_a_ready_socket_in_the_same_tick() {
 fn a_timer_set_from_a_pool_callback_fires_on_time_while_the_epoll_thread_waits() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let slow = send_get(server.address(), "/delay/1500/slow");
+        let slow = send_get(server.address(), "/delay/3000/slow");
         let log = run_sharing::<Vec<(&str, Duration)>>(Runtime::new(), move |log| {
             let socket_log = Rc::clone(&log);
             register_io(slow, move |_| {
@@ -199,7 +199,7 @@ fn a_timer_set_from_a_pool_callback_fires_on_time_while_the_epoll_thread_waits()
 fn timers_set_by_the_program_fire_on_time_while_the_epoll_thread_waits() {
     within(20, || {
         let server = SlowServer::start().unwrap();
-        let slow = send_get(server.address(), "/delay/1500/slow");
+        let slow = send_get(server.address(), "/delay/3000/slow");
         let started = Instant::now();
         let fired_after = run_sharing::<Option<Duration>>(Runtime::new(), move |fired_after| {
             register_io(slow, |_| {});

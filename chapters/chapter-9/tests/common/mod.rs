@@ -87,15 +87,18 @@ pub fn socket_whose_peer_sent(bytes: &[u8]) -> TcpStream {
 }
 
 /// Checks that a timer set for `delay` fired `waited` after it was set: not
-/// before its deadline, and long before a second, so not as late as
-/// `waited_for`, which the epoll thread was waiting for.
+/// before its deadline, and within two seconds, so not as late as
+/// `waited_for`, which the epoll thread was waiting for, three seconds or
+/// more away. The bound is that generous so that a machine busy with
+/// other work does not fail a right answer; a wrong one waits a second
+/// longer still.
 pub fn assert_on_time(waited: Duration, delay: Duration, waited_for: &str) {
     assert!(
         waited >= delay,
         "fired after {waited:?}, before its deadline"
     );
     assert!(
-        waited < Duration::from_millis(1000),
+        waited < Duration::from_millis(2000),
         "fired after {waited:?}: it waited for {waited_for}"
     );
 }

@@ -78,7 +78,7 @@ fn a_timer_moved_sooner_fires_on_time() {
     within(10, || {
         let mut runtime = Runtime::new();
         let fired = Fired::default();
-        let far = Instant::now() + Duration::from_millis(1500);
+        let far = Instant::now() + Duration::from_millis(3500);
         let moved = runtime.set_movable_timeout_at(far, record(&fired, "moved"));
         // A pool task's answer wakes the main thread once, after the epoll
         // thread has gone to sleep until the timer's deadline.
@@ -106,8 +106,10 @@ fn a_timer_moved_sooner_fires_on_time() {
             waited >= Duration::from_millis(100),
             "the moved timer fired {waited:?} after it was moved, before its new deadline"
         );
+        // Generous, so that a busy machine does not fail a right answer:
+        // the old deadline is a second and a half further still.
         assert!(
-            waited < Duration::from_millis(1000),
+            waited < Duration::from_millis(2000),
             "the moved timer fired {waited:?} after it was moved: it waited for its old deadline"
         );
     });
