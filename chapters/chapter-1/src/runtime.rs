@@ -20,7 +20,7 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-    /// A new runtime, with no callback waiting yet.
+    /// A new runtime, with nothing waiting in it yet.
     pub fn new() -> Runtime {
         Runtime {
             callbacks: Callbacks::default(),
@@ -55,9 +55,9 @@ impl Runtime {
             } => {
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
             // Nothing arrives with a timeout: it only wakes the loop up.
             PollEvent::Timeout => {}
+            PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
         }
     }
     // ANCHOR_END: handle_event

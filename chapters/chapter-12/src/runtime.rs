@@ -19,7 +19,7 @@ pub struct Runtime {
     pub(crate) callbacks: Callbacks,
     /// The pool threads, and the tasks that wait for one.
     pub(crate) pool: Pool,
-    /// Where the pool threads and the epoll thread send their events.
+    /// Where the runtime's threads send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
     /// The thread that waits for the sockets (and from stage 4, wakes the
     /// main thread when the next timer is due).
@@ -105,10 +105,10 @@ impl Runtime {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
             // Nothing arrives with these: they only wake the loop up. The
             // woken task waits in the queue of `tasks`.
             PollEvent::Timeout | PollEvent::TaskWoken => {}
+            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
         }
     }
     // ANCHOR_END: handle_event

@@ -18,7 +18,7 @@ pub struct Runtime {
     pub(crate) callbacks: Callbacks,
     /// The pool threads, and the tasks that wait for one.
     pub(crate) pool: Pool,
-    /// Where the pool threads and the epoll thread send their events.
+    /// Where the runtime's threads send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
     /// The thread that waits for the sockets (and from stage 4, wakes the
     /// main thread when the next timer is due).
@@ -101,9 +101,9 @@ impl Runtime {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
             // Nothing arrives with a timeout: it only wakes the loop up.
             PollEvent::Timeout => {}
+            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
         }
     }
     // ANCHOR_END: handle_event

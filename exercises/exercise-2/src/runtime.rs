@@ -14,7 +14,7 @@ pub struct Runtime {
     pub(crate) callbacks: Callbacks,
     /// The pool threads, and the tasks that wait for one.
     pub(crate) pool: Pool,
-    /// Where the pool threads send their results.
+    /// Where the runtime's threads send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
 }
 // ANCHOR_END: runtime
@@ -27,7 +27,7 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-    /// A new runtime, its pool threads started and waiting for tasks.
+    /// A new runtime, with nothing waiting in it yet.
     pub fn new() -> Runtime {
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender);
@@ -69,9 +69,9 @@ impl Runtime {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
             // Nothing arrives with a timeout: it only wakes the loop up.
             PollEvent::Timeout => {}
+            PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
         }
     }
     // ANCHOR_END: handle_event

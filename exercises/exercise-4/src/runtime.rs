@@ -17,7 +17,7 @@ pub struct Runtime {
     pub(crate) callbacks: Callbacks,
     /// The pool threads, and the tasks that wait for one.
     pub(crate) pool: Pool,
-    /// Where the pool threads and the epoll thread send their events.
+    /// Where the runtime's threads send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
     /// The thread that waits for the sockets (and from stage 4, wakes the
     /// main thread when the next timer is due).
@@ -37,8 +37,7 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-    /// A new runtime, its pool threads and its epoll thread started and
-    /// waiting for work.
+    /// A new runtime, with nothing waiting in it yet.
     pub fn new() -> Runtime {
         let (event_sender, event_receiver) = mpsc::channel();
         let thread_pool = thread_pool::start(&event_sender);
@@ -84,9 +83,9 @@ impl Runtime {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
             // Nothing arrives with a timeout: it only wakes the loop up.
             PollEvent::Timeout => {}
+            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
         }
     }
     // ANCHOR_END: handle_event

@@ -24,8 +24,7 @@ pub struct Runtime {
     //@ 2..
     /// The pool threads, and the tasks that wait for one.
     pub(crate) pool: Pool,
-    // /// Where the pool threads send their results. //@ 2
-    /// Where the pool threads and the epoll thread send their events. //@ 3..
+    /// Where the runtime's threads send their events.
     pub(crate) event_receiver: Receiver<PollEvent>,
     //@ end
     //@ 3..
@@ -61,32 +60,9 @@ impl Default for Runtime {
 
 // ANCHOR: new
 impl Runtime {
-    //@ 1
-    // /// A new runtime, with no callback waiting yet.
-    //@ or 2
-    // /// A new runtime, its pool threads started and waiting for tasks.
-    //@ or 3..=8
-    // /// A new runtime, its pool threads and its epoll thread started and
-    // /// waiting for work.
-    //@ end
     //@ ..=8
-    // pub fn new() -> Runtime {
-    //     let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
-    //     let thread_pool = thread_pool::start(&event_sender); //@ 2..
-    //     Runtime {
-    //         callbacks: Callbacks::default(),
-    //@ 2..
-    //         pool: Pool::new(thread_pool),
-    //         event_receiver,
-    //@ end
-    //@ 3..
-    //         epoll: EpollThread::start(event_sender),
-    //         sockets: Sockets::default(),
-    //@ end
-    //         timers: Timers::default(), //@ 4..
-    //         immediates: Immediates::default(), //@ 8..
-    //     }
-    // }
+    // /// A new runtime, with nothing waiting in it yet.
+    // pub fn new() -> Runtime
     //@ or 9..
     /// A runtime with `UV_THREADPOOL_SIZE` pool threads if that variable
     /// is set (to a number from 1 to 1024), or else four.
@@ -95,24 +71,26 @@ impl Runtime {
     }
 
     /// A runtime with `pool_size` pool threads.
-    pub fn with_pool_size(pool_size: usize) -> Runtime {
-        assert!(pool_size > 0, "a thread pool needs at least one thread");
-        let (event_sender, event_receiver) = mpsc::channel();
-        let thread_pool = thread_pool::start(&event_sender, pool_size);
+    pub fn with_pool_size(pool_size: usize) -> Runtime
+//@ end
+    {
+        assert!(pool_size > 0, "a thread pool needs at least one thread"); //@ 9..
+        let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
+        // let thread_pool = thread_pool::start(&event_sender); //@ 2..=8
+        let thread_pool = thread_pool::start(&event_sender, pool_size); //@ 9..
         Runtime {
             callbacks: Callbacks::default(),
-            pool: Pool::new(thread_pool),
-            event_receiver,
-            // epoll: EpollThread::start(event_sender), //@ ..=10
+            pool: Pool::new(thread_pool), //@ 2..
+            event_receiver,               //@ 2..
+            // epoll: EpollThread::start(event_sender), //@ 3..=10
             epoll: EpollThread::start(event_sender.clone()), //@ 11..
-            sockets: Sockets::default(),
-            requests: Requests::default(), //@ 10..
-            timers: Timers::default(),
-            immediates: Immediates::default(),
-            tasks: Tasks::new(event_sender), //@ 11..
+            sockets: Sockets::default(),                     //@ 3..
+            requests: Requests::default(),                   //@ 10..
+            timers: Timers::default(),                       //@ 4..
+            immediates: Immediates::default(),               //@ 8..
+            tasks: Tasks::new(event_sender),                 //@ 11..
         }
     }
-    //@ end
 }
 // ANCHOR_END: new
 
@@ -121,15 +99,11 @@ impl Runtime {
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    //@ ..=4
-    // pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
-    //     self.callbacks.add(Box::new(callback))
-    // }
-    //@ or 5..
-    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+    // pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize //@ ..=4
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize //@ 5..
+    {
         self.callbacks.add(Box::new(callback))
     }
-    //@ end
 
     /// How many events the program still waits for: one for each callback
     /// that waits for its event. It is counted, not kept: a count kept by
@@ -159,59 +133,17 @@ impl Runtime {
     /// An event has arrived: get its callback ready to run; or, for a
     /// socket, read what came, which may make its callback ready.
     //@ end
-    //@ ..=4
-    // pub fn handle_event(&mut self, event: PollEvent) {
-    //     match event {
-    //@ 1
-    //         PollEvent::Threadpool {
-    //             callback_id, value, ..
-    //         } => {
-    //             self.callback_ready(callback_id, value);
-    //         }
-    //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
-    //@ or 2
-    //         PollEvent::Threadpool {
-    //             thread_id,
-    //             callback_id,
-    //             value,
-    //         } => {
-    //             self.pool.thread_is_idle(thread_id);
-    //             self.callback_ready(callback_id, value);
-    //         }
-    //         PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined),
-    //@ or 3..
-    //         PollEvent::Threadpool {
-    //             thread_id,
-    //             callback_id,
-    //             value,
-    //         } => {
-    //             self.pool.thread_is_idle(thread_id);
-    //             self.callback_ready(callback_id, value);
-    //         }
-    //         PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
-    //@ end
-    //         // Nothing arrives with a timeout: it only wakes the loop up.
-    //         PollEvent::Timeout => {}
-    //     }
-    // }
-    //@ or 5..
-    fn handle_event(&mut self, event: PollEvent) {
-        //@ ..=10
-        // match event {
-        //     PollEvent::Threadpool {
-        //         thread_id,
-        //         callback_id,
-        //         value,
-        //     } => {
-        //         self.pool.thread_is_idle(thread_id);
-        //         self.callback_ready(callback_id, value);
-        //     }
-        //     PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
-        //     // Nothing arrives with a timeout: it only wakes the loop up.
-        //     PollEvent::Timeout => {}
-        // }
-        //@ or 11..
+    // pub fn handle_event(&mut self, event: PollEvent) //@ ..=4
+    fn handle_event(&mut self, event: PollEvent) //@ 5..
+    {
         match event {
+            //@ 1
+            // PollEvent::Threadpool {
+            //     callback_id, value, ..
+            // } => {
+            //     self.callback_ready(callback_id, value);
+            // }
+            //@ or 2..
             PollEvent::Threadpool {
                 thread_id,
                 callback_id,
@@ -220,14 +152,19 @@ impl Runtime {
                 self.pool.thread_is_idle(thread_id);
                 self.callback_ready(callback_id, value);
             }
-            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id),
+            //@ end
+            //@ ..=10
+            // // Nothing arrives with a timeout: it only wakes the loop up.
+            // PollEvent::Timeout => {}
+            //@ or 11..
             // Nothing arrives with these: they only wake the loop up. The
             // woken task waits in the queue of `tasks`.
             PollEvent::Timeout | PollEvent::TaskWoken => {}
+            //@ end
+            // PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined), //@ ..=2
+            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id), //@ 3..
         }
-        //@ end
     }
-    //@ end
     // ANCHOR_END: handle_event
 
     /// The event of callback `callback_id` has arrived: the callback waits

@@ -137,26 +137,9 @@ impl Runtime {
     /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
     /// fails or what it sent is not UTF-8 text. The epoll thread does the
     /// waiting; the main thread does the reading.
-    //@ ..=4
-    // pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
-    //     let callback_id = self.add_callback(callback);
-    //     match self.epoll.watch(&stream, callback_id, Interests::READABLE) {
-    //         Ok(()) => {
-    //             trace::instant(format_args!("watching socket {callback_id}"));
-    //             let reading = Reading {
-    //                 stream,
-    //                 received: Vec::new(),
-    //             };
-    //             self.sockets.keep(callback_id, reading);
-    //         }
-    //         Err(error) => {
-    //             let message = format!("cannot wait for the socket: {error}");
-    //             self.callback_ready(callback_id, Js::Error(message));
-    //         }
-    //     }
-    // }
-    //@ or 5..
-    pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+    // pub fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) //@ ..=4
+    pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) //@ 5..
+    {
         let callback_id = self.add_callback(callback);
         match self.epoll.watch(&stream, callback_id, Interests::READABLE) {
             Ok(()) => {
@@ -175,7 +158,6 @@ impl Runtime {
             }
         }
     }
-    //@ end
     //@ ..=4
     //
     // /// How many sockets are still being read: the epoll events the program

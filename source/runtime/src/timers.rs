@@ -117,23 +117,19 @@ impl Runtime {
     //
     // /// Runs `callback` on the main thread once `deadline` has passed.
     // /// Timers with the same deadline run in the order they were set.
-    //@ ..=4
-    // pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) {
-    //     let callback_id = self.add_callback(callback);
-    //     self.timers.add(deadline, callback_id);
-    //     trace::timer_set(callback_id, deadline);
-    // }
-    //@ or 5..
+    // pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) //@ ..=4
+    //@ 5..
     // pub(crate) fn set_timeout_at(
     //     &mut self,
     //     deadline: Instant,
     //     callback: impl FnOnce(Js) + 'static,
-    // ) {
+    // )
+    //@ end
+    // {
     //     let callback_id = self.add_callback(callback);
     //     self.timers.add(deadline, callback_id);
     //     trace::timer_set(callback_id, deadline);
     // }
-    //@ end
     //@ or 7..
     /// Runs `callback` on the main thread once `ms` milliseconds have
     /// passed. Returns the timer's id.

@@ -109,6 +109,8 @@ impl fmt::Display for Stages {
 /// A source file read line by line, each line with the stages it is in.
 pub struct Annotated {
     lines: Vec<(String, Stages)>,
+    /// Which lines end a marked header (see [`Annotated::for_stage`]).
+    headers: Vec<bool>,
 }
 
 /// An open block while a file is read: its range, and the ranges of the
@@ -144,6 +146,7 @@ impl Annotated {
         let mut lines = Vec::new();
         let mut numbers = Vec::new();
         let mut arms = Vec::new();
+        let mut headers = Vec::new();
         let mut open: Vec<Block> = Vec::new();
         for (index, line) in text.lines().enumerate() {
             let at = format!("{name}:{}", index + 1);
@@ -196,16 +199,19 @@ impl Annotated {
                 // A marker at the end of a line of code: that line only.
                 let stages = check(parse_range(directive, around)?, around)?;
                 push(code.trim_end(), stages)?;
+                ends_header(&mut headers, lines.len());
             } else if directive == "end" {
                 let block = open
                     .pop()
                     .ok_or_else(|| format!("{at}: `end` without a block to end"))?;
                 arms.push(block.arm(lines.len()));
+                ends_header(&mut headers, lines.len());
             } else if let Some(range) = directive.strip_prefix("or ") {
                 let block = open
                     .pop()
                     .ok_or_else(|| format!("{at}: `or` without a block before it"))?;
                 arms.push(block.arm(lines.len()));
+                ends_header(&mut headers, lines.len());
                 let around = open.last().map_or(Stages::ALL, |block| block.stages);
                 let stages = check(parse_range(range.trim(), around)?, around)?;
                 let mut chain = block.chain;
@@ -247,21 +253,46 @@ impl Annotated {
         if marker == "//@" {
             crate::whole::check(name, &lines, &numbers, &arms, last_stage)?;
         }
-        Ok(Annotated { lines })
+        headers.resize(lines.len(), false);
+        Ok(Annotated { lines, headers })
     }
 
     /// The file as stage `stage` has it, or `None` if not one line of it
     /// is in that stage.
+    ///
+    /// A header that differs between stages (`pub fn` up to stage 4, say,
+    /// and `pub(crate) fn` from stage 5) is written as marked lines, one
+    /// per version, with the body's `{` on a line of its own after them:
+    /// rustfmt would move a marker that followed a `{` into the body. Each
+    /// stage gets its header with the `{` back at its end, as rustfmt
+    /// writes it, and the body once, for every stage.
     pub fn for_stage(&self, stage: usize) -> Option<String> {
         let mut text = String::new();
-        for (line, stages) in &self.lines {
-            if stages.contains(stage) {
+        let mut after_header = false;
+        for ((line, stages), &header) in self.lines.iter().zip(&self.headers) {
+            if !stages.contains(stage) {
+                continue;
+            }
+            if after_header && line.trim() == "{" {
+                text.pop();
+                text.push_str(" {\n");
+            } else {
                 text.push_str(&named_for_stage(line, stage));
                 text.push('\n');
             }
+            after_header = header;
         }
         let any = self.lines.iter().any(|(_, stages)| stages.contains(stage));
         any.then_some(text)
+    }
+}
+
+/// Notes that the line before `next` ends a marked line or a block, so
+/// that a `{` alone on the line after it joins it.
+fn ends_header(headers: &mut Vec<bool>, next: usize) {
+    if next > 0 {
+        headers.resize(next, false);
+        headers[next - 1] = true;
     }
 }
 
@@ -369,6 +400,34 @@ mod tests {
         assert!(error("//@ 2..=6\n//@ or 5..\n//@ end\n").contains("overlaps"));
         assert!(error("x //@ 10..\n").contains("the last stage is 9"));
         assert!(error("x //@ soon\n").contains("not a range"));
+    }
+
+    #[test]
+    fn a_header_marked_by_stage_takes_back_its_brace() {
+        let text = "impl R {\n    // pub fn f(&self) //@ ..=4\n    pub(crate) fn f(&self) //@ 5..\n    \
+                    {\n        g();\n    }\n}\n";
+        let body = "        g();\n    }\n}\n";
+        assert_eq!(
+            stage_of(text, 4).unwrap(),
+            format!("impl R {{\n    pub fn f(&self) {{\n{body}")
+        );
+        assert_eq!(
+            stage_of(text, 5).unwrap(),
+            format!("impl R {{\n    pub(crate) fn f(&self) {{\n{body}")
+        );
+        // A block ends a header too, for one that rustfmt breaks over lines;
+        // and a `{` after an unmarked line stays where it is.
+        let text = "//@ ..=4\n// fn f(a: u8)\n//@ or 5..\nfn f(\n    a: u8,\n)\n//@ end\n{\n}\n\
+                    fn g<T>()\nwhere\n    T: Copy,\n{\n}\n";
+        let unmarked = "fn g<T>()\nwhere\n    T: Copy,\n{\n}\n";
+        assert_eq!(
+            stage_of(text, 3).unwrap(),
+            format!("fn f(a: u8) {{\n}}\n{unmarked}")
+        );
+        assert_eq!(
+            stage_of(text, 6).unwrap(),
+            format!("fn f(\n    a: u8,\n) {{\n}}\n{unmarked}")
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A block of the source holds whole items or whole statements.
 //!
 //! A block that closes one function and opens the next, or two headers
-//! that share one body, makes every stage come out right, but the source
+//! that each open the start of a shared body, makes every stage come out
+//! right, but the source
 //! itself stops being Rust that a reader, rustfmt or rust-analyzer can
 //! follow. So a block's lines, as each of its stages has them, must open
 //! and close their own brackets; and a block does not begin or end inside
@@ -9,7 +10,9 @@
 //! of it in one stage and the rest in another.
 //!
 //! One marked line may still change part of a statement (an argument, a
-//! `use` list): it is one line, read as one.
+//! `use` list): it is one line, read as one. So may a function's header,
+//! whose body's `{` then stands on a line of its own after the headers
+//! (see [`Annotated::for_stage`](crate::markers::Annotated::for_stage)).
 
 use crate::markers::{Arm, Stages};
 
