@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
@@ -32,7 +33,9 @@ pub(crate) struct AsyncTask {
     /// so the loop only sees `()`. It stays on the main thread, so it need
     /// not be `Send`: a task can hold an `Rc`, as a callback can.
     future: Pin<Box<dyn Future<Output = ()>>>,
-    waker: Waker,
+    /// What its `Waker` is made from, kept as it is so that the loop can
+    /// lower its flag (see `TaskWaker`).
+    waker: Arc<TaskWaker>,
 }
 
 /// A task's id: a number of its own, apart from the callbacks' ids, so
@@ -52,8 +55,13 @@ pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
 /// thread, that is all: the loop polls the task after the callback that
 /// woke it. From any other thread, the loop may be asleep in the poll
 /// phase, so the waker also sends it an event, to wake it.
-struct TaskWaker {
+pub(crate) struct TaskWaker {
     task_id: TaskId,
+    /// Whether the task's id is in the queue: raised by the wake that
+    /// puts it there, lowered by the loop when it takes the task out to
+    /// poll it. Looking through the queue instead would cost time in the
+    /// length of the queue, for every wake.
+    queued: AtomicBool,
     woken: Woken,
     loop_thread: ThreadId,
     events: Sender<PollEvent>,
@@ -65,12 +73,15 @@ impl Wake for TaskWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
         // Woken twice before it is polled, a task is still polled once.
-        if !woken.contains(&self.task_id) {
+        // `swap` raises the flag and says whether it was up, in one step,
+        // so that two threads that wake the task at once cannot both
+        // queue it.
+        let was_queued = self.queued.swap(true, Ordering::SeqCst);
+        if !was_queued {
+            let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
             woken.push_back(self.task_id);
         }
-        drop(woken);
         if thread::current().id() != self.loop_thread {
             // If the loop is gone, there is no task to wake either.
             let _ = self.events.send(PollEvent::TaskWoken);
@@ -173,14 +184,16 @@ impl Tasks {
 // ANCHOR: tasks_methods
 impl Tasks {
     /// An id for a new task, and its waker.
-    pub(crate) fn new_task(&mut self) -> (TaskId, Waker) {
+    pub(crate) fn new_task(&mut self) -> (TaskId, Arc<TaskWaker>) {
         self.last_id += 1;
         let task_id = TaskId(self.last_id);
         (task_id, self.waker_for(task_id))
     }
 
-    /// Takes out the next woken task that is still there. A task that is
-    /// done is gone, and its old wake-ups are skipped.
+    /// Takes out the next woken task that is still there, and lowers its
+    /// flag: woken again from now on, while it is polled too, it goes back
+    /// in the queue. A task that is done is gone, and its last wake-up is
+    /// skipped.
     pub(crate) fn next_woken(&mut self) -> Option<(TaskId, AsyncTask)> {
         loop {
             let task_id = self
@@ -189,6 +202,7 @@ impl Tasks {
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
             if let Some(task) = self.waiting.remove(&task_id) {
+                task.waker.queued.store(false, Ordering::SeqCst);
                 return Some((task_id, task));
             }
         }
@@ -199,17 +213,28 @@ impl Tasks {
         self.waiting.insert(task_id, task);
     }
 
-    /// The waker of task `task_id`.
-    fn waker_for(&self, task_id: TaskId) -> Waker {
-        Waker::from(Arc::new(TaskWaker {
+    /// The waker of task `task_id`, not yet woken.
+    fn waker_for(&self, task_id: TaskId) -> Arc<TaskWaker> {
+        Arc::new(TaskWaker {
             task_id,
+            queued: AtomicBool::new(false),
             woken: Arc::clone(&self.woken),
             loop_thread: thread::current().id(),
             events: self.events.clone(),
-        }))
+        })
     }
 }
 // ANCHOR_END: tasks_methods
+
+// ANCHOR: take_all
+impl Tasks {
+    /// Takes out every task that is not done: what is left at the end of a
+    /// run.
+    pub(crate) fn take_all(&mut self) -> BTreeMap<TaskId, AsyncTask> {
+        std::mem::take(&mut self.waiting)
+    }
+}
+// ANCHOR_END: take_all
 
 // ANCHOR: run_woken_tasks
 /// Polls every woken task, one at a time, until none is left: those woken
@@ -226,7 +251,8 @@ pub(crate) fn run_woken_tasks() {
 /// while it is polled, so that it can call `spawn`, `set_timeout` and the
 /// rest, as a callback can; if it is not done, it goes back in.
 fn poll_task(task_id: TaskId, mut task: AsyncTask) {
-    let mut context = Context::from_waker(&task.waker);
+    let waker = Waker::from(Arc::clone(&task.waker));
+    let mut context = Context::from_waker(&waker);
     if task.future.as_mut().poll(&mut context).is_pending() {
         with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
     }

@@ -108,9 +108,9 @@ fn deliver(delivery: &RefCell<Delivery>, value: Js) {
 
 // ANCHOR: drop
 impl Drop for FromCallback {
-    /// Dropped while its work runs, the future stops it. (Once `run` has
-    /// ended, the runtime drops the tasks it still holds, and has stopped
-    /// all work already.)
+    /// Dropped while its work runs, the future stops it: in the middle of
+    /// a run, and in a task left at its end. (Not while the runtime is
+    /// lent out, nor once it has left its slot: see `runtime_is_running`.)
     fn drop(&mut self) {
         let cancel = self.delivery.borrow_mut().cancel.take();
         if let Some(cancel) = cancel {

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
@@ -32,7 +33,9 @@ pub(crate) struct AsyncTask {
     /// so the loop only sees `()`. It stays on the main thread, so it need
     /// not be `Send`: a task can hold an `Rc`, as a callback can.
     future: Pin<Box<dyn Future<Output = ()>>>,
-    waker: Waker,
+    /// What its `Waker` is made from, kept as it is so that the loop can
+    /// lower its flag (see `TaskWaker`).
+    waker: Arc<TaskWaker>,
 }
 
 /// A task's id: a number of its own, apart from the callbacks' ids, so
@@ -52,8 +55,13 @@ pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
 /// thread, that is all: the loop polls the task after the callback that
 /// woke it. From any other thread, the loop may be asleep in the poll
 /// phase, so the waker also sends it an event, to wake it.
-struct TaskWaker {
+pub(crate) struct TaskWaker {
     task_id: TaskId,
+    /// Whether the task's id is in the queue: raised by the wake that
+    /// puts it there, lowered by the loop when it takes the task out to
+    /// poll it. Looking through the queue instead would cost time in the
+    /// length of the queue, for every wake.
+    queued: AtomicBool,
     woken: Woken,
     loop_thread: ThreadId,
     events: Sender<PollEvent>,
@@ -66,7 +74,7 @@ impl Wake for TaskWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         todo!(
-            "exercise 11: Put the task's id at the back of the queue of woken tasks, unless it is there already. If this is not the loop's thread, also send the loop a `PollEvent::TaskWoken`: it may be asleep in the poll phase, and nothing else would wake it. The book explains it in \"Waking a task\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
+            "exercise 11: Put the task's id at the back of the queue of woken tasks, unless it is there already: the queued flag says so, in one step. If this is not the loop's thread, also send the loop a `PollEvent::TaskWoken`: it may be asleep in the poll phase, and nothing else would wake it. The book explains it in \"Waking a task\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
         )
     }
 }
@@ -166,14 +174,16 @@ impl Tasks {
 // ANCHOR: tasks_methods
 impl Tasks {
     /// An id for a new task, and its waker.
-    pub(crate) fn new_task(&mut self) -> (TaskId, Waker) {
+    pub(crate) fn new_task(&mut self) -> (TaskId, Arc<TaskWaker>) {
         self.last_id += 1;
         let task_id = TaskId(self.last_id);
         (task_id, self.waker_for(task_id))
     }
 
-    /// Takes out the next woken task that is still there. A task that is
-    /// done is gone, and its old wake-ups are skipped.
+    /// Takes out the next woken task that is still there, and lowers its
+    /// flag: woken again from now on, while it is polled too, it goes back
+    /// in the queue. A task that is done is gone, and its last wake-up is
+    /// skipped.
     pub(crate) fn next_woken(&mut self) -> Option<(TaskId, AsyncTask)> {
         loop {
             let task_id = self
@@ -182,6 +192,7 @@ impl Tasks {
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
             if let Some(task) = self.waiting.remove(&task_id) {
+                task.waker.queued.store(false, Ordering::SeqCst);
                 return Some((task_id, task));
             }
         }
@@ -192,17 +203,28 @@ impl Tasks {
         self.waiting.insert(task_id, task);
     }
 
-    /// The waker of task `task_id`.
-    fn waker_for(&self, task_id: TaskId) -> Waker {
-        Waker::from(Arc::new(TaskWaker {
+    /// The waker of task `task_id`, not yet woken.
+    fn waker_for(&self, task_id: TaskId) -> Arc<TaskWaker> {
+        Arc::new(TaskWaker {
             task_id,
+            queued: AtomicBool::new(false),
             woken: Arc::clone(&self.woken),
             loop_thread: thread::current().id(),
             events: self.events.clone(),
-        }))
+        })
     }
 }
 // ANCHOR_END: tasks_methods
+
+// ANCHOR: take_all
+impl Tasks {
+    /// Takes out every task that is not done: what is left at the end of a
+    /// run.
+    pub(crate) fn take_all(&mut self) -> BTreeMap<TaskId, AsyncTask> {
+        std::mem::take(&mut self.waiting)
+    }
+}
+// ANCHOR_END: take_all
 
 // ANCHOR: run_woken_tasks
 /// Polls every woken task, one at a time, until none is left: those woken
@@ -220,7 +242,7 @@ pub(crate) fn run_woken_tasks() {
 /// rest, as a callback can; if it is not done, it goes back in.
 fn poll_task(task_id: TaskId, mut task: AsyncTask) {
     todo!(
-        "exercise 11: Poll the task's future once, with a context made from the task's own waker, while the task is out of the runtime; if it is not done, put it back, under its id. The book explains it in \"The loop as executor\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
+        "exercise 11: Poll the task's future once, with a context made from a Waker of the task's own TaskWaker, while the task is out of the runtime; if it is not done, put it back, under its id. The book explains it in \"The loop as executor\", on the page \"Stage 11: futures on our loop\" (book/src/chapter-11.md)."
     )
 }
 // ANCHOR_END: run_woken_tasks

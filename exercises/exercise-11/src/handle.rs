@@ -53,6 +53,13 @@ impl Installed {
 
 impl Drop for Installed {
     fn drop(&mut self) {
+        // The tasks that are not done go first, while the runtime is still
+        // in its slot: a future's `Drop` may clear a timer or give up a
+        // request, at the end of a run as in the middle of one. They are
+        // dropped after the slot's borrow ends, as a callback runs.
+        let leftover =
+            RUNTIME.with_borrow_mut(|slot| slot.as_mut().map(|runtime| runtime.tasks.take_all()));
+        drop(leftover);
         // Take it out first: its `Drop` runs after the slot's borrow ends.
         let runtime = RUNTIME.take();
         drop(runtime);

@@ -34,8 +34,9 @@ pub(crate) fn with_runtime<T>(f: impl FnOnce(&mut Runtime) -> T) -> T {
 //@ 12..
 
 /// Whether a runtime is running on this thread, and free to lend. A
-/// future dropped after `run` has ended, when the runtime drops the tasks
-/// it still holds, has no work left to stop: everything stops with it.
+/// future inside a callback that never runs is dropped by the runtime
+/// itself: while it is lent out (a timer cleared), or once it has left its
+/// slot, at the end of `run`, when everything stops with it.
 pub(crate) fn runtime_is_running() -> bool {
     RUNTIME.with(|slot| slot.try_borrow().is_ok_and(|runtime| runtime.is_some()))
 }
@@ -63,6 +64,15 @@ impl Installed {
 
 impl Drop for Installed {
     fn drop(&mut self) {
+        //@ 11..
+        // The tasks that are not done go first, while the runtime is still
+        // in its slot: a future's `Drop` may clear a timer or give up a
+        // request, at the end of a run as in the middle of one. They are
+        // dropped after the slot's borrow ends, as a callback runs.
+        let leftover =
+            RUNTIME.with_borrow_mut(|slot| slot.as_mut().map(|runtime| runtime.tasks.take_all()));
+        drop(leftover);
+        //@ end
         // Take it out first: its `Drop` runs after the slot's borrow ends.
         let runtime = RUNTIME.take();
         drop(runtime);

@@ -8,6 +8,7 @@ mod common;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
+use std::process::Command;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::stage::futures::{encrypt, from_callback, get, read, sleep};
-use common::stage::{Crypto, Fs, Http, Js, Runtime, clear_timeout, set_timeout, spawn};
+use common::stage::{Crypto, Fs, Http, Js, Runtime, TimerId, clear_timeout, set_timeout, spawn};
 use common::{assert_sooner_than, panic_message, run_sharing, within};
 use slow_server::SlowServer;
 
@@ -316,6 +317,50 @@ fn a_task_woken_twice_before_it_is_polled_is_polled_once() {
     });
 }
 
+/// A future that wakes its own task while it is polled, `times` times
+/// over, as a task that yields to the loop does; done after that.
+struct WakesItself {
+    times: usize,
+    polls: Rc<Cell<usize>>,
+}
+
+impl Future for WakesItself {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        self.polls.set(self.polls.get() + 1);
+        if self.polls.get() > self.times {
+            return Poll::Ready(());
+        }
+        context.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// A task woken while it is polled is polled again: the loop takes it out
+/// of the queue of woken tasks before it polls it, so the wake puts it
+/// back in.
+#[test]
+fn a_task_that_wakes_itself_while_it_is_polled_is_polled_again() {
+    within(10, || {
+        let polls = Rc::new(Cell::new(0));
+        let future = WakesItself {
+            times: 3,
+            polls: Rc::clone(&polls),
+        };
+        Runtime::new().run(move || {
+            spawn(future);
+        });
+        assert_eq!(
+            polls.get(),
+            4,
+            "the task was polled {} times, not 4: a task that wakes itself while it is \
+             polled must be polled again",
+            polls.get()
+        );
+    });
+}
+
 /// A future whose waker is woken by a thread of its own, 20 ms after its
 /// first poll: the loop is asleep then, waiting for a 6 s timer.
 struct WokenFromAnotherThread {
@@ -394,6 +439,85 @@ fn a_task_that_panics_stops_run_and_the_panic_goes_on() {
         assert_sooner_than(Duration::from_secs(3), began);
         // The thread's slot is free again: a new runtime can run.
         Runtime::new().run(|| {});
+    });
+}
+
+/// Clears `timer` when it is dropped, and says so: what a future that
+/// owns a timer does when it is dropped before its end.
+struct ClearsOnDrop {
+    timer: TimerId,
+    said: Said,
+}
+
+impl Drop for ClearsOnDrop {
+    fn drop(&mut self) {
+        clear_timeout(self.timer);
+        say(&self.said, "cleared on drop");
+    }
+}
+
+/// Spawns a task that sets a timer of `ms` and owns it, then waits for
+/// something that never comes: it is still there when the run ends.
+fn spawn_a_task_left_at_the_end(said: &Said, ms: u64) {
+    let said = Rc::clone(said);
+    spawn(async move {
+        let timer = set_timeout(ms, |_| {});
+        let _owns_it = ClearsOnDrop { timer, said };
+        std::future::pending::<()>().await;
+    });
+}
+
+/// A task that is not done when the run ends is dropped while the runtime
+/// is still there: its `Drop` can clear a timer, as in the middle of a
+/// run.
+#[test]
+fn a_task_left_at_the_end_of_a_run_is_dropped_while_the_runtime_is_there() {
+    within(10, || {
+        let said = said_by(|said| spawn_a_task_left_at_the_end(said, 0));
+        assert_eq!(said, ["cleared on drop"]);
+    });
+}
+
+/// The same after a panic: the task left is dropped while the runtime is
+/// still there, and clears its timer, and the panic goes on out of `run`.
+/// A `Drop` that panicked as well would abort the whole test program, so
+/// the run happens in a process of its own: this test program again, with
+/// `CHILD` set, running this test alone.
+#[test]
+fn a_task_left_by_a_panic_is_dropped_while_the_runtime_is_there() {
+    const NAME: &str = "a_task_left_by_a_panic_is_dropped_while_the_runtime_is_there";
+    const CHILD: &str = "RUN_THE_PANIC_HERE";
+    if std::env::var_os(CHILD).is_some() {
+        within(10, || {
+            let said = Said::default();
+            let task_said = Rc::clone(&said);
+            let message = panic_message(move || {
+                Runtime::new().run(move || {
+                    spawn_a_task_left_at_the_end(&task_said, 60_000);
+                    spawn(async {
+                        sleep(10).await;
+                        panic!("a task broke");
+                    });
+                });
+            });
+            assert_eq!(message, "a task broke");
+            assert_eq!(*said.borrow(), ["cleared on drop"]);
+        });
+        return;
+    }
+    within(60, || {
+        let child = Command::new(std::env::current_exe().expect("this test program's path"))
+            .args(["--exact", NAME, "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .expect("this test program runs again");
+        assert!(
+            child.status.success(),
+            "the run in a process of its own ended with {}:\n{}{}",
+            child.status,
+            String::from_utf8_lossy(&child.stdout),
+            String::from_utf8_lossy(&child.stderr)
+        );
     });
 }
 //@ end
