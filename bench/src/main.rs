@@ -14,6 +14,7 @@
 //! that its peak memory is its own. A run that gives a wrong answer counts as a
 //! failure, however fast it was.
 
+mod counting;
 mod ours;
 mod ours_async;
 mod report;
@@ -43,6 +44,7 @@ impl Workload {
             "timers-zero" => format!("{size} timers, 0 ms"),
             "reads" => format!("{size} reads of a 4 KiB file"),
             "http" => format!("{size} HTTP GETs, no keep-alive"),
+            "wake" => format!("{size} tasks woken by one callback"),
             _ => format!("lateness of {size} timers over 1 s"),
         }
     }
@@ -80,6 +82,11 @@ fn workloads(quick: bool) -> Vec<Workload> {
             number: 6,
             name: "lateness",
             size: size(1_000, 100),
+        },
+        Workload {
+            number: 7,
+            name: "wake",
+            size: size(100_000, 1_000),
         },
     ]
 }

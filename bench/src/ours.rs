@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_12::{Fs, Http, Js, Runtime, set_logging, set_timeout};
+use chapter_12::{Fs, Http, Js, Runtime, set_immediate, set_logging, set_timeout};
 
 use crate::tally::{Random, Tally, expected_body, spread_ms};
 
@@ -24,6 +24,7 @@ pub fn run(name: &str, size: usize, target: &str) -> String {
         "reads" => reads(size, &target, &program_tally),
         "http" => http(size, &target, &program_tally),
         "lateness" => lateness(size, &program_tally),
+        "wake" => wake(size, &program_tally),
         other => program_tally
             .borrow_mut()
             .wrong(format!("no workload {other}")),
@@ -86,4 +87,16 @@ fn lateness(size: usize, tally: &Shared) {
         let tally = Rc::clone(tally);
         set_timeout(delay, move |_| tally.borrow_mut().ran_late(index, due));
     }
+}
+
+/// With callbacks, there are no tasks to wake: the nearest thing is one
+/// callback that gives the loop `size` callbacks to run, as immediates.
+fn wake(size: usize, tally: &Shared) {
+    let tally = Rc::clone(tally);
+    set_timeout(0, move |_| {
+        for index in 0..size {
+            let tally = Rc::clone(&tally);
+            set_immediate(move |_| tally.borrow_mut().ran(index));
+        }
+    });
 }

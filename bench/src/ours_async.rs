@@ -3,12 +3,15 @@
 //! spawn them. Under the futures are the same timers, pool and epoll
 //! thread as under the callbacks of `ours.rs`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use chapter_12::futures::{get, read, sleep};
-use chapter_12::{Js, Runtime, set_logging, spawn};
+use chapter_12::{Js, Runtime, set_logging, set_timeout, spawn};
 
 use crate::tally::{Random, Tally, expected_body, spread_ms};
 
@@ -28,6 +31,7 @@ pub fn run(name: &str, size: usize, target: &str) -> String {
             "reads" => reads(size, &target, &program_tally),
             "http" => http(size, &target, &program_tally),
             "lateness" => lateness(size, &program_tally),
+            "wake" => wake(size, &program_tally),
             other => program_tally
                 .borrow_mut()
                 .wrong(format!("no workload {other}")),
@@ -102,5 +106,53 @@ fn lateness(size: usize, tally: &Shared) {
             sleep(delay).await;
             tally.borrow_mut().ran_late(index, due);
         });
+    }
+}
+
+/// `size` tasks wait for one signal, which one timer's callback gives:
+/// it wakes every task, and the loop polls each one once more.
+fn wake(size: usize, tally: &Shared) {
+    let signal = Rc::new(Signal::default());
+    for index in 0..size {
+        let (tally, signal) = (Rc::clone(tally), Rc::clone(&signal));
+        spawn(async move {
+            Signalled { signal }.await;
+            tally.borrow_mut().ran(index);
+        });
+    }
+    set_timeout(0, move |_| signal.give());
+}
+
+/// A signal that tasks wait for: once given, it stays given.
+#[derive(Default)]
+struct Signal {
+    given: Cell<bool>,
+    waiting: RefCell<Vec<Waker>>,
+}
+
+impl Signal {
+    fn give(&self) {
+        self.given.set(true);
+        for waker in self.waiting.take() {
+            waker.wake();
+        }
+    }
+}
+
+/// A future that is ready once its signal is given.
+struct Signalled {
+    signal: Rc<Signal>,
+}
+
+impl Future for Signalled {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if self.signal.given.get() {
+            return Poll::Ready(());
+        }
+        let waker = context.waker().clone();
+        self.signal.waiting.borrow_mut().push(waker);
+        Poll::Pending
     }
 }

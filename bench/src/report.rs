@@ -230,6 +230,10 @@ impl Row {
         median(peaks).map_or("-".to_string(), |kb| format!("{:.1} MiB", kb / 1024.0))
     }
 
+    fn allocations(&self, peer: Peer) -> String {
+        median_of(self.runs(peer), "allocs_per_item").map_or("-".to_string(), |n| format!("{n:.1}"))
+    }
+
     pub fn summary_line(&self) -> String {
         let cells: Vec<String> = Peer::ALL
             .into_iter()
@@ -330,6 +334,19 @@ pub fn table(rows: &[Row], machine: &str, runs: usize) -> String {
     header(&mut table, &labels);
     for row in rows {
         let cells: Vec<String> = Peer::ALL.into_iter().map(|peer| row.peak(peer)).collect();
+        line(&mut table, row, &cells);
+    }
+    table.push_str(
+        "\nHeap allocations per timer, read, GET or task, counted by the bench's own \
+         allocator, from before the runtime starts to after it ends (Node's are not \
+         counted):\n\n",
+    );
+    header(&mut table, &labels);
+    for row in rows {
+        let cells: Vec<String> = Peer::ALL
+            .into_iter()
+            .map(|peer| row.allocations(peer))
+            .collect();
         line(&mut table, row, &cells);
     }
     table

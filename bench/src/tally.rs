@@ -1,7 +1,8 @@
 //! What every workload shares, whichever runtime runs it: the checks that
 //! each callback or task ran exactly once with the right value, the clock,
-//! and the result line each run prints: `ok time_ms=... peak_kb=...` or
-//! `failed reason=...`, the same line `js/workloads.js` prints for Node.
+//! and the result line each run prints: `ok time_ms=... peak_kb=...
+//! allocs_per_item=...` or `failed reason=...`, the same line
+//! `js/workloads.js` prints for Node (which counts no allocations).
 
 use std::fmt::Write;
 use std::time::{Duration, Instant};
@@ -37,6 +38,9 @@ pub struct Tally {
     problem: Option<String>,
     last: Option<Instant>,
     lateness_ms: Vec<f64>,
+    /// The process's allocations when the tally was made, before the
+    /// runtime: the run's own are those made since.
+    allocations_before: u64,
 }
 
 impl Tally {
@@ -47,6 +51,7 @@ impl Tally {
             problem: None,
             last: None,
             lateness_ms: Vec::new(),
+            allocations_before: crate::counting::allocations(),
         }
     }
 
@@ -98,10 +103,22 @@ impl Tally {
         }
         let time = self.last.map_or(Duration::ZERO, |last| last - start);
         format!(
-            "ok time_ms={:.2}{}{}",
+            "ok time_ms={:.2}{}{}{}",
             time.as_secs_f64() * 1000.0,
             self.lateness(),
-            peak_memory()
+            peak_memory(),
+            self.allocations_per_item()
+        )
+    }
+
+    /// ` allocs_per_item=..`: the heap allocations since the tally was
+    /// made, by every thread (the runtime's start and end among them), per
+    /// timer, read, GET or task.
+    fn allocations_per_item(&self) -> String {
+        let made = crate::counting::allocations() - self.allocations_before;
+        format!(
+            " allocs_per_item={:.2}",
+            made as f64 / self.runs.len() as f64
         )
     }
 

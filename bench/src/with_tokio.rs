@@ -7,8 +7,12 @@
 //! request that our `Http::get` writes, and reads the response until its
 //! `Content-Length` says it is whole, as ours does.
 
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -46,16 +50,17 @@ impl Shared {
 
 /// Runs the workload `name` and returns its result line.
 pub fn run(name: &str, size: usize, target: &str) -> String {
-    // As on our side, the clock starts before the runtime does.
+    // As on our side, the tally (which counts the allocations) and the
+    // clock start before the runtime does.
+    let shared = Arc::new(Shared {
+        tally: Mutex::new(Tally::new(size)),
+        all_ran: Notify::new(),
+    });
     let start = Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let shared = Arc::new(Shared {
-        tally: Mutex::new(Tally::new(size)),
-        all_ran: Notify::new(),
-    });
     let program = Arc::clone(&shared);
     let target: Arc<str> = Arc::from(target);
     runtime.block_on(async move {
@@ -65,6 +70,7 @@ pub fn run(name: &str, size: usize, target: &str) -> String {
             "reads" => reads(size, &target, &program),
             "http" => http(size, &target, &program),
             "lateness" => lateness(size, &program),
+            "wake" => wake(size, &program),
             other => {
                 program.tally().wrong(format!("no workload {other}"));
                 return;
@@ -182,5 +188,62 @@ fn lateness(size: usize, shared: &Arc<Shared>) {
             sleep(Duration::from_millis(delay)).await;
             shared.finish(|tally| tally.ran_late(index, due));
         });
+    }
+}
+
+/// `size` tasks wait for one signal, which one task gives after a 0 ms
+/// sleep: it wakes every task, and tokio polls each one once more. The
+/// same future as on our side, with an `Arc` and a `Mutex`, since tokio's
+/// tasks must be `Send`.
+fn wake(size: usize, shared: &Arc<Shared>) {
+    let signal = Arc::new(Signal::default());
+    for index in 0..size {
+        let (shared, signal) = (Arc::clone(shared), Arc::clone(&signal));
+        tokio::spawn(async move {
+            Signalled { signal }.await;
+            shared.ran(index);
+        });
+    }
+    tokio::spawn(async move {
+        sleep(Duration::ZERO).await;
+        signal.give();
+    });
+}
+
+/// A signal that tasks wait for: once given, it stays given.
+#[derive(Default)]
+struct Signal {
+    given: AtomicBool,
+    waiting: Mutex<Vec<Waker>>,
+}
+
+impl Signal {
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waker>> {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn give(&self) {
+        self.given.store(true, Ordering::SeqCst);
+        for waker in std::mem::take(&mut *self.waiting()) {
+            waker.wake();
+        }
+    }
+}
+
+/// A future that is ready once its signal is given.
+struct Signalled {
+    signal: Arc<Signal>,
+}
+
+impl Future for Signalled {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        let mut waiting = self.signal.waiting();
+        if self.signal.given.load(Ordering::SeqCst) {
+            return Poll::Ready(());
+        }
+        waiting.push(context.waker().clone());
+        Poll::Pending
     }
 }
