@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use chapter_12::{Fs, Http, Js, Runtime, set_immediate, set_logging, set_timeout};
+use chapter_13::{Fs, Http, Js, Runtime, set_immediate, set_logging, set_timeout};
 
 use crate::tally::{Random, Tally, expected_body, spread_ms};
 

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use chapter_12::futures::{get, read, sleep};
-use chapter_12::{Js, Runtime, set_logging, set_timeout, spawn};
+use chapter_13::futures::{get, read, sleep};
+use chapter_13::{Js, Runtime, set_logging, set_timeout, spawn};
 
 use crate::tally::{Random, Tally, expected_body, spread_ms};
 

@@ -9,7 +9,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::stage::{Crypto, Fs, Http, Js, set_timeout};
-use common::{body, error_of, record, run, within};
+use common::{body, cpu_time_of_this_thread, error_of, record, run, within};
 use slow_server::SlowServer;
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hello.txt");
@@ -115,14 +115,6 @@ fn a_number_too_large_to_encrypt_gives_an_error_at_once() {
             "the error does not say fib(500) is too large: {message}"
         );
     });
-}
-
-/// How long this thread has run on a CPU so far, if the system says
-/// (Linux does, in `/proc/thread-self/schedstat`).
-fn cpu_time_of_this_thread() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanoseconds = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(nanoseconds))
 }
 
 /// `fib(35)` is computed on a pool thread, not on the loop's: the loop's

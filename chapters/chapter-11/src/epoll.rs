@@ -55,8 +55,8 @@ impl EpollThread {
 
 // ANCHOR: watch
 impl EpollThread {
-    /// Asks the epoll thread to report `stream` once, as `id`, when it is
-    /// ready in the way `interests` says.
+    /// Asks epoll to report `stream` once, as `id`, when it is ready in
+    /// the way `interests` says.
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,

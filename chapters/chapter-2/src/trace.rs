@@ -5,9 +5,9 @@
 //! A program turns it on with `--trace FILE` (see [`from_command_line`]).
 //! The runtime then records a *slice*, a stretch of time on one thread, for
 //! each callback it runs, each phase of each tick, each pool task and each
-//! wait of the epoll thread; and an *instant* for each timer set and fired,
-//! and for each line it logs (the ticks' among them).
-//! Each thread is one track, named as its log lines are: `main`, `pool0`,
+//! wait for epoll; and an *instant* for each timer set and fired, and for
+//! each line it logs (the ticks' among them). Each thread is one track,
+//! named as its log lines are: `main`, `pool0`, and in stages 3 to 12
 //! `epoll`. When tracing is off, each of those places costs one load of a
 //! flag, and nothing else.
 

@@ -3,7 +3,7 @@
 //!
 //! There is no second reactor here, no new thread and no new queue. Each
 //! future calls the callback API that the stages before built, on the same
-//! timers, the same pool and the same epoll thread, and its callback wakes
+//! timers, the same pool and the same sockets, and its callback wakes
 //! the task. One small adapter, [`from_callback`], does that for all of
 //! them, as Node's `util.promisify` turns a callback API into promises.
 

@@ -7,13 +7,17 @@
 //!
 //! The main thread runs the program, and every callback, one at a time.
 //! The other threads never touch the runtime: they send their news to the
-//! main thread on one channel, as `PollEvent`s.
+//! main thread on one channel, as `PollEvent`s (and from stage 13, wake
+//! it, since it may be asleep in epoll rather than on the channel).
 //!
 //! | thread | what it does | stage |
 //! | --- | --- | --- |
 //! | `main` | runs the program and the callbacks; owns the runtime | 1 |
 //! | `pool0`, `pool1`, ... | run blocking work, one task at a time | 2 |
-//! | `epoll` | waits for every socket, and (from stage 4) for the next timer | 3 |
+//! | `epoll` | waits for every socket, and (from stage 4) for the next timer | 3 to 12 |
+//!
+//! From stage 13 there is no epoll thread: the main thread waits on epoll
+//! itself, in the poll phase, as libuv does.
 //!
 //! Up to stage 4 the program drives the loop itself. From stage 5,
 //! `Runtime::run` runs the program, then the loop, tick after tick,
@@ -21,7 +25,8 @@
 //!
 //! 1. timers: the callbacks of the timers that are due;
 //! 2. pending: the callbacks deferred from the last tick (stage 8);
-//! 3. poll: wait for events, if nothing is ready, then their callbacks;
+//! 3. poll: wait for events, if nothing is ready, then their callbacks
+//!    (from stage 13, the wait is epoll's, on the main thread);
 //! 4. check: the callbacks given to `set_immediate` (stage 8).
 //!
 //! The runtime is made of parts, each in its own file with its fields
@@ -34,7 +39,7 @@
 //! | `runtime.rs` | the runtime and its parts; what to do with each event | 1 |
 //! | `trace.rs` | recording what every thread does, for the replay | 1 |
 //! | `thread_pool.rs` | the pool threads, and the tasks that wait for one | 2 |
-//! | `epoll.rs` | the epoll thread: what the main thread asks of it | 3 |
+//! | `epoll.rs` | the epoll thread: what the main thread asks of it; from stage 13, the main thread's own wait on epoll | 3 |
 //! | `sockets.rs` | the sockets the main thread reads, until each is whole | 3 |
 //! | `timers.rs` | the timers, in deadline order | 4 |
 //! | `event_loop.rs` | `run`, and the loop's phases | 5 |

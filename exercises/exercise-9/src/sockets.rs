@@ -1,4 +1,4 @@
-//! The sockets the main thread reads. The epoll thread only says when a
+//! The sockets the main thread reads. Epoll only says when a
 //! socket is ready; the main thread reads what has arrived, keeps it, and
 //! once the peer has closed the connection, hands the whole response to
 //! the socket's callback.
@@ -63,8 +63,8 @@ impl Reading {
 impl Runtime {
     /// Reads `stream` until the peer closes it, then hands everything it
     /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
-    /// fails or what it sent is not UTF-8 text. The epoll thread does the
-    /// waiting; the main thread does the reading.
+    /// fails or what it sent is not UTF-8 text. Epoll does the waiting;
+    /// the main thread does the reading.
     pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         match self.epoll.watch(&stream, callback_id, Interests::READABLE) {
@@ -88,7 +88,7 @@ impl Runtime {
 
 // ANCHOR: socket_is_ready
 impl Runtime {
-    /// The epoll thread says the socket of `callback_id` is ready: read
+    /// Epoll says the socket of `callback_id` is ready: read
     /// what has arrived, and see whether the response is whole.
     pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
         let Some(mut reading) = self.sockets.take(callback_id) else {

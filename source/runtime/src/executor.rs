@@ -18,11 +18,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+// use std::sync::mpsc::Sender; //@ ..=12
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
+use crate::epoll::EventSender; //@ 13
 use crate::handle::with_runtime;
 use crate::{PollEvent, trace};
 
@@ -65,7 +66,8 @@ pub(crate) struct TaskWaker {
     queued: AtomicBool,
     woken: Woken,
     loop_thread: ThreadId,
-    events: Sender<PollEvent>,
+    // events: Sender<PollEvent>, //@ ..=12
+    events: EventSender, //@ 13
 }
 
 impl Wake for TaskWaker {
@@ -166,12 +168,15 @@ pub(crate) struct Tasks {
     /// The ids of the tasks woken since they were last polled.
     woken: Woken,
     /// For the wakers of tasks woken on another thread, to wake the loop.
-    events: Sender<PollEvent>,
+    // events: Sender<PollEvent>, //@ ..=12
+    events: EventSender, //@ 13
 }
 
 impl Tasks {
     /// No task yet; `events` is the loop's channel, for the wakers.
-    pub(crate) fn new(events: Sender<PollEvent>) -> Tasks {
+    // pub(crate) fn new(events: Sender<PollEvent>) -> Tasks //@ ..=12
+    pub(crate) fn new(events: EventSender) -> Tasks //@ 13
+    {
         Tasks {
             waiting: BTreeMap::new(),
             last_id: 0,

@@ -2,10 +2,12 @@
 //@ 2..
 
 use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant}; //@ 13
 //@ end
 
 use crate::callbacks::{Callback, Callbacks};
-use crate::epoll::EpollThread;
+// use crate::epoll::EpollThread; //@ ..=12
+use crate::epoll::Epoll; //@ 13
 use crate::executor::Tasks;
 use crate::http::Requests; //@ 10..
 use crate::immediates::Immediates;
@@ -13,6 +15,7 @@ use crate::sockets::Sockets;
 use crate::thread_pool::{self, Pool};
 use crate::timers::Timers;
 // use crate::trace; //@ ..=4
+use crate::trace; //@ 13
 // use crate::{Js, PollEvent}; //@ 1
 use crate::{Js, PollEvent, log}; //@ 2..
 
@@ -28,9 +31,15 @@ pub struct Runtime {
     pub(crate) event_receiver: Receiver<PollEvent>,
     //@ end
     //@ 3..
-    /// The thread that waits for the sockets (and from stage 4, wakes the
-    /// main thread when the next timer is due).
-    pub(crate) epoll: EpollThread,
+    //@ ..=12
+    // /// The thread that waits for the sockets (and from stage 4, wakes the
+    // /// main thread when the next timer is due).
+    // pub(crate) epoll: EpollThread,
+    //@ or 13
+    /// The queue the poll phase waits on: the sockets, and the wake-ups
+    /// from the other threads.
+    pub(crate) epoll: Epoll,
+    //@ end
     /// The sockets being read, by the id of the callback waiting for each.
     pub(crate) sockets: Sockets,
     //@ end
@@ -75,20 +84,25 @@ impl Runtime {
 //@ end
     {
         assert!(pool_size > 0, "a thread pool needs at least one thread"); //@ 9..
+        let epoll = Epoll::new(); //@ 13
         let (event_sender, event_receiver) = mpsc::channel(); //@ 2..
+        let events = epoll.sender(event_sender); //@ 13
         // let thread_pool = thread_pool::start(&event_sender); //@ 2..=8
-        let thread_pool = thread_pool::start(&event_sender, pool_size); //@ 9..
+        // let thread_pool = thread_pool::start(&event_sender, pool_size); //@ 9..=12
+        let thread_pool = thread_pool::start(&events, pool_size); //@ 13
         Runtime {
             callbacks: Callbacks::default(),
             pool: Pool::new(thread_pool), //@ 2..
             event_receiver,               //@ 2..
             // epoll: EpollThread::start(event_sender), //@ 3..=10
-            epoll: EpollThread::start(event_sender.clone()), //@ 11..
-            sockets: Sockets::default(),                     //@ 3..
-            requests: Requests::default(),                   //@ 10..
-            timers: Timers::default(),                       //@ 4..
-            immediates: Immediates::default(),               //@ 8..
-            tasks: Tasks::new(event_sender),                 //@ 11..
+            // epoll: EpollThread::start(event_sender.clone()), //@ 11..=12
+            epoll,                             //@ 13
+            sockets: Sockets::default(),       //@ 3..
+            requests: Requests::default(),     //@ 10..
+            timers: Timers::default(),         //@ 4..
+            immediates: Immediates::default(), //@ 8..
+            // tasks: Tasks::new(event_sender), //@ 11..=12
+            tasks: Tasks::new(events), //@ 13
         }
     }
 }
@@ -156,13 +170,17 @@ impl Runtime {
             //@ ..=10
             // // Nothing arrives with a timeout: it only wakes the loop up.
             // PollEvent::Timeout => {}
-            //@ or 11..
-            // Nothing arrives with these: they only wake the loop up. The
-            // woken task waits in the queue of `tasks`.
-            PollEvent::Timeout | PollEvent::TaskWoken => {}
+            //@ or 11..=12
+            // // Nothing arrives with these: they only wake the loop up. The
+            // // woken task waits in the queue of `tasks`.
+            // PollEvent::Timeout | PollEvent::TaskWoken => {}
+            //@ or 13
+            // The woken task waits in the queue of `tasks`: this event only
+            // ended the wait.
+            PollEvent::TaskWoken => trace::instant("a task was woken on another thread"),
             //@ end
             // PollEvent::Epoll(callback_id) => self.callback_ready(callback_id, Js::Undefined), //@ ..=2
-            PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id), //@ 3..
+            // PollEvent::Epoll(callback_id) => self.socket_is_ready(callback_id), //@ 3..=12
         }
     }
     // ANCHOR_END: handle_event
@@ -232,36 +250,59 @@ impl Runtime {
     //         self.handle_event(event);
     //     }
     // }
-    //@ or 5..
-    /// The poll phase's wait: sleeps until at least one event arrives, then
-    /// handles it and every other event that has arrived meanwhile. The
-    /// epoll thread wakes it when the next timer is due. When it may not
-    /// sleep, it only takes the events that have arrived, and leaves the
-    /// epoll thread's deadline alone: woken for nothing, the epoll thread
-    /// would send a `Timeout` that made the next poll phase end at once.
+    //@ or 5..=12
+    // /// The poll phase's wait: sleeps until at least one event arrives, then
+    // /// handles it and every other event that has arrived meanwhile. The
+    // /// epoll thread wakes it when the next timer is due. When it may not
+    // /// sleep, it only takes the events that have arrived, and leaves the
+    // /// epoll thread's deadline alone: woken for nothing, the epoll thread
+    // /// would send a `Timeout` that made the next poll phase end at once.
+    // pub(crate) fn wait_for_events(&mut self) {
+    //     if self.may_sleep() {
+    //         self.epoll.set_deadline(self.timers.next_deadline());
+    //         let event = self
+    //             .event_receiver
+    //             .recv()
+    //             .expect("the runtime's threads outlive its receiver");
+    //         self.handle_event(event);
+    //     }
+    //@ ..=9
+    //     while let Ok(event) = self.event_receiver.try_recv() {
+    //         self.handle_event(event);
+    //     }
+    //@ or 10..
+    //     // Only the events there are now. A socket read while we handle
+    //     // them, and ready again at once, is read again in the next poll
+    //     // phase: in between, the timers get their turn.
+    //     let arrived: Vec<PollEvent> = self.event_receiver.try_iter().collect();
+    //     for event in arrived {
+    //         self.handle_event(event);
+    //     }
+    //@ end
+    // }
+    //@ or 13
+    /// The poll phase's wait: epoll, on this thread, for as long as the
+    /// next timer allows, or only a look when the loop may not sleep (see
+    /// `may_sleep`). Then it reads every socket that is ready, and handles
+    /// every event that has arrived on the channel.
     pub(crate) fn wait_for_events(&mut self) {
-        if self.may_sleep() {
-            self.epoll.set_deadline(self.timers.next_deadline());
-            let event = self
-                .event_receiver
-                .recv()
-                .expect("the runtime's threads outlive its receiver");
-            self.handle_event(event);
+        let timeout = if self.may_sleep() {
+            // `None` when no timer waits: until a socket or a thread wakes it.
+            let next = self.timers.next_deadline();
+            next.map(|deadline| deadline.saturating_duration_since(Instant::now()))
+        } else {
+            Some(Duration::ZERO)
+        };
+        for callback_id in self.epoll.wait(timeout) {
+            self.socket_is_ready(callback_id);
         }
-        //@ ..=9
-        // while let Ok(event) = self.event_receiver.try_recv() {
-        //     self.handle_event(event);
-        // }
-        //@ or 10..
-        // Only the events there are now. A socket read while we handle
-        // them, and ready again at once, is read again in the next poll
-        // phase: in between, the timers get their turn.
         let arrived: Vec<PollEvent> = self.event_receiver.try_iter().collect();
         for event in arrived {
             self.handle_event(event);
         }
-        //@ end
     }
+    //@ end
+    //@ 5..
 
     //@ ..=7
     // /// Whether the poll phase may sleep: only while the program waits for
@@ -292,9 +333,11 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         let threads = self.pool.stop_and_join();
         // log!("stopped and joined {threads} pool threads"); //@ 2
-        //@ 3..
-        self.epoll.stop_and_join();
-        log!("stopped and joined {threads} pool threads and the epoll thread");
+        //@ 3..=12
+        // self.epoll.stop_and_join();
+        // log!("stopped and joined {threads} pool threads and the epoll thread");
+        //@ or 13
+        log!("stopped and joined {threads} pool threads");
         //@ end
     }
 }

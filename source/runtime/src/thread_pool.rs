@@ -8,6 +8,7 @@ use std::panic::{self, AssertUnwindSafe}; //@ 9..
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
+use crate::epoll::EventSender; //@ 13
 use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log, trace};
 
 //@ ..=8
@@ -69,7 +70,9 @@ pub(crate) struct NodeThread {
 /// Starts `size` pool threads. Each gets a channel of its own for tasks,
 /// and a clone of `events`, the sending end of the one channel that
 /// brings every result back to the main thread.
-pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> {
+// pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> //@ 9..=12
+pub(crate) fn start(events: &EventSender, size: usize) -> Vec<NodeThread> //@ 13
+{
     (0..size)
         .map(|thread_id| {
             let (sender, tasks) = mpsc::channel();
@@ -90,7 +93,9 @@ pub(crate) fn start(events: &Sender<PollEvent>, size: usize) -> Vec<NodeThread> 
 /// until the runtime drops the sending end of the thread's channel. Then
 /// `recv` fails, once every task sent before has been taken, and the
 /// thread ends.
-fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) {
+// fn work(thread_id: usize, tasks: Receiver<Task>, events: Sender<PollEvent>) //@ ..=12
+fn work(thread_id: usize, tasks: Receiver<Task>, events: EventSender) //@ 13
+{
     while let Ok(task) = tasks.recv() {
         let _traced = trace::slice(task.kind);
         log!("received a task of type: {}", task.kind);

@@ -92,10 +92,12 @@ pub enum PollEvent {
         callback_id: usize,
         value: Js,
     },
-    /// The socket registered for this callback id is ready.
-    Epoll(usize),
-    /// The deadline the loop asked to be woken at has passed.
-    Timeout,
+    //@ ..=12
+    // /// The socket registered for this callback id is ready.
+    // Epoll(usize),
+    // /// The deadline the loop asked to be woken at has passed.
+    // Timeout,
+    //@ end
     /// A task was woken on another thread: the loop must poll it. //@ 11..
     TaskWoken, //@ 11..
 }

@@ -119,7 +119,9 @@ fn telling_lines<S: AsRef<str>>(lines: &[S]) -> Vec<&str> {
 /// lines in a row, or all of them if it has fewer. A run that the code
 /// also has outside the function gives nothing away: stage 3's
 /// `register_io`, which the book must show, handles a failed registration
-/// with the same three lines as `wait_for_more`.
+/// with the same three lines as `wait_for_more`. Nor does a run that the
+/// file had in an earlier stage, which that stage's page must show:
+/// stage 13's `wait_for_events` drains the channel as stage 10's did.
 fn giveaways<'a>(answer: &'a Answer, answers: &[Answer]) -> Vec<Vec<&'a str>> {
     let body = telling_lines(&answer.body);
     let runs: Vec<Vec<&str>> = if body.len() < 3 {
@@ -155,6 +157,21 @@ fn outside_the_function(answer: &Answer, answers: &[Answer]) -> Vec<Vec<String>>
                 lines.drain(at..at + body.len());
             }
             lines
+        })
+        .chain(in_earlier_stages(answer))
+        .collect()
+}
+
+/// The telling lines of the answer's file, whole, in each stage before the
+/// answer's that has the file.
+fn in_earlier_stages(answer: &Answer) -> Vec<Vec<String>> {
+    (1..answer.stage)
+        .filter_map(|stage| {
+            let file = workspace().join(format!("chapters/chapter-{stage}/{}", answer.file));
+            let text = std::fs::read_to_string(file).ok()?;
+            let all: Vec<&str> = text.lines().collect();
+            let lines = telling_lines(&all).into_iter().map(str::to_string);
+            Some(lines.collect())
         })
         .collect()
 }

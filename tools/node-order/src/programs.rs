@@ -5,13 +5,17 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use runtime::{
-    Fs, Js, TimerId, clear_interval, clear_timeout, set_immediate, set_interval, set_timeout,
+    Fs, Http, Js, TimerId, clear_interval, clear_timeout, set_immediate, set_interval, set_timeout,
 };
 
 use crate::{Out, Program};
 
 /// Every program, by name: the name of its `.js` twin.
 pub const PROGRAMS: &[(&str, Program)] = &[
+    (
+        "a_refused_connection_fails_before_an_immediate",
+        a_refused_connection_fails_before_an_immediate,
+    ),
     ("delays_in_order", delays_in_order),
     (
         "equal_delays_run_in_the_order_set",
@@ -423,4 +427,17 @@ fn a_read_callback_runs_after_the_main_program(out: &Out) {
 fn a_delay_too_long_for_node_is_one_millisecond(out: &Out) {
     set_timeout(1 << 31, say(out, "huge"));
     set_timeout(500, say(out, "later"));
+}
+
+/// Nothing listens on port 1 of 127.0.0.1: the connection is refused at
+/// once, and the poll phase that finds it runs its callback, before the
+/// check phase runs the immediate.
+fn a_refused_connection_fails_before_an_immediate(out: &Out) {
+    let get_out = Rc::clone(out);
+    Http::get("http://127.0.0.1:1/", move |response| match response {
+        Js::Error(_) => print(&get_out, "error"),
+        _ => print(&get_out, "response"),
+    });
+    set_immediate(say(out, "immediate"));
+    set_timeout(50, say(out, "timeout"));
 }

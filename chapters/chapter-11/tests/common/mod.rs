@@ -132,6 +132,14 @@ pub fn run_sharing<T: Default + 'static>(
     shared.take()
 }
 
+/// How long this thread has run on a CPU so far, if the system says
+/// (Linux does, in `/proc/thread-self/schedstat`).
+pub fn cpu_time_of_this_thread() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanoseconds = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanoseconds))
+}
+
 /// The message of an error; any other value fails the test.
 pub fn error_of(value: &Js) -> &str {
     match value {

@@ -15,7 +15,7 @@ use url::Url;
 
 // ANCHOR: http
 // ANCHOR: http_get
-/// HTTP requests, waited for by the epoll thread.
+/// HTTP requests, whose sockets epoll waits for.
 pub struct Http;
 
 impl Http {

@@ -33,7 +33,7 @@
 //! for the request to be written. On loopback that takes microseconds,
 //! until the server's queue of connections is full, or the request is
 //! larger than the socket's buffer: then the whole loop stops with it.
-//! Here every step of a request waits on the epoll thread instead, as the
+//! Here every step of a request waits on epoll instead, as the
 //! reading always did:
 //!
 //! 1. connect: start the connect, which answers "in progress", and wait
@@ -300,7 +300,7 @@ impl Runtime {
 
 // ANCHOR: request_is_ready
 impl Runtime {
-    /// The epoll thread says the socket of `request` is ready: take the
+    /// Epoll says the socket of `request` is ready: take the
     /// request as far as it can go now.
     pub(crate) fn request_is_ready(&mut self, mut request: HttpRequest) {
         match request.go_on() {

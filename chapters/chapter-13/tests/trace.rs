@@ -1,0 +1,99 @@
+//! `--trace`: a run recorded for Perfetto and `chrome://tracing`. One
+//! test only, in a file of its own: tracing is on for the whole process
+//! once started, and other tests must not add to this one's trace.
+
+mod common;
+
+use common::stage::{Js, Runtime, ThreadPoolTaskKind, log, register_pool_task, set_timeout, trace};
+use common::within;
+
+/// The events of the trace, one a line as `to_json` writes them: the
+/// name of the thread each happened on, and its own name.
+fn events(json: &str) -> Vec<(String, String)> {
+    let mut threads = Vec::new();
+    let mut events = Vec::new();
+    for line in json.lines().filter(|line| line.contains(r#""tid":"#)) {
+        let tid = value(line, "tid");
+        if line.contains(r#""ph":"M""#) {
+            let args = &line[line.find(r#""args""#).expect("args")..];
+            threads.push((tid.to_string(), value(args, "name").to_string()));
+        } else {
+            let thread = threads
+                .iter()
+                .find(|(id, _)| id == tid)
+                .expect("a named thread");
+            events.push((thread.1.clone(), value(line, "name").to_string()));
+        }
+    }
+    events
+}
+
+/// Where a JSON string ends: at its first quote that is not escaped.
+fn closing_quote(text: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in text.char_indices() {
+        match c {
+            '"' if !escaped => return at,
+            '\\' => escaped = !escaped,
+            _ => escaped = false,
+        }
+    }
+    panic!("a string with no end: {text}")
+}
+
+/// What follows `"key":` in `line`: a number, or a string (without its
+/// quotes, and with its escapes as they are).
+fn value<'a>(line: &'a str, key: &str) -> &'a str {
+    let start = line.find(&format!(r#""{key}":"#)).expect("the key") + key.len() + 3;
+    let rest = &line[start..];
+    match rest.strip_prefix('"') {
+        Some(text) => &text[..closing_quote(text)],
+        None => &rest[..rest.find([',', '}']).expect("the end of a number")],
+    }
+}
+
+#[test]
+fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
+    within(20, || {
+        trace::start();
+        Runtime::new().run(|| {
+            set_timeout(10, |_| {
+                log!("the timer's callback hands the pool a task");
+                let work = || Js::Int(1 + 1);
+                register_pool_task(ThreadPoolTaskKind::Encrypt, work, |_| {});
+            });
+        });
+        let json = trace::to_json();
+        assert!(json.starts_with(r#"{"traceEvents":["#), "{json:.40}");
+        assert!(json.trim_end().ends_with("]}"), "{json}");
+        let events = events(&json);
+        let on = |thread: &str, name: &str| {
+            let mut events = events.iter();
+            events.any(|(t, n)| t.starts_with(thread) && n.starts_with(name))
+        };
+        // The loop runs on the thread that called `run`: in a test, not
+        // the one named `main`.
+        let (looper, _) = events
+            .iter()
+            .find(|(_, n)| n == "===== tick 1 =====")
+            .expect("a tick");
+        let names = ["program", "timers", "poll", "callback"];
+        for phase in names.into_iter().chain(["timer 1 set", "timer 1 fired"]) {
+            assert!(on(looper, phase), "no {phase:?} on {looper}: {events:?}");
+        }
+        let no_task = format!("no task on a pool thread: {events:?}");
+        assert!(on("pool", "Encrypt"), "{no_task}");
+        // And what the program printed, on the thread that printed it.
+        let said = "the timer's callback hands the pool a task";
+        assert!(on(looper, said), "no log line: {events:?}");
+        let no_wait = format!("no wait for epoll on the loop's thread: {events:?}");
+        assert!(on(looper, "epoll wait"), "{no_wait}");
+        // Every pool thread has its track: each one records its end.
+        let pool_threads: std::collections::BTreeSet<&str> = events
+            .iter()
+            .filter(|(t, n)| t.starts_with("pool") && n == "stopped")
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(pool_threads.len(), 4, "{events:?}");
+    });
+}

@@ -1,0 +1,180 @@
+//! The sockets the main thread reads. Epoll only says when a
+//! socket is ready; the main thread reads what has arrived, keeps it, and
+//! once the peer has closed the connection, hands the whole response to
+//! the socket's callback.
+
+use std::collections::HashMap;
+use std::io::{self, ErrorKind, Read};
+
+use minimio::{Interests, TcpStream};
+
+use crate::{Js, Runtime, trace};
+
+// ANCHOR: sockets
+/// The sockets being read, by the id of the callback waiting for each.
+#[derive(Default)]
+pub(crate) struct Sockets {
+    reading: HashMap<usize, Reading>,
+}
+
+impl Sockets {
+    /// Keeps `reading` until its socket is ready again.
+    pub(crate) fn keep(&mut self, callback_id: usize, reading: Reading) {
+        self.reading.insert(callback_id, reading);
+    }
+
+    /// Takes out the socket of `callback_id`, to read it: `None` if it is
+    /// not one being read.
+    pub(crate) fn take(&mut self, callback_id: usize) -> Option<Reading> {
+        self.reading.remove(&callback_id)
+    }
+
+    /// How many sockets are being read: what `active_sockets` counts.
+    pub(crate) fn len(&self) -> usize {
+        self.reading.len()
+    }
+}
+// ANCHOR_END: sockets
+
+// ANCHOR: reading
+/// A socket being read, and what has arrived from it so far.
+pub(crate) struct Reading {
+    stream: TcpStream,
+    received: Vec<u8>,
+}
+
+impl Reading {
+    /// A socket from which nothing has arrived yet.
+    pub(crate) fn new(stream: TcpStream) -> Reading {
+        Reading {
+            stream,
+            received: Vec::new(),
+        }
+    }
+
+    /// The socket, for an HTTP request to watch.
+    pub(crate) fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    /// The socket, for an HTTP request to write its request on.
+    pub(crate) fn stream_mut(&mut self) -> &mut TcpStream {
+        &mut self.stream
+    }
+
+    /// What has arrived so far.
+    pub(crate) fn received(&self) -> &[u8] {
+        &self.received
+    }
+
+    // ANCHOR: read_available
+    /// Reads what has arrived, but at most [`READ_BUDGET`] bytes. Returns
+    /// `true` once the peer has closed the connection.
+    pub(crate) fn read_available(&mut self) -> io::Result<bool> {
+        let mut buffer = [0; 64 * 1024];
+        let mut this_turn = 0;
+        while this_turn < READ_BUDGET {
+            match self.stream.read(&mut buffer) {
+                Ok(0) => return Ok(true),
+                Ok(count) => {
+                    self.received.extend_from_slice(&buffer[..count]);
+                    this_turn += count;
+                }
+                // Nothing more for now: more may come later.
+                Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
+                Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            }
+        }
+        // The budget is spent. The rest waits until the socket's next
+        // turn, after the loop has run its timers and other callbacks.
+        Ok(false)
+    }
+    // ANCHOR_END: read_available
+}
+
+/// The most bytes one socket may give the main thread in one turn. A peer
+/// that sends faster than we read would otherwise keep the main thread
+/// reading, and the loop would stop with it: that is the network blocking
+/// the loop, without a single blocking call.
+pub(crate) const READ_BUDGET: usize = 256 * 1024;
+// ANCHOR_END: reading
+
+// ANCHOR: register_io
+impl Runtime {
+    /// Reads `stream` until the peer closes it, then hands everything it
+    /// sent to `callback` as a `Js::String`, or a `Js::Error` if the socket
+    /// fails or what it sent is not UTF-8 text. Epoll does the waiting;
+    /// the main thread does the reading.
+    pub(crate) fn register_io(&mut self, stream: TcpStream, callback: impl FnOnce(Js) + 'static) {
+        let callback_id = self.add_callback(callback);
+        match self.epoll.watch(&stream, callback_id, Interests::READABLE) {
+            Ok(()) => {
+                trace::instant(format_args!("watching socket {callback_id}"));
+                let reading = Reading {
+                    stream,
+                    received: Vec::new(),
+                };
+                self.sockets.keep(callback_id, reading);
+            }
+            Err(error) => {
+                // Found before any work began: it waits for the pending phase.
+                let message = format!("cannot wait for the socket: {error}");
+                self.defer_callback(callback_id, Js::Error(message));
+            }
+        }
+    }
+}
+// ANCHOR_END: register_io
+
+// ANCHOR: socket_is_ready
+impl Runtime {
+    /// Epoll says the socket of `callback_id` is ready: read
+    /// what has arrived, and see whether the response is whole.
+    pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
+        // An HTTP request's socket: its request takes over. A request that
+        // timed out is in neither map, and its late event is ignored.
+        if let Some(request) = self.requests.take(callback_id) {
+            return self.request_is_ready(request);
+        }
+        let Some(mut reading) = self.sockets.take(callback_id) else {
+            return; // not a socket we are reading
+        };
+        match reading.read_available() {
+            Ok(true) => {
+                let response = match String::from_utf8(reading.received) {
+                    Ok(text) => Js::String(text),
+                    // A `Js::String` holds text: bytes that are not text
+                    // are not made into some.
+                    Err(_) => Js::Error("the response is not UTF-8 text".to_string()),
+                };
+                self.callback_ready(callback_id, response);
+            }
+            Ok(false) => self.wait_for_more(callback_id, reading),
+            Err(error) => {
+                let message = format!("cannot read the response: {error}");
+                self.callback_ready(callback_id, Js::Error(message));
+            }
+        }
+    }
+
+    // ANCHOR: wait_for_more
+    /// Not all there yet. Each registration reports the socket once, so
+    /// re-arm it to hear about the next bytes.
+    fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
+        match self
+            .epoll
+            .watch_again(&reading.stream, callback_id, Interests::READABLE)
+        {
+            Ok(()) => {
+                self.sockets.keep(callback_id, reading);
+            }
+            Err(error) => {
+                let message = format!("cannot wait for the socket: {error}");
+                self.callback_ready(callback_id, Js::Error(message));
+            }
+        }
+    }
+    // ANCHOR_END: wait_for_more
+}
+// ANCHOR_END: socket_is_ready

@@ -1,0 +1,45 @@
+//! The challenge of stage 13: a doorbell that rings once, as libuv's
+//! `uv_async_send` does, until the loop has answered it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use minimio::Waker;
+
+/// Wakes a queue's `poll` from any thread, once: rings after the first,
+/// until the loop answers, write nothing. Each write to the waker is a
+/// system call, and one wake-up is all the loop needs to look.
+pub struct Doorbell {
+    waker: Waker,
+    /// Whether it has rung since the loop last answered.
+    rung: AtomicBool,
+}
+
+impl Doorbell {
+    /// A doorbell that wakes the queue of `waker`, not rung yet.
+    pub fn new(waker: Waker) -> Doorbell {
+        Doorbell {
+            waker,
+            rung: AtomicBool::new(false),
+        }
+    }
+
+    /// Wakes the queue, unless the doorbell has rung already and the loop
+    /// has not answered yet; says whether this ring woke it. `swap` raises
+    /// the flag and says what it was, in one step: of many threads that
+    /// ring at once, one finds it down.
+    pub fn ring(&self) -> bool {
+        let already_rung = self.rung.swap(true, Ordering::SeqCst);
+        if already_rung {
+            return false;
+        }
+        let _ = self.waker.wake();
+        true
+    }
+
+    /// The loop has looked: the next ring wakes it again. The loop calls
+    /// it before it looks at what the rings were for, so that a ring that
+    /// comes while it looks wakes it once more.
+    pub fn answer(&self) {
+        self.rung.store(false, Ordering::SeqCst);
+    }
+}
