@@ -11,7 +11,7 @@ use std::process::Command;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -516,6 +516,110 @@ fn a_task_left_by_a_panic_is_dropped_while_the_runtime_is_there() {
             child.status,
             String::from_utf8_lossy(&child.stdout),
             String::from_utf8_lossy(&child.stderr)
+        );
+    });
+}
+
+/// A future that keeps the waker it is polled with, and is done at once.
+struct KeepsItsWaker {
+    kept: Rc<RefCell<Option<Waker>>>,
+}
+
+impl Future for KeepsItsWaker {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        *self.kept.borrow_mut() = Some(context.waker().clone());
+        Poll::Ready(())
+    }
+}
+
+/// A future that counts its polls, while it waits for `inner`.
+struct CountsPolls {
+    polls: Rc<Cell<usize>>,
+    inner: Pin<Box<dyn Future<Output = ()>>>,
+}
+
+impl Future for CountsPolls {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        self.polls.set(self.polls.get() + 1);
+        self.inner.as_mut().poll(context)
+    }
+}
+
+/// A task that is done is gone, and so is what its waker could do: woken
+/// after that, it wakes no other task, not even one spawned after it, in
+/// its place.
+#[test]
+fn the_waker_of_a_task_that_is_done_wakes_no_other_task() {
+    within(10, || {
+        let polls = Rc::new(Cell::new(0));
+        let program_polls = Rc::clone(&polls);
+        Runtime::new().run(move || {
+            let kept = Rc::new(RefCell::new(None::<Waker>));
+            spawn(KeepsItsWaker {
+                kept: Rc::clone(&kept),
+            });
+            spawn(CountsPolls {
+                polls: program_polls,
+                inner: Box::pin(sleep(20)),
+            });
+            let waker = kept.take().expect("the first task kept its waker");
+            waker.wake();
+        });
+        assert_eq!(
+            polls.get(),
+            2,
+            "the second task was polled {} times, not 2 (once when spawned, once when its \
+             timer fired): the waker of a task that was done woke it",
+            polls.get()
+        );
+    });
+}
+
+/// A future that polls `inner` a first time with a waker that does
+/// nothing, then with its task's, and from then on with its task's.
+struct PolledWithAnotherWaker {
+    polled: bool,
+    inner: Pin<Box<dyn Future<Output = ()>>>,
+}
+
+impl Future for PolledWithAnotherWaker {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if !self.polled {
+            self.polled = true;
+            let mut elsewhere = Context::from_waker(Waker::noop());
+            let _ = self.inner.as_mut().poll(&mut elsewhere);
+        }
+        self.inner.as_mut().poll(context)
+    }
+}
+
+/// A future wakes the waker it was polled with last, as Rust's `Future`
+/// asks: a sleep polled again with another waker wakes that one.
+#[test]
+fn a_sleep_polled_again_with_another_waker_wakes_that_one() {
+    within(10, || {
+        let said = said_by(|said| {
+            let said = Rc::clone(said);
+            spawn(async move {
+                PolledWithAnotherWaker {
+                    polled: false,
+                    inner: Box::pin(sleep(10)),
+                }
+                .await;
+                say(&said, "slept");
+            });
+        });
+        assert_eq!(
+            said,
+            ["slept"],
+            "the task never went on after its sleep: the sleep's timer woke the waker it \
+             was first polled with, not the task's"
         );
     });
 }

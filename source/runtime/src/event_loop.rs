@@ -12,6 +12,7 @@ use std::time::Instant;
 use crate::callbacks::Callback;
 use crate::executor::{run_woken_tasks, spawn};
 use crate::handle::{Installed, with_runtime};
+use crate::timers::OnTime; //@ 13..
 use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run
@@ -106,10 +107,20 @@ fn run_timers() {
     let _phase = trace::slice("timers");
     let (now, newest) = with_runtime(|runtime| (Instant::now(), runtime.callbacks.last_id()));
     for _ in 0..BUDGET {
-        let Some(callback) = with_runtime(|runtime| runtime.timers.next_due(now, newest)) else {
+        //@ ..=12
+        // let Some(callback) = with_runtime(|runtime| runtime.timers.next_due(now, newest)) else {
+        //     return;
+        // };
+        // run_callback(callback, Js::Undefined);
+        //@ or 13..
+        let Some(on_time) = with_runtime(|runtime| runtime.timers.next_due(now, newest)) else {
             return;
         };
-        run_callback(callback, Js::Undefined);
+        match on_time {
+            OnTime::Run(callback) => run_callback(callback, Js::Undefined),
+            OnTime::Wake(waker) => waker.wake(),
+        }
+        //@ end
         run_woken_tasks(); //@ 11..
     }
 }

@@ -13,7 +13,8 @@
 //! No task is polled for nothing, and none is forgotten.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+// use std::collections::{BTreeMap, VecDeque}; //@ ..=12
+use std::collections::VecDeque; //@ 13
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -40,10 +41,21 @@ pub(crate) struct AsyncTask {
     waker: Arc<TaskWaker>,
 }
 
-/// A task's id: a number of its own, apart from the callbacks' ids, so
-/// that the two cannot be mixed up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct TaskId(usize);
+//@ ..=12
+// /// A task's id: a number of its own, apart from the callbacks' ids, so
+// /// that the two cannot be mixed up.
+// #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+// pub(crate) struct TaskId(usize);
+//@ or 13..
+/// A task's id: the slot it holds among the tasks, and which of the
+/// slot's tasks it is (see `Slot`). It is a type of its own, apart from
+/// the callbacks' ids, so that the two cannot be mixed up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TaskId {
+    slot: usize,
+    generation: usize,
+}
+//@ end
 
 /// The ids of the tasks that were woken, in the order they were, waiting
 /// to be polled. Shared with every `Waker`, which may be on another thread:
@@ -158,13 +170,21 @@ impl<T> Future for JoinHandle<T> {
 /// The tasks stay on the main thread; only the queue is shared, with the
 /// wakers.
 pub(crate) struct Tasks {
-    /// The tasks that are not done, in the order of their ids: futures the
-    /// loop polls.
-    waiting: BTreeMap<TaskId, AsyncTask>,
-    /// The last id handed out to a task. Tasks have their own ids, apart
-    /// from the callbacks': a program's callbacks get the same ids whether
-    /// or not it also spawns tasks.
-    last_id: usize,
+    //@ ..=12
+    // /// The tasks that are not done, in the order of their ids: futures the
+    // /// loop polls.
+    // waiting: BTreeMap<TaskId, AsyncTask>,
+    // /// The last id handed out to a task. Tasks have their own ids, apart
+    // /// from the callbacks': a program's callbacks get the same ids whether
+    // /// or not it also spawns tasks.
+    // last_id: usize,
+    //@ or 13..
+    /// Every task that is not done, in a slot of its own, which its id
+    /// names: the loop finds a woken task at once, without a search.
+    slots: Vec<Slot>,
+    /// The slots that no task holds, for the next tasks.
+    free: Vec<usize>,
+    //@ end
     /// The ids of the tasks woken since they were last polled.
     woken: Woken,
     /// For the wakers of tasks woken on another thread, to wake the loop.
@@ -178,21 +198,72 @@ impl Tasks {
     pub(crate) fn new(events: EventSender) -> Tasks //@ 13
     {
         Tasks {
-            waiting: BTreeMap::new(),
-            last_id: 0,
+            // waiting: BTreeMap::new(), //@ ..=12
+            // last_id: 0, //@ ..=12
+            slots: Vec::new(), //@ 13
+            free: Vec::new(),  //@ 13
             woken: Woken::default(),
             events,
         }
     }
 }
+//@ 13..
+
+/// A slot for a task. A slot is empty while its task is polled (the task
+/// is out), and once the task is done, until another task takes it.
+#[derive(Default)]
+struct Slot {
+    task: Option<AsyncTask>,
+    /// How many tasks have held this slot before the one that holds it
+    /// now. A task's id carries it, so that the waker of a task that is
+    /// done cannot wake the next task in its slot.
+    generation: usize,
+}
+//@ end
 // ANCHOR_END: tasks
 
 // ANCHOR: tasks_methods
 impl Tasks {
-    /// An id for a new task, and its waker.
+    //@ ..=12
+    // /// An id for a new task, and its waker.
+    // pub(crate) fn new_task(&mut self) -> (TaskId, Arc<TaskWaker>) {
+    //     self.last_id += 1;
+    //     let task_id = TaskId(self.last_id);
+    //     (task_id, self.waker_for(task_id))
+    // }
+    //
+    // /// Takes out the next woken task that is still there, and lowers its
+    // /// flag: woken again from now on, while it is polled too, it goes back
+    // /// in the queue. A task that is done is gone, and its last wake-up is
+    // /// skipped.
+    // pub(crate) fn next_woken(&mut self) -> Option<(TaskId, AsyncTask)> {
+    //     loop {
+    //         let task_id = self
+    //             .woken
+    //             .lock()
+    //             .unwrap_or_else(PoisonError::into_inner)
+    //             .pop_front()?;
+    //         if let Some(task) = self.waiting.remove(&task_id) {
+    //             task.waker.queued.store(false, Ordering::SeqCst);
+    //             return Some((task_id, task));
+    //         }
+    //     }
+    // }
+    //
+    // /// Keeps a task that is not done, under its id, until it is woken.
+    // pub(crate) fn put_back(&mut self, task_id: TaskId, task: AsyncTask) {
+    //     self.waiting.insert(task_id, task);
+    // }
+    //@ or 13..
+    /// An id for a new task, and its waker: the task takes a free slot,
+    /// or a new one.
     pub(crate) fn new_task(&mut self) -> (TaskId, Arc<TaskWaker>) {
-        self.last_id += 1;
-        let task_id = TaskId(self.last_id);
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(Slot::default());
+            self.slots.len() - 1
+        });
+        let generation = self.slots[slot].generation;
+        let task_id = TaskId { slot, generation };
         (task_id, self.waker_for(task_id))
     }
 
@@ -207,17 +278,28 @@ impl Tasks {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
-            if let Some(task) = self.waiting.remove(&task_id) {
+            let slot = &mut self.slots[task_id.slot];
+            if slot.generation != task_id.generation {
+                continue; // that task is done; another holds its slot
+            }
+            if let Some(task) = slot.task.take() {
                 task.waker.queued.store(false, Ordering::SeqCst);
                 return Some((task_id, task));
             }
         }
     }
 
-    /// Keeps a task that is not done, under its id, until it is woken.
+    /// Keeps a task that is not done in its slot, until it is woken.
     pub(crate) fn put_back(&mut self, task_id: TaskId, task: AsyncTask) {
-        self.waiting.insert(task_id, task);
+        self.slots[task_id.slot].task = Some(task);
     }
+
+    /// Frees the slot of a task that is done, for another task.
+    pub(crate) fn finish(&mut self, task_id: TaskId) {
+        self.slots[task_id.slot].generation += 1;
+        self.free.push(task_id.slot);
+    }
+    //@ end
 
     /// The waker of task `task_id`, not yet woken.
     fn waker_for(&self, task_id: TaskId) -> Arc<TaskWaker> {
@@ -236,9 +318,16 @@ impl Tasks {
 impl Tasks {
     /// Takes out every task that is not done: what is left at the end of a
     /// run.
-    pub(crate) fn take_all(&mut self) -> BTreeMap<TaskId, AsyncTask> {
-        std::mem::take(&mut self.waiting)
+    //@ ..=12
+    // pub(crate) fn take_all(&mut self) -> BTreeMap<TaskId, AsyncTask> {
+    //     std::mem::take(&mut self.waiting)
+    // }
+    //@ or 13..
+    pub(crate) fn take_all(&mut self) -> Vec<AsyncTask> {
+        let slots = self.slots.iter_mut();
+        slots.filter_map(|slot| slot.task.take()).collect()
     }
+    //@ end
 }
 // ANCHOR_END: take_all
 
@@ -259,9 +348,18 @@ pub(crate) fn run_woken_tasks() {
 fn poll_task(task_id: TaskId, mut task: AsyncTask) {
     let waker = Waker::from(Arc::clone(&task.waker));
     let mut context = Context::from_waker(&waker);
+    //@ ..=12
+    // if task.future.as_mut().poll(&mut context).is_pending() {
+    //     with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
+    // }
+    //@ or 13..
     if task.future.as_mut().poll(&mut context).is_pending() {
         with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
+    } else {
+        drop(task); // its drop may call the runtime: not inside the loan
+        with_runtime(|runtime| runtime.tasks.finish(task_id));
     }
+    //@ end
 }
 // ANCHOR_END: run_woken_tasks
 //@ end

@@ -16,9 +16,12 @@ use std::task::{Context, Poll, Waker};
 
 // use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
 //@ 12..
+use crate::TimerId; //@ 13..
 use crate::handle::runtime_is_running;
+use crate::handle::with_runtime; //@ 13..
 use crate::http::{cancel_request, start_get};
-use crate::{Crypto, Fs, Js, clear_timeout, log, set_timeout};
+// use crate::{Crypto, Fs, Js, clear_timeout, log, set_timeout}; //@ 12
+use crate::{Crypto, Fs, Js, clear_timeout, log}; //@ 13..
 //@ end
 
 // ANCHOR: from_callback
@@ -149,15 +152,75 @@ impl Drop for FromCallback {
 //     })
 //     .await;
 // }
-//@ or 12..
+//@ or 12
+// /// Waits `ms` milliseconds: `set_timeout`, awaited. Dropped before then,
+// /// it clears its timer.
+// pub async fn sleep(ms: u64) {
+//     from_cancellable(move |callback| {
+//         let timer = set_timeout(ms, callback);
+//         Box::new(move || clear_timeout(timer))
+//     })
+//     .await;
+// }
+//@ or 13..
 /// Waits `ms` milliseconds: `set_timeout`, awaited. Dropped before then,
 /// it clears its timer.
-pub async fn sleep(ms: u64) {
-    from_cancellable(move |callback| {
-        let timer = set_timeout(ms, callback);
-        Box::new(move || clear_timeout(timer))
-    })
-    .await;
+///
+/// The other futures here come from `from_callback`, which serves every
+/// callback API and pays for it: the call kept for later, the delivery
+/// shared with the callback, the callback, the way to cancel, each a heap
+/// allocation. A sleep needs none of them. Its timer holds the task's
+/// waker, not a callback, and whether the timer has fired, the sleep asks
+/// the timers.
+pub fn sleep(ms: u64) -> Sleep {
+    Sleep { ms, timer: None }
+}
+
+/// The future [`sleep`] makes.
+pub struct Sleep {
+    ms: u64,
+    /// Its timer, once the first poll has set it, and the waker that the
+    /// timer wakes.
+    timer: Option<(TimerId, Waker)>,
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        let waker = context.waker();
+        match &self.timer {
+            None => {
+                let timer = with_runtime(|runtime| runtime.wake_after(self.ms, waker.clone()));
+                self.timer = Some((timer, waker.clone()));
+                Poll::Pending
+            }
+            Some((timer, _)) if !with_runtime(|runtime| runtime.timers.waits(*timer)) => {
+                self.timer = None; // it fired: there is nothing left to clear
+                Poll::Ready(())
+            }
+            Some((_, woken)) if woken.will_wake(waker) => Poll::Pending,
+            Some((timer, _)) => {
+                // Polled with another waker: from now on, the timer wakes
+                // that one.
+                let timer = *timer;
+                with_runtime(|runtime| runtime.timers.wake_instead(timer, waker.clone()));
+                self.timer = Some((timer, waker.clone()));
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl Drop for Sleep {
+    /// Dropped before its timer fired, the sleep clears it.
+    fn drop(&mut self) {
+        if let Some((timer, _)) = self.timer {
+            if runtime_is_running() {
+                clear_timeout(timer);
+            }
+        }
+    }
 }
 //@ end
 // ANCHOR_END: sleep

@@ -6,6 +6,7 @@ use std::cell::RefCell; //@ 7..
 // use std::collections::BTreeSet; //@ ..=6
 use std::collections::{BTreeMap, HashMap}; //@ 7..
 use std::rc::Rc; //@ 7..
+use std::task::Waker; //@ 13..
 use std::time::{Duration, Instant};
 
 use crate::callbacks::Callback; //@ 7..
@@ -57,13 +58,24 @@ fn delay(ms: u64) -> Duration {
 //     pending: BTreeSet<(Instant, usize)>,
 // }
 //@ or 7..
+//@ 13..
+/// What a timer does when its time comes: it runs its callback, or, for
+/// a `sleep`, it wakes the task that waits, which needs no callback, and
+/// so no allocation, of its own.
+pub(crate) enum OnTime {
+    Run(Callback),
+    Wake(Waker),
+}
+
+//@ end
 /// Every timer, with its callback, and the intervals that have not been
 /// cleared.
 #[derive(Default)]
 pub(crate) struct Timers {
     /// Every timer, with its callback. Its id sorts by deadline, then in
     /// the order the timers were set.
-    pending: BTreeMap<TimerId, Callback>,
+    // pending: BTreeMap<TimerId, Callback>, //@ ..=12
+    pending: BTreeMap<TimerId, OnTime>, //@ 13..
     /// The intervals that have not been cleared, by number.
     intervals: HashMap<usize, Interval>,
 }
@@ -78,7 +90,8 @@ impl Timers {
     //@ or 7..
     /// Keeps timer `id`, which runs `callback` once its deadline passes.
     pub(crate) fn add(&mut self, id: TimerId, callback: Callback) {
-        self.pending.insert(id, callback);
+        // self.pending.insert(id, callback); //@ ..=12
+        self.pending.insert(id, OnTime::Run(callback)); //@ 13..
     }
 
     /// How many timers wait: each keeps the loop alive.
@@ -103,6 +116,40 @@ impl Timers {
     //@ end
 }
 // ANCHOR_END: timers
+//@ 13..
+
+// ANCHOR: timers_for_sleep
+impl Runtime {
+    /// Wakes `waker` once `ms` milliseconds have passed: `set_timeout`,
+    /// for a `sleep`. Returns the timer's id.
+    pub(crate) fn wake_after(&mut self, ms: u64, waker: Waker) -> TimerId {
+        let id = TimerId {
+            deadline: Instant::now() + delay(ms),
+            number: self.callbacks.new_id(),
+        };
+        self.timers.pending.insert(id, OnTime::Wake(waker));
+        trace::timer_set(id.number, id.deadline);
+        id
+    }
+}
+
+impl Timers {
+    /// Whether timer `id` still waits: it has neither fired nor been
+    /// cleared. A `sleep` asks, rather than share a flag with its timer.
+    pub(crate) fn waits(&self, id: TimerId) -> bool {
+        self.pending.contains_key(&id)
+    }
+
+    /// Has timer `id`, if it still waits, wake `waker` instead, keeping
+    /// its place among the timers.
+    pub(crate) fn wake_instead(&mut self, id: TimerId, waker: Waker) {
+        if let Some(on_time) = self.pending.get_mut(&id) {
+            *on_time = OnTime::Wake(waker);
+        }
+    }
+}
+// ANCHOR_END: timers_for_sleep
+//@ end
 
 // ANCHOR: set_timeout
 impl Runtime {
@@ -191,7 +238,9 @@ impl Interval {
 impl Timers {
     /// Keeps `interval`, with its first firing.
     fn add_interval(&mut self, interval: Interval) {
-        self.pending.insert(interval.id, interval.firing());
+        // self.pending.insert(interval.id, interval.firing()); //@ ..=12
+        let firing = OnTime::Run(interval.firing()); //@ 13..
+        self.pending.insert(interval.id, firing); //@ 13..
         self.intervals.insert(interval.id.number, interval);
     }
 
@@ -203,7 +252,9 @@ impl Timers {
                 deadline: Instant::now() + interval.every,
                 number: new_number,
             };
-            self.pending.insert(interval.next, interval.firing());
+            // self.pending.insert(interval.next, interval.firing()); //@ ..=12
+            let firing = OnTime::Run(interval.firing()); //@ 13..
+            self.pending.insert(interval.next, firing); //@ 13..
         }
     }
 
@@ -294,7 +345,9 @@ impl Timers {
     /// phase began: a timer set during the phase waits for the next one,
     /// even at 0 ms. (An interval's callback arms it again once it has
     /// run: see `Interval::firing`.)
-    pub(crate) fn next_due(&mut self, now: Instant, newest: usize) -> Option<Callback> {
+    // pub(crate) fn next_due(&mut self, now: Instant, newest: usize) -> Option<Callback> //@ ..=12
+    pub(crate) fn next_due(&mut self, now: Instant, newest: usize) -> Option<OnTime> //@ 13..
+    {
         let (&id, _) = self.pending.first_key_value()?;
         if id.deadline > now || id.number > newest {
             return None;
@@ -302,13 +355,23 @@ impl Timers {
         self.fire_first()
     }
 
-    /// Takes the first timer off the list, as it fires, and hands out its
-    /// callback. A trace, when one is recorded, marks it.
-    fn fire_first(&mut self) -> Option<Callback> {
-        let (id, callback) = self.pending.pop_first()?;
+    //@ ..=12
+    // /// Takes the first timer off the list, as it fires, and hands out its
+    // /// callback. A trace, when one is recorded, marks it.
+    // fn fire_first(&mut self) -> Option<Callback> {
+    //     let (id, callback) = self.pending.pop_first()?;
+    //     trace::instant(format_args!("timer {} fired", id.number));
+    //     Some(callback)
+    // }
+    //@ or 13..
+    /// Takes the first timer off the list, as it fires, and hands out what
+    /// it does. A trace, when one is recorded, marks it.
+    fn fire_first(&mut self) -> Option<OnTime> {
+        let (id, on_time) = self.pending.pop_first()?;
         trace::instant(format_args!("timer {} fired", id.number));
-        Some(callback)
+        Some(on_time)
     }
+    //@ end
 }
 //@ end
 // ANCHOR_END: expired
@@ -407,7 +470,12 @@ mod tests {
         let now = Instant::now();
         let newest = with_runtime(|runtime| runtime.callbacks.last_id());
         let due = || with_runtime(|runtime| runtime.timers.next_due(now, newest));
-        let firing = due().expect("the interval is due");
+        // let firing = due().expect("the interval is due"); //@ ..=12
+        //@ 13..
+        let Some(OnTime::Run(firing)) = due() else {
+            panic!("the interval is not due, or does not run its callback");
+        };
+        //@ end
         assert!(due().is_none(), "it caught up on the missed periods");
         assert!(
             with_runtime(|runtime| runtime.timers.next_deadline()).is_none(),
