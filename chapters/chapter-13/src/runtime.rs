@@ -60,10 +60,9 @@ impl Runtime {
         let epoll = Epoll::new();
         let (event_sender, event_receiver) = mpsc::channel();
         let events = epoll.sender(event_sender);
-        let thread_pool = thread_pool::start(&events, pool_size);
         Runtime {
             callbacks: Callbacks::default(),
-            pool: Pool::new(thread_pool),
+            pool: Pool::new(events.clone(), pool_size),
             event_receiver,
             epoll,
             sockets: Sockets::default(),

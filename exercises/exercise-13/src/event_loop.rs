@@ -77,10 +77,12 @@ fn run_timers() {
         let Some(on_time) = with_runtime(|runtime| runtime.timers.next_due(now, newest)) else {
             return;
         };
+        // ANCHOR: on_time_match
         match on_time {
             OnTime::Run(callback) => run_callback(callback, Js::Undefined),
             OnTime::Wake(waker) => waker.wake(),
         }
+        // ANCHOR_END: on_time_match
         run_woken_tasks();
     }
 }

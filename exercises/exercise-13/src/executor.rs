@@ -196,6 +196,7 @@ struct Slot {
 
 // ANCHOR: tasks_methods
 impl Tasks {
+    // ANCHOR: new_task
     /// An id for a new task, and its waker: the task takes a free slot,
     /// or a new one.
     pub(crate) fn new_task(&mut self) -> (TaskId, Arc<TaskWaker>) {
@@ -207,6 +208,7 @@ impl Tasks {
         let task_id = TaskId { slot, generation };
         (task_id, self.waker_for(task_id))
     }
+    // ANCHOR_END: new_task
 
     /// Takes out the next woken task that is still there, and lowers its
     /// flag: woken again from now on, while it is polled too, it goes back
@@ -219,10 +221,12 @@ impl Tasks {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
+            // ANCHOR: generation_check
             let slot = &mut self.slots[task_id.slot];
             if slot.generation != task_id.generation {
                 continue; // that task is done; another holds its slot
             }
+            // ANCHOR_END: generation_check
             if let Some(task) = slot.task.take() {
                 task.waker.queued.store(false, Ordering::SeqCst);
                 return Some((task_id, task));
@@ -235,11 +239,13 @@ impl Tasks {
         self.slots[task_id.slot].task = Some(task);
     }
 
+    // ANCHOR: finish
     /// Frees the slot of a task that is done, for another task.
     pub(crate) fn finish(&mut self, task_id: TaskId) {
         self.slots[task_id.slot].generation += 1;
         self.free.push(task_id.slot);
     }
+    // ANCHOR_END: finish
 
     /// The waker of task `task_id`, not yet woken.
     fn waker_for(&self, task_id: TaskId) -> Arc<TaskWaker> {

@@ -139,6 +139,8 @@ pub fn sleep(ms: u64) -> Sleep {
     Sleep { ms, timer: None }
 }
 
+// ANCHOR: sleep_future
+
 /// The future [`sleep`] makes.
 pub struct Sleep {
     ms: u64,
@@ -174,6 +176,8 @@ impl Future for Sleep {
         }
     }
 }
+
+// ANCHOR_END: sleep_future
 
 impl Drop for Sleep {
     /// Dropped before its timer fired, the sleep clears it.

@@ -111,6 +111,11 @@ pub(crate) struct Pool {
     /// One worker per pool thread: its join handle, and where to send it
     /// tasks.
     threads: Vec<NodeThread>,
+    /// How many threads to start, and the channel their results go back
+    /// on: kept until the first task comes, since the threads start then
+    /// (see `start_threads`).
+    size: usize,
+    events: EventSender,
     /// The ids of the pool threads that are idle, longest idle first.
     idle: VecDeque<usize>,
     /// Tasks that wait for a thread to become idle, oldest first.
@@ -118,18 +123,37 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    /// A pool of `threads`, every one of them idle.
-    pub(crate) fn new(threads: Vec<NodeThread>) -> Pool {
+    /// A pool of `size` threads, every one of them idle, and not started
+    /// yet: their results will go back on `events`.
+    pub(crate) fn new(events: EventSender, size: usize) -> Pool {
         Pool {
-            idle: (0..threads.len()).collect(),
-            threads,
+            threads: Vec::new(),
+            size,
+            events,
+            idle: (0..size).collect(),
             waiting: VecDeque::new(),
         }
     }
 
+    // ANCHOR: start_threads
+    /// Starts the threads, if they have not started yet: on the first
+    /// task, as libuv's pool does. A program that never uses the pool
+    /// stays a process of one thread, and that matters: the kernel makes
+    /// a process of several threads wait, each time its table of file
+    /// descriptors grows, until no other thread can still be reading the
+    /// old table (an RCU grace period, milliseconds). A thousand sockets
+    /// grow it four times.
+    fn start_threads(&mut self) {
+        if self.threads.is_empty() {
+            self.threads = start(&self.events, self.size);
+        }
+    }
+    // ANCHOR_END: start_threads
+
     /// Gives `task` to an idle thread, or keeps it, behind the others,
     /// until one is idle.
     pub(crate) fn submit(&mut self, task: Task) {
+        self.start_threads();
         if self.idle.is_empty() {
             log!(
                 "every pool thread is busy: the {} task for callback {} waits its turn",

@@ -45,6 +45,7 @@ fn delay(ms: u64) -> Duration {
 // ANCHOR_END: delay
 
 // ANCHOR: timers
+// ANCHOR: on_time
 /// What a timer does when its time comes: it runs its callback, or, for
 /// a `sleep`, it wakes the task that waits, which needs no callback, and
 /// so no allocation, of its own.
@@ -52,6 +53,7 @@ pub(crate) enum OnTime {
     Run(Callback),
     Wake(Waker),
 }
+// ANCHOR_END: on_time
 
 /// Every timer, with its callback, and the intervals that have not been
 /// cleared.

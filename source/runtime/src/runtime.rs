@@ -89,11 +89,11 @@ impl Runtime {
         let events = epoll.sender(event_sender); //@ 13
         // let thread_pool = thread_pool::start(&event_sender); //@ 2..=8
         // let thread_pool = thread_pool::start(&event_sender, pool_size); //@ 9..=12
-        let thread_pool = thread_pool::start(&events, pool_size); //@ 13
         Runtime {
             callbacks: Callbacks::default(),
-            pool: Pool::new(thread_pool), //@ 2..
-            event_receiver,               //@ 2..
+            // pool: Pool::new(thread_pool), //@ 2..=12
+            pool: Pool::new(events.clone(), pool_size), //@ 13
+            event_receiver,                             //@ 2..
             // epoll: EpollThread::start(event_sender), //@ 3..=10
             // epoll: EpollThread::start(event_sender.clone()), //@ 11..=12
             epoll,                             //@ 13

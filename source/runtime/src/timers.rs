@@ -59,6 +59,7 @@ fn delay(ms: u64) -> Duration {
 // }
 //@ or 7..
 //@ 13..
+// ANCHOR: on_time
 /// What a timer does when its time comes: it runs its callback, or, for
 /// a `sleep`, it wakes the task that waits, which needs no callback, and
 /// so no allocation, of its own.
@@ -66,6 +67,7 @@ pub(crate) enum OnTime {
     Run(Callback),
     Wake(Waker),
 }
+// ANCHOR_END: on_time
 
 //@ end
 /// Every timer, with its callback, and the intervals that have not been

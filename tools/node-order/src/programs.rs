@@ -2,7 +2,11 @@
 //! written against the last stage, printing into an [`Out`].
 
 use std::cell::Cell;
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::rc::Rc;
+use std::thread;
+use std::time::Duration;
 
 use runtime::{
     Fs, Http, Js, TimerId, clear_interval, clear_timeout, set_immediate, set_interval, set_timeout,
@@ -15,6 +19,10 @@ pub const PROGRAMS: &[(&str, Program)] = &[
     (
         "a_refused_connection_fails_before_an_immediate",
         a_refused_connection_fails_before_an_immediate,
+    ),
+    (
+        "a_response_already_there_runs_before_a_timer_that_fell_due_meanwhile",
+        a_response_already_there_runs_before_a_timer_that_fell_due_meanwhile,
     ),
     ("delays_in_order", delays_in_order),
     (
@@ -440,4 +448,49 @@ fn a_refused_connection_fails_before_an_immediate(out: &Out) {
     });
     set_immediate(say(out, "immediate"));
     set_timeout(50, say(out, "timeout"));
+}
+
+/// A server on a thread of its own answers 150 ms after the request
+/// comes. The 10 ms timer blocks the loop for 300 ms: meanwhile the 100 ms
+/// timer falls due, and then the response arrives. The timers phase
+/// judges what is due by the time it began, so the 100 ms timer waits for
+/// the next one; the poll phase that follows finds the response already
+/// there.
+fn a_response_already_there_runs_before_a_timer_that_fell_due_meanwhile(out: &Out) {
+    let url = answer_once_after(Duration::from_millis(150));
+    let get_out = Rc::clone(out);
+    Http::get(&url, move |response| match response {
+        Js::Error(_) => print(&get_out, "error"),
+        _ => print(&get_out, "response"),
+    });
+    let blocked = Rc::clone(out);
+    set_timeout(10, move |_| {
+        thread::sleep(Duration::from_millis(300));
+        print(&blocked, "blocked");
+    });
+    set_timeout(100, say(out, "timeout"));
+}
+
+/// Starts a server on a thread of its own, for one request: it reads the
+/// request's head, waits `delay`, answers, and closes. Returns its URL.
+fn answer_once_after(delay: Duration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
+    let url = format!("http://{}/", listener.local_addr().expect("its address"));
+    thread::spawn(move || {
+        let Ok((mut connection, _)) = listener.accept() else {
+            return;
+        };
+        let mut head = Vec::new();
+        let mut buffer = [0; 1024];
+        while !head.ends_with(b"\r\n\r\n") {
+            match connection.read(&mut buffer) {
+                Ok(0) | Err(_) => return,
+                Ok(count) => head.extend_from_slice(&buffer[..count]),
+            }
+        }
+        thread::sleep(delay);
+        let response = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+        let _ = connection.write_all(response.as_bytes());
+    });
+    url
 }
