@@ -3,6 +3,7 @@
 //! has passed.
 
 use std::cell::RefCell; //@ 7..
+use std::cmp::Reverse; //@ 13..
 // use std::collections::BTreeSet; //@ ..=6
 use std::collections::{BTreeMap, HashMap}; //@ 7..
 use std::rc::Rc; //@ 7..
@@ -69,6 +70,56 @@ pub(crate) enum OnTime {
 }
 // ANCHOR_END: on_time
 
+// ANCHOR: timer_map
+/// The timers, by id, earliest first: to the timers, a `BTreeMap`. Inside,
+/// it is one kept the other way round, latest first, and that is for
+/// speed. A new timer is nearly always the latest yet, since its deadline
+/// is the clock plus a delay, and the clock only moves on. A `BTreeMap`
+/// looks for a key's place from the start of each node on its way down,
+/// so a key that belongs at the end is compared with every key there, and
+/// one that belongs at the start with one. Setting 20,000 timers at 0 ms,
+/// and firing them, runs a third fewer instructions this way round
+/// (13.3 million, against 21.3: `callgrind`).
+#[derive(Default)]
+pub(crate) struct TimerMap {
+    latest_first: BTreeMap<Reverse<TimerId>, OnTime>,
+}
+
+impl TimerMap {
+    fn insert(&mut self, id: TimerId, on_time: OnTime) {
+        self.latest_first.insert(Reverse(id), on_time);
+    }
+
+    fn remove(&mut self, id: &TimerId) {
+        self.latest_first.remove(&Reverse(*id));
+    }
+
+    fn contains_key(&self, id: &TimerId) -> bool {
+        self.latest_first.contains_key(&Reverse(*id))
+    }
+
+    fn get_mut(&mut self, id: &TimerId) -> Option<&mut OnTime> {
+        self.latest_first.get_mut(&Reverse(*id))
+    }
+
+    fn len(&self) -> usize {
+        self.latest_first.len()
+    }
+
+    /// The earliest timer: the last, this way round.
+    fn first_key_value(&self) -> Option<(&TimerId, &OnTime)> {
+        let (Reverse(id), on_time) = self.latest_first.last_key_value()?;
+        Some((id, on_time))
+    }
+
+    /// Takes the earliest timer out.
+    fn pop_first(&mut self) -> Option<(TimerId, OnTime)> {
+        let (Reverse(id), on_time) = self.latest_first.pop_last()?;
+        Some((id, on_time))
+    }
+}
+// ANCHOR_END: timer_map
+
 //@ end
 /// Every timer, with its callback, and the intervals that have not been
 /// cleared.
@@ -77,7 +128,7 @@ pub(crate) struct Timers {
     /// Every timer, with its callback. Its id sorts by deadline, then in
     /// the order the timers were set.
     // pending: BTreeMap<TimerId, Callback>, //@ ..=12
-    pending: BTreeMap<TimerId, OnTime>, //@ 13..
+    pending: TimerMap, //@ 13..
     /// The intervals that have not been cleared, by number.
     intervals: HashMap<usize, Interval>,
 }
@@ -139,7 +190,13 @@ impl Timers {
     /// Whether timer `id` still waits: it has neither fired nor been
     /// cleared. A `sleep` asks, rather than share a flag with its timer.
     pub(crate) fn waits(&self, id: TimerId) -> bool {
-        self.pending.contains_key(&id)
+        // Timers fire earliest first, so one earlier than the earliest
+        // that waits is gone. That is a sleep's usual case, polled after
+        // its timer fired, and it needs no search.
+        match self.pending.first_key_value() {
+            Some((earliest, _)) if id >= *earliest => self.pending.contains_key(&id),
+            _ => false,
+        }
     }
 
     /// Has timer `id`, if it still waits, wake `waker` instead, keeping

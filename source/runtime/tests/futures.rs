@@ -601,19 +601,26 @@ impl Future for PolledWithAnotherWaker {
 }
 
 /// A future wakes the waker it was polled with last, as Rust's `Future`
-/// asks: a sleep polled again with another waker wakes that one.
+/// asks: a sleep polled again with another waker wakes that one, and not
+/// before its time.
 #[test]
 fn a_sleep_polled_again_with_another_waker_wakes_that_one() {
     within(10, || {
         let said = said_by(|said| {
             let said = Rc::clone(said);
             spawn(async move {
+                let started = Instant::now();
                 PolledWithAnotherWaker {
                     polled: false,
-                    inner: Box::pin(sleep(10)),
+                    inner: Box::pin(sleep(20)),
                 }
                 .await;
+                let slept = started.elapsed();
                 say(&said, "slept");
+                assert!(
+                    slept >= Duration::from_millis(20),
+                    "a sleep of 20 ms polled twice was over after {slept:?}"
+                );
             });
         });
         assert_eq!(
