@@ -57,15 +57,13 @@ pub(crate) enum OnTime {
 // ANCHOR_END: on_time
 
 // ANCHOR: timer_map
-/// The timers, by id, earliest first: to the timers, a `BTreeMap`. Inside,
-/// it is one kept the other way round, latest first, and that is for
-/// speed. A new timer is nearly always the latest yet, since its deadline
-/// is the clock plus a delay, and the clock only moves on. A `BTreeMap`
-/// looks for a key's place from the start of each node on its way down,
-/// so a key that belongs at the end is compared with every key there, and
-/// one that belongs at the start with one. Setting 20,000 timers at 0 ms,
-/// and firing them, runs a third fewer instructions this way round
-/// (13.3 million, against 21.3: `callgrind`).
+/// The timers by id, earliest first, as the timers see them; inside, a
+/// `BTreeMap` kept latest first. A new timer is nearly always the latest
+/// yet (its deadline is the clock plus a delay), and a `BTreeMap` looks
+/// for a key's place from the start of each node: a key that belongs at
+/// the start is placed at once, one at the end after every key on the
+/// way. Setting and firing 20,000 timers at 0 ms this way round runs 13.3
+/// million instructions, against 21.3 (`callgrind`).
 #[derive(Default)]
 pub(crate) struct TimerMap {
     latest_first: BTreeMap<Reverse<TimerId>, OnTime>,
