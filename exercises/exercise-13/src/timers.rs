@@ -60,10 +60,10 @@ pub(crate) enum OnTime {
 /// The timers by id, earliest first, as the timers see them; inside, a
 /// `BTreeMap` kept latest first. A new timer is nearly always the latest
 /// yet (its deadline is the clock plus a delay), and a `BTreeMap` looks
-/// for a key's place from the start of each node: a key that belongs at
-/// the start is placed at once, one at the end after every key on the
-/// way. Setting and firing 20,000 timers at 0 ms this way round runs 13.3
-/// million instructions, against 21.3 (`callgrind`).
+/// for a key's place from the start of each node: the start is found at
+/// once, the end after every key on the way. A map alone, filled and
+/// emptied with 20,000 timers at 0 ms: 13.3 million instructions this
+/// way round, 21.3 the other (`callgrind`).
 #[derive(Default)]
 pub(crate) struct TimerMap {
     latest_first: BTreeMap<Reverse<TimerId>, OnTime>,
