@@ -177,7 +177,6 @@ pub fn sleep(ms: u64) -> Sleep {
 }
 
 // ANCHOR: sleep_future
-
 /// The future [`sleep`] makes.
 pub struct Sleep {
     ms: u64,
@@ -213,7 +212,6 @@ impl Future for Sleep {
         }
     }
 }
-
 // ANCHOR_END: sleep_future
 
 impl Drop for Sleep {
