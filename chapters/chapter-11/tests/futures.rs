@@ -261,6 +261,92 @@ fn a_join_handle_gives_its_task_output() {
     });
 }
 
+/// Tasks done before their handles are awaited keep their outputs apart:
+/// each handle gives its own task's output, in whatever order the handles
+/// are awaited, with other tasks spawned and done in between.
+#[test]
+fn handles_awaited_late_give_their_own_tasks_outputs() {
+    within(10, || {
+        let said = said_by(|said| {
+            let said = Rc::clone(said);
+            spawn(async move {
+                let first = spawn(async { "first" });
+                let second = spawn(async { "second" });
+                let third = spawn(async {
+                    sleep(5).await;
+                    "third"
+                });
+                drop(spawn(async { "nobody's" }));
+                let fourth = spawn(async { "fourth" });
+                say(&said, third.await);
+                say(&said, fourth.await);
+                say(&said, second.await);
+                say(&said, first.await);
+                let fifth = spawn(async { "fifth" });
+                say(&said, fifth.await);
+            });
+        });
+        assert_eq!(said, ["third", "fourth", "second", "first", "fifth"]);
+    });
+}
+
+/// An output that owns a timer, as a value with a resource of the
+/// runtime's might: dropped, it clears the timer, which needs the runtime
+/// free to lend, and says so. Not dropped, it would keep the run going for
+/// a minute.
+struct OwnsATimer {
+    timer: TimerId,
+    said: Said,
+    name: &'static str,
+}
+
+impl OwnsATimer {
+    fn new(said: Said, name: &'static str) -> OwnsATimer {
+        let timer = set_timeout(60_000, |_| {});
+        OwnsATimer { timer, said, name }
+    }
+}
+
+impl Drop for OwnsATimer {
+    fn drop(&mut self) {
+        clear_timeout(self.timer);
+        say(&self.said, format!("{} dropped", self.name));
+    }
+}
+
+/// An output that nobody will take is dropped as soon as that is known:
+/// when its task is done, if its handle is gone by then, or else when its
+/// handle is dropped; not when the run ends, and not while the runtime is
+/// lent out.
+#[test]
+fn an_output_nobody_takes_is_dropped_as_soon_as_it_can_be() {
+    within(10, || {
+        let said = said_by(|said| {
+            let early = Rc::clone(said);
+            drop(spawn(async move {
+                sleep(5).await;
+                OwnsATimer::new(early, "the output of a handle dropped early")
+            }));
+            let late = Rc::clone(said);
+            let handle =
+                spawn(async move { OwnsATimer::new(late, "the output of a handle dropped late") });
+            let said = Rc::clone(said);
+            set_timeout(20, move |_| {
+                say(&said, "20 ms");
+                drop(handle);
+                say(&said, "the handle is dropped");
+            });
+        });
+        let expected = [
+            "the output of a handle dropped early dropped",
+            "20 ms",
+            "the output of a handle dropped late dropped",
+            "the handle is dropped",
+        ];
+        assert_eq!(said, expected);
+    });
+}
+
 /// A future that wakes its task twice in its first poll, then waits for a
 /// timer; done once the timer has fired.
 struct WokenTwice {

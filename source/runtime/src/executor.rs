@@ -12,12 +12,14 @@
 //! runs a promise's reactions right after the callback that settled it.
 //! No task is polled for nothing, and none is forgotten.
 
-use std::cell::RefCell;
+// use std::cell::RefCell; //@ ..=12
+use std::any::Any; //@ 13
 // use std::collections::{BTreeMap, VecDeque}; //@ ..=12
 use std::collections::VecDeque; //@ 13
 use std::future::Future;
+use std::marker::PhantomData; //@ 13
 use std::pin::Pin;
-use std::rc::Rc;
+// use std::rc::Rc; //@ ..=12
 use std::sync::atomic::{AtomicBool, Ordering};
 // use std::sync::mpsc::Sender; //@ ..=12
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,6 +27,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
 use crate::epoll::EventSender; //@ 13
+use crate::handle::runtime_is_running; //@ 13
 use crate::handle::with_runtime;
 use crate::{PollEvent, trace};
 
@@ -111,58 +114,118 @@ impl Wake for TaskWaker {
 /// does in JavaScript. (tokio's `spawn` only queues the task.) The
 /// `JoinHandle` is a future of the task's output; dropping it does not
 /// stop the task.
+//@ ..=12
+// pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandle<T> {
+//     let output = Rc::new(RefCell::new(Output {
+//         value: None,
+//         waker: None,
+//     }));
+//     let handle = JoinHandle {
+//         output: Rc::clone(&output),
+//     };
+//     let task = async move {
+//         let value = future.await;
+//         let mut output = output.borrow_mut();
+//         output.value = Some(value);
+//         if let Some(waker) = output.waker.take() {
+//             waker.wake();
+//         }
+//     };
+//     let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
+//     let future = Box::pin(task);
+//     let _traced = trace::slice("task");
+//     poll_task(task_id, AsyncTask { future, waker });
+//     handle
+// }
+//@ or 13..
 pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandle<T> {
-    let output = Rc::new(RefCell::new(Output {
-        value: None,
-        waker: None,
-    }));
-    let handle = JoinHandle {
-        output: Rc::clone(&output),
-    };
+    let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
     let task = async move {
-        let value = future.await;
-        let mut output = output.borrow_mut();
-        output.value = Some(value);
-        if let Some(waker) = output.waker.take() {
+        let output = Box::new(future.await);
+        let before = with_runtime(|runtime| runtime.tasks.deliver(task_id, output));
+        if let Join::Awaited(Some(waker)) = before {
             waker.wake();
         }
     };
-    let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
     let future = Box::pin(task);
     let _traced = trace::slice("task");
     poll_task(task_id, AsyncTask { future, waker });
-    handle
+    JoinHandle {
+        task_id,
+        output: PhantomData,
+    }
 }
+//@ end
 // ANCHOR_END: spawn
 
 // ANCHOR: join_handle
-
-/// A task's output, once it is done, and who waits for it.
-struct Output<T> {
-    value: Option<T>,
-    waker: Option<Waker>,
-}
-
+//@ ..=12
+//
+// /// A task's output, once it is done, and who waits for it.
+// struct Output<T> {
+//     value: Option<T>,
+//     waker: Option<Waker>,
+// }
+//
+// /// The output of a spawned task, as a future: `spawn(f).await` is the
+// /// value `f` returns.
+// pub struct JoinHandle<T> {
+//     output: Rc<RefCell<Output<T>>>,
+// }
+//
+// impl<T> Future for JoinHandle<T> {
+//     type Output = T;
+//
+//     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<T> {
+//         let mut output = self.output.borrow_mut();
+//         match output.value.take() {
+//             Some(value) => Poll::Ready(value),
+//             None => {
+//                 output.waker = Some(context.waker().clone());
+//                 Poll::Pending
+//             }
+//         }
+//     }
+// }
+//@ or 13..
 /// The output of a spawned task, as a future: `spawn(f).await` is the
-/// value `f` returns.
+/// value `f` returns. The output waits in the task's slot (see `Join`),
+/// so a handle is only the task's id.
 pub struct JoinHandle<T> {
-    output: Rc<RefCell<Output<T>>>,
+    task_id: TaskId,
+    /// The type of the output, which the slot keeps as `dyn Any`.
+    output: PhantomData<fn() -> T>,
 }
 
-impl<T> Future for JoinHandle<T> {
+impl<T: 'static> Future for JoinHandle<T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<T> {
-        let mut output = self.output.borrow_mut();
-        match output.value.take() {
-            Some(value) => Poll::Ready(value),
-            None => {
-                output.waker = Some(context.waker().clone());
-                Poll::Pending
-            }
+        let waker = context.waker();
+        let output = with_runtime(|runtime| runtime.tasks.join(self.task_id, waker));
+        match output {
+            Some(output) => match output.downcast() {
+                Ok(output) => Poll::Ready(*output),
+                Err(_) => unreachable!("a task's output has its handle's type"),
+            },
+            None => Poll::Pending,
         }
     }
 }
+
+impl<T> Drop for JoinHandle<T> {
+    /// A handle dropped lets its task's output go: now, if the task is
+    /// done, or when it is. (At the end of a run, the slots are gone, and
+    /// while the runtime is lent out it cannot be reached: the slot then
+    /// waits until the runtime is dropped.)
+    fn drop(&mut self) {
+        if runtime_is_running() {
+            let output = with_runtime(|runtime| runtime.tasks.let_go(self.task_id));
+            drop(output); // its drop may call the runtime: not inside the loan
+        }
+    }
+}
+//@ end
 // ANCHOR_END: join_handle
 
 // ANCHOR: tasks
@@ -212,13 +275,36 @@ impl Tasks {
 /// A slot for a task. A slot is empty while its task is polled (the task
 /// is out), and once the task is done, until another task takes it.
 #[derive(Default)]
-struct Slot {
+pub(crate) struct Slot {
     task: Option<AsyncTask>,
     /// How many tasks have held this slot before the one that holds it
     /// now. A task's id carries it, so that the waker of a task that is
     /// done cannot wake the next task in its slot.
     generation: usize,
+    /// Where the task's output goes: see `Join`.
+    join: Join,
 }
+
+// ANCHOR: join
+/// A task's output and its `JoinHandle`, which meet in the task's slot
+/// rather than in an allocation of their own. The slot is freed once the
+/// task is done and its handle has its output, or is gone.
+pub(crate) enum Join {
+    /// The handle is there; if a task awaits it, that task's waker too.
+    Awaited(Option<Waker>),
+    /// The task is done, and its output waits for the handle.
+    Done(Box<dyn Any>),
+    /// The handle was dropped: the output goes nowhere.
+    Detached,
+}
+
+impl Default for Join {
+    /// A new task's: its handle is there, and nobody awaits it yet.
+    fn default() -> Join {
+        Join::Awaited(None)
+    }
+}
+// ANCHOR_END: join
 //@ end
 // ANCHOR_END: tasks
 
@@ -299,12 +385,69 @@ impl Tasks {
     }
 
     // ANCHOR: finish
-    /// Frees the slot of a task that is done, for another task.
+    /// Frees the slot of a task that is done, unless its handle still
+    /// waits for its output.
     pub(crate) fn finish(&mut self, task_id: TaskId) {
-        self.slots[task_id.slot].generation += 1;
-        self.free.push(task_id.slot);
+        if let Join::Detached = self.slots[task_id.slot].join {
+            self.free_slot(task_id.slot);
+        }
+    }
+
+    /// Makes `slot` free for another task, which counts one more.
+    fn free_slot(&mut self, slot: usize) {
+        self.slots[slot].generation += 1;
+        self.slots[slot].join = Join::default();
+        self.free.push(slot);
     }
     // ANCHOR_END: finish
+
+    // ANCHOR: join_methods
+    /// Leaves the output of task `task_id`, which is done, for its handle,
+    /// and returns what was there: the waker of a task that awaits the
+    /// handle, to wake; or, if the handle is gone, the output itself, to
+    /// drop. The caller does either outside the loan.
+    pub(crate) fn deliver(&mut self, task_id: TaskId, output: Box<dyn Any>) -> Join {
+        let join = &mut self.slots[task_id.slot].join;
+        if let Join::Detached = join {
+            return Join::Done(output);
+        }
+        std::mem::replace(join, Join::Done(output))
+    }
+
+    /// The output of task `task_id`, if it is done, which frees its slot;
+    /// if not, the handle waits, with `waker`.
+    pub(crate) fn join(&mut self, task_id: TaskId, waker: &Waker) -> Option<Box<dyn Any>> {
+        let slot = &mut self.slots[task_id.slot];
+        let polled_again = slot.generation != task_id.generation;
+        assert!(!polled_again, "a JoinHandle polled after its output");
+        match std::mem::take(&mut slot.join) {
+            Join::Done(output) => {
+                self.free_slot(task_id.slot);
+                Some(output)
+            }
+            _ => {
+                slot.join = Join::Awaited(Some(waker.clone()));
+                None
+            }
+        }
+    }
+
+    /// The handle of task `task_id` is dropped: the task's output, if it
+    /// is done, is returned to drop, and its slot freed.
+    pub(crate) fn let_go(&mut self, task_id: TaskId) -> Option<Box<dyn Any>> {
+        let slot = self.slots.get_mut(task_id.slot)?; // none at the end of a run
+        if slot.generation != task_id.generation {
+            return None; // it gave its output, and let go then
+        }
+        match std::mem::replace(&mut slot.join, Join::Detached) {
+            Join::Done(output) => {
+                self.free_slot(task_id.slot);
+                Some(output)
+            }
+            _ => None,
+        }
+    }
+    // ANCHOR_END: join_methods
     //@ end
 
     /// The waker of task `task_id`, not yet woken.
@@ -329,9 +472,10 @@ impl Tasks {
     //     std::mem::take(&mut self.waiting)
     // }
     //@ or 13..
-    pub(crate) fn take_all(&mut self) -> Vec<AsyncTask> {
-        let slots = self.slots.iter_mut();
-        slots.filter_map(|slot| slot.task.take()).collect()
+    /// Their slots go with them, and the outputs that wait there.
+    pub(crate) fn take_all(&mut self) -> Vec<Slot> {
+        self.free.clear();
+        std::mem::take(&mut self.slots)
     }
     //@ end
 }
