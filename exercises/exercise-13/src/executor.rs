@@ -48,10 +48,19 @@ pub(crate) struct TaskId {
     generation: usize,
 }
 
-/// The ids of the tasks that were woken, in the order they were, waiting
-/// to be polled. Shared with every `Waker`, which may be on another thread:
-/// hence the `Arc` and the `Mutex`.
-pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
+// ANCHOR: woken
+/// What the wakers of all tasks share: the queue of the tasks that were
+/// woken, and how to wake the loop. It is made once, and each waker holds
+/// it through one `Arc`, where each used to clone its three parts.
+pub(crate) struct Woken {
+    /// The ids of the tasks that were woken, in the order they were,
+    /// waiting to be polled. A waker may be on another thread: hence the
+    /// `Mutex`.
+    queue: Mutex<VecDeque<TaskId>>,
+    loop_thread: ThreadId,
+    events: EventSender,
+}
+// ANCHOR_END: woken
 // ANCHOR_END: task
 
 // ANCHOR: waker
@@ -67,9 +76,7 @@ pub(crate) struct TaskWaker {
     /// poll it. Looking through the queue instead would cost time in the
     /// length of the queue, for every wake.
     queued: AtomicBool,
-    woken: Woken,
-    loop_thread: ThreadId,
-    events: EventSender,
+    woken: Arc<Woken>,
 }
 
 impl Wake for TaskWaker {
@@ -83,13 +90,14 @@ impl Wake for TaskWaker {
         // so that two threads that wake the task at once cannot both
         // queue it.
         let was_queued = self.queued.swap(true, Ordering::SeqCst);
+        let woken = &self.woken;
         if !was_queued {
-            let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
-            woken.push_back(self.task_id);
+            let mut queue = woken.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.push_back(self.task_id);
         }
-        if thread::current().id() != self.loop_thread {
+        if thread::current().id() != woken.loop_thread {
             // If the loop is gone, there is no task to wake either.
-            let _ = self.events.send(PollEvent::TaskWoken);
+            let _ = woken.events.send(PollEvent::TaskWoken);
         }
     }
 }
@@ -170,10 +178,9 @@ pub(crate) struct Tasks {
     slots: Vec<Slot>,
     /// The slots that no task holds, for the next tasks.
     free: Vec<usize>,
-    /// The ids of the tasks woken since they were last polled.
-    woken: Woken,
-    /// For the wakers of tasks woken on another thread, to wake the loop.
-    events: EventSender,
+    /// The ids of the tasks woken since they were last polled, in what
+    /// their wakers share.
+    woken: Arc<Woken>,
 }
 
 impl Tasks {
@@ -182,8 +189,11 @@ impl Tasks {
         Tasks {
             slots: Vec::new(),
             free: Vec::new(),
-            woken: Woken::default(),
-            events,
+            woken: Arc::new(Woken {
+                queue: Mutex::default(),
+                loop_thread: thread::current().id(),
+                events,
+            }),
         }
     }
 }
@@ -247,6 +257,7 @@ impl Tasks {
         loop {
             let task_id = self
                 .woken
+                .queue
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
@@ -339,8 +350,6 @@ impl Tasks {
             task_id,
             queued: AtomicBool::new(false),
             woken: Arc::clone(&self.woken),
-            loop_thread: thread::current().id(),
-            events: self.events.clone(),
         })
     }
 }

@@ -60,10 +60,26 @@ pub(crate) struct TaskId {
 }
 //@ end
 
-/// The ids of the tasks that were woken, in the order they were, waiting
-/// to be polled. Shared with every `Waker`, which may be on another thread:
-/// hence the `Arc` and the `Mutex`.
-pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
+//@ ..=12
+// /// The ids of the tasks that were woken, in the order they were, waiting
+// /// to be polled. Shared with every `Waker`, which may be on another thread:
+// /// hence the `Arc` and the `Mutex`.
+// pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
+//@ or 13..
+// ANCHOR: woken
+/// What the wakers of all tasks share: the queue of the tasks that were
+/// woken, and how to wake the loop. It is made once, and each waker holds
+/// it through one `Arc`, where each used to clone its three parts.
+pub(crate) struct Woken {
+    /// The ids of the tasks that were woken, in the order they were,
+    /// waiting to be polled. A waker may be on another thread: hence the
+    /// `Mutex`.
+    queue: Mutex<VecDeque<TaskId>>,
+    loop_thread: ThreadId,
+    events: EventSender,
+}
+// ANCHOR_END: woken
+//@ end
 // ANCHOR_END: task
 
 // ANCHOR: waker
@@ -79,10 +95,13 @@ pub(crate) struct TaskWaker {
     /// poll it. Looking through the queue instead would cost time in the
     /// length of the queue, for every wake.
     queued: AtomicBool,
-    woken: Woken,
-    loop_thread: ThreadId,
-    // events: Sender<PollEvent>, //@ ..=12
-    events: EventSender, //@ 13
+    //@ ..=12
+    // woken: Woken,
+    // loop_thread: ThreadId,
+    // events: Sender<PollEvent>,
+    //@ or 13..
+    woken: Arc<Woken>,
+    //@ end
 }
 
 impl Wake for TaskWaker {
@@ -96,14 +115,26 @@ impl Wake for TaskWaker {
         // so that two threads that wake the task at once cannot both
         // queue it.
         let was_queued = self.queued.swap(true, Ordering::SeqCst);
+        //@ ..=12
+        // if !was_queued {
+        //     let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
+        //     woken.push_back(self.task_id);
+        // }
+        // if thread::current().id() != self.loop_thread {
+        //     // If the loop is gone, there is no task to wake either.
+        //     let _ = self.events.send(PollEvent::TaskWoken);
+        // }
+        //@ or 13..
+        let woken = &self.woken;
         if !was_queued {
-            let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
-            woken.push_back(self.task_id);
+            let mut queue = woken.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.push_back(self.task_id);
         }
-        if thread::current().id() != self.loop_thread {
+        if thread::current().id() != woken.loop_thread {
             // If the loop is gone, there is no task to wake either.
-            let _ = self.events.send(PollEvent::TaskWoken);
+            let _ = woken.events.send(PollEvent::TaskWoken);
         }
+        //@ end
     }
 }
 // ANCHOR_END: waker
@@ -248,11 +279,16 @@ pub(crate) struct Tasks {
     /// The slots that no task holds, for the next tasks.
     free: Vec<usize>,
     //@ end
-    /// The ids of the tasks woken since they were last polled.
-    woken: Woken,
-    /// For the wakers of tasks woken on another thread, to wake the loop.
-    // events: Sender<PollEvent>, //@ ..=12
-    events: EventSender, //@ 13
+    //@ ..=12
+    // /// The ids of the tasks woken since they were last polled.
+    // woken: Woken,
+    // /// For the wakers of tasks woken on another thread, to wake the loop.
+    // events: Sender<PollEvent>,
+    //@ or 13..
+    /// The ids of the tasks woken since they were last polled, in what
+    /// their wakers share.
+    woken: Arc<Woken>,
+    //@ end
 }
 
 impl Tasks {
@@ -265,8 +301,16 @@ impl Tasks {
             // last_id: 0, //@ ..=12
             slots: Vec::new(), //@ 13
             free: Vec::new(),  //@ 13
-            woken: Woken::default(),
-            events,
+            //@ ..=12
+            // woken: Woken::default(),
+            // events,
+            //@ or 13..
+            woken: Arc::new(Woken {
+                queue: Mutex::default(),
+                loop_thread: thread::current().id(),
+                events,
+            }),
+            //@ end
         }
     }
 }
@@ -363,6 +407,7 @@ impl Tasks {
         loop {
             let task_id = self
                 .woken
+                .queue
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop_front()?;
@@ -456,8 +501,8 @@ impl Tasks {
             task_id,
             queued: AtomicBool::new(false),
             woken: Arc::clone(&self.woken),
-            loop_thread: thread::current().id(),
-            events: self.events.clone(),
+            // loop_thread: thread::current().id(), //@ ..=12
+            // events: self.events.clone(), //@ ..=12
         })
     }
 }
