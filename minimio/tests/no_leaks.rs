@@ -1,6 +1,7 @@
 //! Creating and dropping a `Poll` must give back every file descriptor it
 //! opened. In its own file (its own process), so that no other test opens
-//! or closes descriptors while this one counts them.
+//! or closes descriptors while this one counts them. Linux only: it counts
+//! them in `/proc/self/fd`, which other systems do not have.
 
 #![cfg(target_os = "linux")]
 

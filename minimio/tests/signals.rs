@@ -1,6 +1,7 @@
 //! A signal that interrupts a wait must not end it early: `poll` retries
 //! with the time that remains. In its own file (its own process), because a
-//! signal handler belongs to the whole process.
+//! signal handler belongs to the whole process. Unix only: Windows has no
+//! signals that interrupt a wait.
 
 #![cfg(unix)]
 

