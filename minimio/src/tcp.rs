@@ -69,7 +69,9 @@ impl TcpStream {
         self.inner.take_error()
     }
 }
+// ANCHOR_END: start_connect
 
+// ANCHOR: nonblocking_socket
 /// A TCP socket for `addr`'s family, non-blocking from the start. On
 /// Linux the `socket` call itself says so (`SOCK_NONBLOCK`), as mio does:
 /// two `fcntl` calls fewer per connection. Elsewhere it is switched
@@ -97,7 +99,7 @@ fn is_in_progress(error: &io::Error) -> bool {
     }
     error.kind() == io::ErrorKind::WouldBlock
 }
-// ANCHOR_END: start_connect
+// ANCHOR_END: nonblocking_socket
 
 impl Read for TcpStream {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
