@@ -79,6 +79,12 @@ impl Reading {
                 Ok(count) => {
                     self.received.extend_from_slice(&buffer[..count]);
                     this_turn += count;
+                    // Fewer bytes than asked for: the socket had no more.
+                    // Another read would only say so; epoll tells us when
+                    // there is more, or the end.
+                    if count < buffer.len() {
+                        return Ok(false);
+                    }
                 }
                 // Nothing more for now: more may come later.
                 Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(false),
