@@ -61,6 +61,7 @@ mod runtime;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use runtime::Runtime;
 pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};
 

@@ -1,6 +1,6 @@
 //! The runtime: the parts it is made of, and what they do together.
 
-use crate::callbacks::{Callback, Callbacks};
+use crate::callbacks::{Callback, CallbackId, Callbacks};
 use crate::trace;
 use crate::{Js, PollEvent};
 
@@ -34,7 +34,7 @@ impl Runtime {
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+    pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> CallbackId {
         self.callbacks.add(Box::new(callback))
     }
 
@@ -64,7 +64,7 @@ impl Runtime {
 
     /// The event of callback `callback_id` has arrived: the callback waits
     /// with `value` for its turn to run.
-    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
+    pub(crate) fn callback_ready(&mut self, callback_id: CallbackId, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
     // ANCHOR_END: hearing

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker};
 
-use crate::{PollEvent, log, trace};
+use crate::{CallbackId, PollEvent, log, trace};
 
 // ANCHOR: start
 /// The kernel's event queue, which the main thread waits on in the poll
@@ -49,10 +49,10 @@ impl Epoll {
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, Token(id), interests)
+        self.registrator.register(stream, Token(id.0), interests)
     }
 
     /// Asks for the next report of a `stream` watched before: each
@@ -60,10 +60,10 @@ impl Epoll {
     pub(crate) fn watch_again(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.reregister(stream, Token(id), interests)
+        self.registrator.reregister(stream, Token(id.0), interests)
     }
 }
 // ANCHOR_END: watch
@@ -81,7 +81,7 @@ impl Epoll {
     /// is woken, or `timeout` has passed (`None`: no timer waits), and
     /// gives the ids of the sockets that are ready. A timeout of zero only
     /// looks.
-    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> Vec<usize> {
+    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> Vec<CallbackId> {
         let waited = {
             let _waiting = trace::slice("epoll wait");
             self.poll.poll(&mut self.events, timeout)
@@ -97,6 +97,7 @@ impl Epoll {
                 // It only ended the wait: the news is on the channel.
                 WAKE_UP => trace::instant("woken by another thread"),
                 Token(id) => {
+                    let id = CallbackId(id);
                     log!("the socket of callback {id} is ready");
                     ready.push(id);
                 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::CallbackId;
+
 // ANCHOR: js
 /// The values a callback receives, shaped like JavaScript's: a callback
 /// cannot know in advance whether its work will succeed, so a failure is a
@@ -61,7 +63,7 @@ impl fmt::Display for ThreadPoolTaskKind {
 /// back to the main thread, which runs the callback `callback_id`.
 pub struct Task {
     pub work: Box<dyn FnOnce() -> Js + Send + 'static>,
-    pub callback_id: usize,
+    pub callback_id: CallbackId,
     pub kind: ThreadPoolTaskKind,
 }
 
@@ -69,7 +71,7 @@ impl Task {
     /// Work of the given kind, answering the callback `callback_id`.
     pub fn new(
         kind: ThreadPoolTaskKind,
-        callback_id: usize,
+        callback_id: CallbackId,
         work: impl FnOnce() -> Js + Send + 'static,
     ) -> Task {
         Task {
@@ -89,7 +91,7 @@ pub enum PollEvent {
     /// and the result.
     Threadpool {
         thread_id: usize,
-        callback_id: usize,
+        callback_id: CallbackId,
         value: Js,
     },
     /// A task was woken on another thread: the loop must poll it.
@@ -103,9 +105,11 @@ mod tests {
 
     #[test]
     fn a_task_carries_its_work_and_the_callback_it_answers() {
-        let task = Task::new(ThreadPoolTaskKind::Encrypt, 7, || Js::Int(1 + 1));
+        let task = Task::new(ThreadPoolTaskKind::Encrypt, CallbackId(7), || {
+            Js::Int(1 + 1)
+        });
         assert_eq!(task.kind, ThreadPoolTaskKind::Encrypt);
-        assert_eq!(task.callback_id, 7);
+        assert_eq!(task.callback_id, CallbackId(7));
         assert_eq!((task.work)(), Js::Int(2));
     }
 
@@ -118,7 +122,7 @@ mod tests {
 
     #[test]
     fn the_work_of_a_task_can_be_sent_to_another_thread() {
-        let task = Task::new(ThreadPoolTaskKind::FileRead, 1, || {
+        let task = Task::new(ThreadPoolTaskKind::FileRead, CallbackId(1), || {
             Js::String("done".into())
         });
         let value = std::thread::spawn(move || (task.work)()).join().unwrap();

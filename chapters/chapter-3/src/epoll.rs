@@ -7,7 +7,7 @@ use std::thread::{self, JoinHandle};
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token};
 
-use crate::{PollEvent, log, trace};
+use crate::{CallbackId, PollEvent, log, trace};
 
 // ANCHOR: start
 /// The epoll thread, as the main thread sees it: the way to ask it to
@@ -44,10 +44,10 @@ impl EpollThread {
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, Token(id), interests)
+        self.registrator.register(stream, Token(id.0), interests)
     }
 
     /// Asks for the next report of a `stream` watched before: each
@@ -55,10 +55,10 @@ impl EpollThread {
     pub(crate) fn watch_again(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.reregister(stream, Token(id), interests)
+        self.registrator.reregister(stream, Token(id.0), interests)
     }
 
     /// Stops the epoll thread and waits for it: `close_loop` wakes it, and
@@ -85,7 +85,7 @@ fn wait_for_sockets(mut poll: Poll, events_out: Sender<PollEvent>) {
         match ready {
             Ok(_) => {
                 for event in &events {
-                    let Token(id) = event.token();
+                    let id = CallbackId(event.token().0);
                     log!("the socket of callback {id} is ready");
                     if events_out.send(PollEvent::Epoll(id)).is_err() {
                         return; // the runtime is gone: nobody is listening

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::CallbackId;
+
 // ANCHOR: js
 /// The values a callback receives, shaped like JavaScript's: a callback
 /// cannot know in advance whether its work will succeed, so a failure is a
@@ -58,7 +60,7 @@ impl fmt::Display for ThreadPoolTaskKind {
 /// back to the main thread, which runs the callback `callback_id`.
 pub struct Task {
     pub work: Box<dyn FnOnce() -> Js + Send + 'static>,
-    pub callback_id: usize,
+    pub callback_id: CallbackId,
     pub kind: ThreadPoolTaskKind,
 }
 
@@ -66,7 +68,7 @@ impl Task {
     /// Work of the given kind, answering the callback `callback_id`.
     pub fn new(
         kind: ThreadPoolTaskKind,
-        callback_id: usize,
+        callback_id: CallbackId,
         work: impl FnOnce() -> Js + Send + 'static,
     ) -> Task {
         Task {
@@ -86,11 +88,11 @@ pub enum PollEvent {
     /// and the result.
     Threadpool {
         thread_id: usize,
-        callback_id: usize,
+        callback_id: CallbackId,
         value: Js,
     },
     /// The socket registered for this callback id is ready.
-    Epoll(usize),
+    Epoll(CallbackId),
     /// The deadline the loop asked to be woken at has passed.
     Timeout,
 }
@@ -102,9 +104,11 @@ mod tests {
 
     #[test]
     fn a_task_carries_its_work_and_the_callback_it_answers() {
-        let task = Task::new(ThreadPoolTaskKind::Encrypt, 7, || Js::Int(1 + 1));
+        let task = Task::new(ThreadPoolTaskKind::Encrypt, CallbackId(7), || {
+            Js::Int(1 + 1)
+        });
         assert_eq!(task.kind, ThreadPoolTaskKind::Encrypt);
-        assert_eq!(task.callback_id, 7);
+        assert_eq!(task.callback_id, CallbackId(7));
         assert_eq!((task.work)(), Js::Int(2));
     }
 
@@ -116,7 +120,7 @@ mod tests {
 
     #[test]
     fn the_work_of_a_task_can_be_sent_to_another_thread() {
-        let task = Task::new(ThreadPoolTaskKind::FileRead, 1, || {
+        let task = Task::new(ThreadPoolTaskKind::FileRead, CallbackId(1), || {
             Js::String("done".into())
         });
         let value = std::thread::spawn(move || (task.work)()).join().unwrap();

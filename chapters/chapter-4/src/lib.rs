@@ -65,6 +65,7 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
 pub use timers::TIMEOUT_MAX;

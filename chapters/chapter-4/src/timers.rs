@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use crate::CallbackId;
 use crate::{Js, Runtime, trace};
 
 // ANCHOR: delay
@@ -33,12 +34,12 @@ fn delay(ms: u64) -> Duration {
 /// callbacks wait with the others, in `Callbacks`.
 #[derive(Default)]
 pub(crate) struct Timers {
-    pending: BTreeSet<(Instant, usize)>,
+    pending: BTreeSet<(Instant, CallbackId)>,
 }
 
 impl Timers {
     /// Keeps the timer of callback `callback_id`, due at `deadline`.
-    pub(crate) fn add(&mut self, deadline: Instant, callback_id: usize) {
+    pub(crate) fn add(&mut self, deadline: Instant, callback_id: CallbackId) {
         self.pending.insert((deadline, callback_id));
     }
 
@@ -63,7 +64,7 @@ impl Runtime {
     pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.timers.add(deadline, callback_id);
-        trace::timer_set(callback_id, deadline);
+        trace::timer_set(callback_id.0, deadline);
     }
 }
 // ANCHOR_END: set_timeout
@@ -72,7 +73,7 @@ impl Runtime {
 impl Timers {
     /// Takes the first timer off the set, if its deadline has passed by
     /// `now`, and hands out its callback's id.
-    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<usize> {
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<CallbackId> {
         let &(deadline, callback_id) = self.pending.first()?;
         if deadline > now {
             return None;
@@ -94,7 +95,7 @@ impl Runtime {
 
     /// Timer `callback_id`, off the set, fires: its callback is ready, with
     /// `Js::Undefined`. A trace, when one is recorded, marks it.
-    fn timer_fired(&mut self, callback_id: usize) {
+    fn timer_fired(&mut self, callback_id: CallbackId) {
         trace::instant(format_args!("timer {callback_id} fired"));
         self.callback_ready(callback_id, Js::Undefined);
     }

@@ -8,24 +8,24 @@ use std::io::{self, ErrorKind, Read};
 
 use minimio::{Interests, TcpStream};
 
-use crate::{Js, Runtime, trace};
+use crate::{CallbackId, Js, Runtime, trace};
 
 // ANCHOR: sockets
 /// The sockets being read, by the id of the callback waiting for each.
 #[derive(Default)]
 pub(crate) struct Sockets {
-    reading: HashMap<usize, Reading>,
+    reading: HashMap<CallbackId, Reading>,
 }
 
 impl Sockets {
     /// Keeps `reading` until its socket is ready again.
-    pub(crate) fn keep(&mut self, callback_id: usize, reading: Reading) {
+    pub(crate) fn keep(&mut self, callback_id: CallbackId, reading: Reading) {
         self.reading.insert(callback_id, reading);
     }
 
     /// Takes out the socket of `callback_id`, to read it: `None` if it is
     /// not one being read.
-    pub(crate) fn take(&mut self, callback_id: usize) -> Option<Reading> {
+    pub(crate) fn take(&mut self, callback_id: CallbackId) -> Option<Reading> {
         self.reading.remove(&callback_id)
     }
 }
@@ -89,7 +89,7 @@ impl Runtime {
 impl Runtime {
     /// Epoll says the socket of `callback_id` is ready: read
     /// what has arrived, and see whether the response is whole.
-    pub(crate) fn socket_is_ready(&mut self, callback_id: usize) {
+    pub(crate) fn socket_is_ready(&mut self, callback_id: CallbackId) {
         let Some(mut reading) = self.sockets.take(callback_id) else {
             return; // not a socket we are reading
         };
@@ -114,7 +114,7 @@ impl Runtime {
     // ANCHOR: wait_for_more
     /// Not all there yet. Each registration reports the socket once, so
     /// re-arm it to hear about the next bytes.
-    fn wait_for_more(&mut self, callback_id: usize, reading: Reading) {
+    fn wait_for_more(&mut self, callback_id: CallbackId, reading: Reading) {
         match self
             .epoll
             .watch_again(&reading.stream, callback_id, Interests::READABLE)

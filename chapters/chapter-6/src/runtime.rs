@@ -2,7 +2,7 @@
 
 use std::sync::mpsc::{self, Receiver};
 
-use crate::callbacks::{Callback, Callbacks};
+use crate::callbacks::{Callback, CallbackId, Callbacks};
 use crate::epoll::EpollThread;
 use crate::sockets::Sockets;
 use crate::thread_pool::{self, Pool};
@@ -57,7 +57,7 @@ impl Runtime {
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> CallbackId {
         self.callbacks.add(Box::new(callback))
     }
 
@@ -91,7 +91,7 @@ impl Runtime {
 
     /// The event of callback `callback_id` has arrived: the callback waits
     /// with `value` for its turn to run.
-    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
+    pub(crate) fn callback_ready(&mut self, callback_id: CallbackId, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
     // ANCHOR_END: hearing

@@ -71,6 +71,7 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use crypto::Crypto;
 pub use fs::Fs;
 pub use globals::{

@@ -72,6 +72,7 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use crypto::Crypto;
 pub use event_loop::BUDGET;
 pub use fs::Fs;

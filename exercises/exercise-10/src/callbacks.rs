@@ -7,6 +7,7 @@
 //! runs are not awaited any more, and here they are called deferred.)
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt;
 
 use crate::Js;
 
@@ -17,6 +18,19 @@ use crate::Js;
 /// are free to hold `Rc`s and `RefCell`s, as JavaScript code would.
 pub(crate) type Callback = Box<dyn FnOnce(Js)>;
 
+/// A callback's id. The news for a callback names it by its id, and what
+/// waits for that news on the callback's behalf (a socket, a request) is
+/// known by the same id. Ids count up from 1, in the order callbacks are
+/// given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallbackId(pub(crate) usize);
+
+impl fmt::Display for CallbackId {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// Every callback the runtime holds, from the moment it is given to the
 /// moment it runs.
 #[derive(Default)]
@@ -24,7 +38,7 @@ pub(crate) struct Callbacks {
     /// Those still waiting for their event, by id.
     /// Timers keep their own, in `timers`; an immediate's waits here for
     /// the check phase.
-    waiting: HashMap<usize, Callback>,
+    waiting: HashMap<CallbackId, Callback>,
     /// Those whose event has arrived, with the value each receives, in
     /// the order the events arrived.
     ready: VecDeque<(Callback, Js)>,
@@ -52,8 +66,8 @@ impl Callbacks {
 
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    pub(crate) fn add(&mut self, callback: Callback) -> usize {
-        let id = self.new_id();
+    pub(crate) fn add(&mut self, callback: Callback) -> CallbackId {
+        let id = CallbackId(self.new_id());
         self.waiting.insert(id, callback);
         id
     }
@@ -64,24 +78,24 @@ impl Callbacks {
     }
 
     /// Whether callback `id` still waits for its event.
-    pub(crate) fn is_waiting(&self, id: usize) -> bool {
+    pub(crate) fn is_waiting(&self, id: CallbackId) -> bool {
         self.waiting.contains_key(&id)
     }
 
     /// Takes callback `id` away, unrun: nothing is awaited for it any more.
-    pub(crate) fn remove(&mut self, id: usize) -> Option<Callback> {
+    pub(crate) fn remove(&mut self, id: CallbackId) -> Option<Callback> {
         self.waiting.remove(&id)
     }
 
     /// The event of callback `id` has arrived: the callback stops waiting,
     /// and stands in line with `value` for its turn to run.
-    pub(crate) fn make_ready(&mut self, id: usize, value: Js) {
+    pub(crate) fn make_ready(&mut self, id: CallbackId, value: Js) {
         let callback = self.take(id);
         self.ready.push_back((callback, value));
     }
 
     /// Takes callback `id` from those waiting.
-    fn take(&mut self, id: usize) -> Callback {
+    fn take(&mut self, id: CallbackId) -> Callback {
         self.waiting.remove(&id).unwrap_or_else(|| {
             panic!(
                 "an event came for callback {id}, which waits for none: it was made ready \
@@ -106,7 +120,7 @@ impl Callbacks {
 impl Callbacks {
     /// Gets callback `id` ready, but for the next tick's pending phase
     /// rather than for the phase that is running now.
-    pub(crate) fn defer(&mut self, id: usize, value: Js) {
+    pub(crate) fn defer(&mut self, id: CallbackId, value: Js) {
         let callback = self.take(id);
         self.deferred.push_back((callback, value));
     }

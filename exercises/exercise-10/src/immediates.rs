@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use crate::{Js, Runtime};
+use crate::{CallbackId, Js, Runtime};
 
 // ANCHOR: immediates
 /// The immediates: the ids of the callbacks given to `set_immediate`, in
@@ -11,12 +11,12 @@ use crate::{Js, Runtime};
 /// `Callbacks`, until the check phase gets them ready.
 #[derive(Default)]
 pub(crate) struct Immediates {
-    waiting: VecDeque<usize>,
+    waiting: VecDeque<CallbackId>,
 }
 
 impl Immediates {
     /// Keeps the immediate of callback `callback_id`, behind the others.
-    pub(crate) fn add(&mut self, callback_id: usize) {
+    pub(crate) fn add(&mut self, callback_id: CallbackId) {
         self.waiting.push_back(callback_id);
     }
 
@@ -27,7 +27,7 @@ impl Immediates {
 
     /// Takes the oldest immediates, at most `limit` of them, and hands out
     /// their callbacks' ids, oldest first.
-    pub(crate) fn take_oldest(&mut self, limit: usize) -> Vec<usize> {
+    pub(crate) fn take_oldest(&mut self, limit: usize) -> Vec<CallbackId> {
         let count = self.waiting.len().min(limit);
         self.waiting.drain(..count).collect()
     }

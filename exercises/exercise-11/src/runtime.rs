@@ -2,7 +2,7 @@
 
 use std::sync::mpsc::{self, Receiver};
 
-use crate::callbacks::{Callback, Callbacks};
+use crate::callbacks::{Callback, CallbackId, Callbacks};
 use crate::epoll::EpollThread;
 use crate::executor::Tasks;
 use crate::http::Requests;
@@ -77,7 +77,7 @@ impl Runtime {
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize {
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> CallbackId {
         self.callbacks.add(Box::new(callback))
     }
 
@@ -115,7 +115,7 @@ impl Runtime {
 
     /// The event of callback `callback_id` has arrived: the callback waits
     /// with `value` for its turn to run.
-    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
+    pub(crate) fn callback_ready(&mut self, callback_id: CallbackId, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
     // ANCHOR_END: hearing
@@ -134,7 +134,7 @@ impl Runtime {
 
     /// Gets a callback ready, but for the next tick's pending phase rather
     /// than for the phase that is running now.
-    pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
+    pub(crate) fn defer_callback(&mut self, callback_id: CallbackId, value: Js) {
         self.callbacks.defer(callback_id, value);
     }
 }

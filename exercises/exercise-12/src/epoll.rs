@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker};
 
-use crate::{PollEvent, log, trace};
+use crate::{CallbackId, PollEvent, log, trace};
 
 // ANCHOR: start
 /// The epoll thread, as the main thread sees it: the way to ask it to
@@ -60,10 +60,10 @@ impl EpollThread {
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, Token(id), interests)
+        self.registrator.register(stream, Token(id.0), interests)
     }
 
     /// Asks for the next report of a `stream` watched before: each
@@ -71,10 +71,10 @@ impl EpollThread {
     pub(crate) fn watch_again(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.reregister(stream, Token(id), interests)
+        self.registrator.reregister(stream, Token(id.0), interests)
     }
 
     /// Stops the epoll thread and waits for it: `close_loop` wakes it, and
@@ -123,7 +123,7 @@ fn wait_for_sockets(
                         trace::instant("woken to read a new deadline");
                         continue; // it only woke us: read the deadline again
                     }
-                    let Token(id) = event.token();
+                    let id = CallbackId(event.token().0);
                     log!("the socket of callback {id} is ready");
                     if events_out.send(PollEvent::Epoll(id)).is_err() {
                         return;

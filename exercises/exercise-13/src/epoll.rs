@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker};
 
-use crate::{PollEvent, log, trace};
+use crate::{CallbackId, PollEvent, log, trace};
 
 // ANCHOR: start
 /// The kernel's event queue, which the main thread waits on in the poll
@@ -49,10 +49,10 @@ impl Epoll {
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, Token(id), interests)
+        self.registrator.register(stream, Token(id.0), interests)
     }
 
     /// Asks for the next report of a `stream` watched before: each
@@ -60,10 +60,10 @@ impl Epoll {
     pub(crate) fn watch_again(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.reregister(stream, Token(id), interests)
+        self.registrator.reregister(stream, Token(id.0), interests)
     }
 }
 // ANCHOR_END: watch
@@ -81,7 +81,7 @@ impl Epoll {
     /// is woken, or `timeout` has passed (`None`: no timer waits), and
     /// gives the ids of the sockets that are ready. A timeout of zero only
     /// looks.
-    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> Vec<usize> {
+    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> Vec<CallbackId> {
         todo!(
             "exercise 13: Wait on the queue for at most timeout, in a trace slice named epoll wait; then give the ids of the sockets whose events came, leaving out the waker's token, WAKE_UP, which only ended the wait. A wait that fails is logged, and gives no ids. The book explains it in \"Waiting on epoll\", on the page \"Stage 13: the loop polls for itself\" (book/src/chapter-13.md)."
         )

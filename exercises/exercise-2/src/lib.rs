@@ -66,6 +66,7 @@ mod thread_pool;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;
 pub use types::{Js, PollEvent, Task, ThreadPoolTaskKind};

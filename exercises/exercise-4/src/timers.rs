@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use crate::CallbackId;
 use crate::{Js, Runtime, trace};
 
 // ANCHOR: delay
@@ -33,12 +34,12 @@ fn delay(ms: u64) -> Duration {
 /// callbacks wait with the others, in `Callbacks`.
 #[derive(Default)]
 pub(crate) struct Timers {
-    pending: BTreeSet<(Instant, usize)>,
+    pending: BTreeSet<(Instant, CallbackId)>,
 }
 
 impl Timers {
     /// Keeps the timer of callback `callback_id`, due at `deadline`.
-    pub(crate) fn add(&mut self, deadline: Instant, callback_id: usize) {
+    pub(crate) fn add(&mut self, deadline: Instant, callback_id: CallbackId) {
         self.pending.insert((deadline, callback_id));
     }
 
@@ -63,7 +64,7 @@ impl Runtime {
     pub fn set_timeout_at(&mut self, deadline: Instant, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
         self.timers.add(deadline, callback_id);
-        trace::timer_set(callback_id, deadline);
+        trace::timer_set(callback_id.0, deadline);
     }
 }
 // ANCHOR_END: set_timeout
@@ -72,7 +73,7 @@ impl Runtime {
 impl Timers {
     /// Takes the first timer off the set, if its deadline has passed by
     /// `now`, and hands out its callback's id.
-    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<usize> {
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<CallbackId> {
         todo!(
             "exercise 4: The timer phase asks for one timer at a time: take the first timer off the set if its deadline has passed by now, and hand out its callback id; else None, and the timer stays. The book explains it in \"The timer phase\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
         )
@@ -91,7 +92,7 @@ impl Runtime {
 
     /// Timer `callback_id`, off the set, fires: its callback is ready, with
     /// `Js::Undefined`. A trace, when one is recorded, marks it.
-    fn timer_fired(&mut self, callback_id: usize) {
+    fn timer_fired(&mut self, callback_id: CallbackId) {
         trace::instant(format_args!("timer {callback_id} fired"));
         self.callback_ready(callback_id, Js::Undefined);
     }
@@ -103,7 +104,7 @@ impl Runtime {
 impl Timers {
     /// Moves the timer of callback `timer` to `deadline`. Returns whether
     /// there was such a timer to move.
-    pub(crate) fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
+    pub(crate) fn move_timer(&mut self, timer: CallbackId, deadline: Instant) -> bool {
         todo!(
             "challenge 4a: A timer is a pair in pending, its deadline first, and a pair in a set cannot be changed where it is: find the pair whose callback id is this one, take it out, and put the id back with the new deadline; a timer that is not in the set has fired, or never was, and stays out. The epoll thread hears of the new deadline when the main thread next goes to sleep. The book explains it in \"Challenges\", on the page \"Stage 4: the exercise\" (book/src/chapter-4-exercise.md), and \"Timers in deadline order\" and \"Waking the epoll thread\", on the page \"Stage 4: timers\" (book/src/chapter-4.md)."
         )

@@ -72,6 +72,7 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use globals::{register_io, register_pool_task, set_timeout};
 pub use runtime::Runtime;
 pub use thread_pool::POOL_SIZE;

@@ -75,6 +75,7 @@ mod timers;
 pub mod trace;
 mod types;
 
+pub use callbacks::CallbackId;
 pub use crypto::Crypto;
 pub use fs::Fs;
 pub use globals::{register_io, register_pool_task, set_timeout};

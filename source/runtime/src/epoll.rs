@@ -25,7 +25,7 @@ use std::time::Duration; //@ 13
 // use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token}; //@ 3
 use minimio::{Events, Interests, Poll, Registrator, TcpStream, Token, Waker}; //@ 4..
 
-use crate::{PollEvent, log, trace};
+use crate::{CallbackId, PollEvent, log, trace};
 
 // ANCHOR: start
 //@ ..=12
@@ -129,10 +129,10 @@ impl Epoll //@ 13
     pub(crate) fn watch(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.register(stream, Token(id), interests)
+        self.registrator.register(stream, Token(id.0), interests)
     }
 
     /// Asks for the next report of a `stream` watched before: each
@@ -140,10 +140,10 @@ impl Epoll //@ 13
     pub(crate) fn watch_again(
         &self,
         stream: &TcpStream,
-        id: usize,
+        id: CallbackId,
         interests: Interests,
     ) -> io::Result<()> {
-        self.registrator.reregister(stream, Token(id), interests)
+        self.registrator.reregister(stream, Token(id.0), interests)
     }
     //@ ..=12
     //
@@ -174,7 +174,7 @@ impl Epoll //@ 13
 //         match ready {
 //             Ok(_) => {
 //                 for event in &events {
-//                     let Token(id) = event.token();
+//                     let id = CallbackId(event.token().0);
 //                     log!("the socket of callback {id} is ready");
 //                     if events_out.send(PollEvent::Epoll(id)).is_err() {
 //                         return; // the runtime is gone: nobody is listening
@@ -227,7 +227,7 @@ impl Epoll //@ 13
 //                         trace::instant("woken to read a new deadline");
 //                         continue; // it only woke us: read the deadline again
 //                     }
-//                     let Token(id) = event.token();
+//                     let id = CallbackId(event.token().0);
 //                     log!("the socket of callback {id} is ready");
 //                     if events_out.send(PollEvent::Epoll(id)).is_err() {
 //                         return;
@@ -344,7 +344,7 @@ impl Epoll {
     /// is woken, or `timeout` has passed (`None`: no timer waits), and
     /// gives the ids of the sockets that are ready. A timeout of zero only
     /// looks.
-    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> Vec<usize> {
+    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> Vec<CallbackId> {
         let waited = {
             let _waiting = trace::slice("epoll wait");
             self.poll.poll(&mut self.events, timeout)
@@ -360,6 +360,7 @@ impl Epoll {
                 // It only ended the wait: the news is on the channel.
                 WAKE_UP => trace::instant("woken by another thread"),
                 Token(id) => {
+                    let id = CallbackId(id);
                     log!("the socket of callback {id} is ready");
                     ready.push(id);
                 }

@@ -5,7 +5,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant}; //@ 13
 //@ end
 
-use crate::callbacks::{Callback, Callbacks};
+use crate::callbacks::{Callback, CallbackId, Callbacks};
 // use crate::epoll::EpollThread; //@ ..=12
 use crate::epoll::Epoll; //@ 13
 use crate::executor::Tasks;
@@ -113,8 +113,8 @@ impl Runtime {
 impl Runtime {
     /// Keeps `callback` until its event arrives, and returns its id. Each
     /// callback waits for exactly one event.
-    // pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize //@ ..=4
-    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> usize //@ 5..
+    // pub fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> CallbackId //@ ..=4
+    pub(crate) fn add_callback(&mut self, callback: impl FnOnce(Js) + 'static) -> CallbackId //@ 5..
     {
         self.callbacks.add(Box::new(callback))
     }
@@ -187,7 +187,7 @@ impl Runtime {
 
     /// The event of callback `callback_id` has arrived: the callback waits
     /// with `value` for its turn to run.
-    pub(crate) fn callback_ready(&mut self, callback_id: usize, value: Js) {
+    pub(crate) fn callback_ready(&mut self, callback_id: CallbackId, value: Js) {
         self.callbacks.make_ready(callback_id, value);
     }
     // ANCHOR_END: hearing
@@ -223,7 +223,7 @@ impl Runtime {
 
     /// Gets a callback ready, but for the next tick's pending phase rather
     /// than for the phase that is running now.
-    pub(crate) fn defer_callback(&mut self, callback_id: usize, value: Js) {
+    pub(crate) fn defer_callback(&mut self, callback_id: CallbackId, value: Js) {
         self.callbacks.defer(callback_id, value);
     }
     //@ end

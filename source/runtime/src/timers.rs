@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::callbacks::Callback; //@ 7..
 use crate::handle::with_runtime; //@ 7..
+// use crate::CallbackId; //@ ..=6
 use crate::{Js, Runtime, trace};
 //@ 7..
 
@@ -56,7 +57,7 @@ fn delay(ms: u64) -> Duration {
 // /// callbacks wait with the others, in `Callbacks`.
 // #[derive(Default)]
 // pub(crate) struct Timers {
-//     pending: BTreeSet<(Instant, usize)>,
+//     pending: BTreeSet<(Instant, CallbackId)>,
 // }
 //@ or 7..
 //@ 13..
@@ -135,7 +136,7 @@ pub(crate) struct Timers {
 impl Timers {
     //@ ..=6
     // /// Keeps the timer of callback `callback_id`, due at `deadline`.
-    // pub(crate) fn add(&mut self, deadline: Instant, callback_id: usize) {
+    // pub(crate) fn add(&mut self, deadline: Instant, callback_id: CallbackId) {
     //     self.pending.insert((deadline, callback_id));
     // }
     //@ or 7..
@@ -232,7 +233,7 @@ impl Runtime {
     // {
     //     let callback_id = self.add_callback(callback);
     //     self.timers.add(deadline, callback_id);
-    //     trace::timer_set(callback_id, deadline);
+    //     trace::timer_set(callback_id.0, deadline);
     // }
     //@ or 7..
     /// Runs `callback` on the main thread once `ms` milliseconds have
@@ -367,7 +368,7 @@ impl Runtime {
 // impl Timers {
 //     /// Takes the first timer off the set, if its deadline has passed by
 //     /// `now`, and hands out its callback's id.
-//     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<usize> {
+//     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<CallbackId> {
 //         let &(deadline, callback_id) = self.pending.first()?;
 //         if deadline > now {
 //             return None;
@@ -390,7 +391,7 @@ impl Runtime {
 //
 //     /// Timer `callback_id`, off the set, fires: its callback is ready, with
 //     /// `Js::Undefined`. A trace, when one is recorded, marks it.
-//     fn timer_fired(&mut self, callback_id: usize) {
+//     fn timer_fired(&mut self, callback_id: CallbackId) {
 //         trace::instant(format_args!("timer {callback_id} fired"));
 //         self.callback_ready(callback_id, Js::Undefined);
 //     }

@@ -7,7 +7,7 @@
 // use std::cell::RefCell;
 // use std::rc::Rc;
 //
-// use common::stage::{Js, PollEvent, Runtime};
+// use common::stage::{CallbackId, Js, PollEvent, Runtime};
 //
 // /// A log that callbacks write to. `Rc`, not `Arc`: callbacks need not be `Send`.
 // fn shared_log() -> Rc<RefCell<Vec<String>>> {
@@ -24,7 +24,7 @@
 //
 // /// The news a pool thread sends when it has run the task of callback
 // /// `callback_id`: its result, `value`.
-// fn pool_result(callback_id: usize, value: Js) -> PollEvent {
+// fn pool_result(callback_id: CallbackId, value: Js) -> PollEvent {
 //     PollEvent::Threadpool {
 //         thread_id: 0,
 //         callback_id,
@@ -68,7 +68,7 @@
 // fn callbacks_run_in_the_order_their_events_arrived() {
 //     let log = shared_log();
 //     let mut runtime = Runtime::new();
-//     let ids: Vec<usize> = ["a", "b", "c"]
+//     let ids: Vec<CallbackId> = ["a", "b", "c"]
 //         .into_iter()
 //         .map(|name| runtime.add_callback(logging_callback(&log, name)))
 //         .collect();

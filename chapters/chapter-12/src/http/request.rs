@@ -28,14 +28,14 @@ use crate::callbacks::Callback;
 use crate::handle::with_runtime;
 use crate::sockets::Reading;
 use crate::timers::{TIMEOUT_MAX, TimerId};
-use crate::{Js, Runtime, ThreadPoolTaskKind, log};
+use crate::{CallbackId, Js, Runtime, ThreadPoolTaskKind, log};
 
 // ANCHOR: request
 /// A GET the program asked for: where it goes, what it sends, and the
 /// timer that gives up on it, if the program set a timeout. Its callback
 /// waits in the runtime's queue, under `callback_id`.
 pub(crate) struct Get {
-    callback_id: usize,
+    callback_id: CallbackId,
     /// `host:port`, for messages.
     peer: String,
     request: Vec<u8>,
@@ -75,7 +75,7 @@ enum Next {
 /// not among them yet.
 #[derive(Default)]
 pub(crate) struct Requests {
-    waiting: HashMap<usize, HttpRequest>,
+    waiting: HashMap<CallbackId, HttpRequest>,
 }
 
 impl Requests {
@@ -86,13 +86,13 @@ impl Requests {
 
     /// Takes out request `callback_id`, to go on with it: `None` if it is
     /// not one that waits for its socket.
-    pub(crate) fn take(&mut self, callback_id: usize) -> Option<HttpRequest> {
+    pub(crate) fn take(&mut self, callback_id: CallbackId) -> Option<HttpRequest> {
         self.waiting.remove(&callback_id)
     }
 
     /// The timer of request `callback_id`'s timeout, if it waits for its
     /// socket and has one.
-    pub(crate) fn timer_of(&self, callback_id: usize) -> Option<TimerId> {
+    pub(crate) fn timer_of(&self, callback_id: CallbackId) -> Option<TimerId> {
         self.waiting.get(&callback_id)?.get.timer
     }
 
@@ -116,7 +116,7 @@ impl Runtime {
         path: &str,
         timeout_ms: Option<u64>,
         callback: impl FnOnce(Js) + 'static,
-    ) -> usize {
+    ) -> CallbackId {
         let callback_id = self.add_callback(callback);
         let peer = format!("{host}:{port}");
         let timeout_ms = timeout_ms.and_then(timeout_as_node_takes_it);
@@ -344,7 +344,7 @@ fn failed(what: &str, peer: &str, error: io::Error) -> Next {
 /// The timer of request `callback_id` has fired first: the request is
 /// dropped, which closes its socket, and its callback gets the error at
 /// once, in this timers phase.
-fn give_up(callback_id: usize, ms: u64) {
+fn give_up(callback_id: CallbackId, ms: u64) {
     let callback = with_runtime(|runtime| runtime.give_up_on(callback_id));
     if let Some(callback) = callback {
         log!("request {callback_id} timed out: it is given up");
@@ -356,7 +356,7 @@ fn give_up(callback_id: usize, ms: u64) {
 impl Runtime {
     /// Forgets request `callback_id`, wherever it is: on the pool, being
     /// looked up, or waiting for its socket. Returns its callback.
-    fn give_up_on(&mut self, callback_id: usize) -> Option<Callback> {
+    fn give_up_on(&mut self, callback_id: CallbackId) -> Option<Callback> {
         self.requests.take(callback_id);
         self.callbacks.remove(callback_id)
     }
@@ -368,7 +368,7 @@ impl Runtime {
 /// would, but tell nobody, since nobody waits for it any more. Dropping
 /// the request closes its socket; its timeout, if it has one, is cleared.
 /// Returns whether there was a request to give up.
-pub(crate) fn cancel_request(callback_id: usize) -> bool {
+pub(crate) fn cancel_request(callback_id: CallbackId) -> bool {
     let callback = with_runtime(|runtime| {
         if let Some(timer) = runtime.requests.timer_of(callback_id) {
             runtime.timers.clear(timer);

@@ -28,14 +28,14 @@ use crate::callbacks::Callback;
 use crate::handle::with_runtime;
 use crate::sockets::Reading;
 use crate::timers::{TIMEOUT_MAX, TimerId};
-use crate::{Js, Runtime, ThreadPoolTaskKind, log};
+use crate::{CallbackId, Js, Runtime, ThreadPoolTaskKind, log};
 
 // ANCHOR: request
 /// A GET the program asked for: where it goes, what it sends, and the
 /// timer that gives up on it, if the program set a timeout. Its callback
 /// waits in the runtime's queue, under `callback_id`.
 pub(crate) struct Get {
-    callback_id: usize,
+    callback_id: CallbackId,
     /// `host:port`, for messages.
     peer: String,
     request: Vec<u8>,
@@ -75,7 +75,7 @@ enum Next {
 /// not among them yet.
 #[derive(Default)]
 pub(crate) struct Requests {
-    waiting: HashMap<usize, HttpRequest>,
+    waiting: HashMap<CallbackId, HttpRequest>,
 }
 
 impl Requests {
@@ -86,7 +86,7 @@ impl Requests {
 
     /// Takes out request `callback_id`, to go on with it: `None` if it is
     /// not one that waits for its socket.
-    pub(crate) fn take(&mut self, callback_id: usize) -> Option<HttpRequest> {
+    pub(crate) fn take(&mut self, callback_id: CallbackId) -> Option<HttpRequest> {
         self.waiting.remove(&callback_id)
     }
 }
@@ -323,7 +323,7 @@ fn failed(what: &str, peer: &str, error: io::Error) -> Next {
 /// The timer of request `callback_id` has fired first: the request is
 /// dropped, which closes its socket, and its callback gets the error at
 /// once, in this timers phase.
-fn give_up(callback_id: usize, ms: u64) {
+fn give_up(callback_id: CallbackId, ms: u64) {
     let callback = with_runtime(|runtime| runtime.give_up_on(callback_id));
     if let Some(callback) = callback {
         log!("request {callback_id} timed out: it is given up");
@@ -335,7 +335,7 @@ fn give_up(callback_id: usize, ms: u64) {
 impl Runtime {
     /// Forgets request `callback_id`, wherever it is: on the pool, being
     /// looked up, or waiting for its socket. Returns its callback.
-    fn give_up_on(&mut self, callback_id: usize) -> Option<Callback> {
+    fn give_up_on(&mut self, callback_id: CallbackId) -> Option<Callback> {
         todo!(
             "exercise 10: The request's timer fired first: drop the request, which closes its socket, and take its callback away from those that wait, so that the loop no longer waits for it. The book explains it in \"Giving up\", on the page \"Stage 10: bodies, names and timeouts\" (book/src/chapter-10-response.md)."
         )

@@ -45,7 +45,7 @@ pub(crate) fn start_get(
     url: &str,
     timeout_ms: Option<u64>,
     callback: impl FnOnce(Js) + 'static,
-) -> Option<usize> {
+) -> Option<crate::CallbackId> {
     match Url::parse(url) {
         Ok(url) => Some(with_runtime(|runtime| {
             runtime.http_get(&url.host, url.port, &url.path, timeout_ms, callback)

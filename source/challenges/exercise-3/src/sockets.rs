@@ -4,10 +4,10 @@ impl Sockets {
     /// Takes out every socket being read, and gives the ids of their
     /// callbacks, in the order the sockets were registered. Each `Reading`
     /// is dropped, and its stream with it, which closes the socket.
-    pub(crate) fn take_all(&mut self) -> Vec<usize> {
+    pub(crate) fn take_all(&mut self) -> Vec<CallbackId> {
         // A map has no order of its own; ids grow, so theirs is the order
         // of registration.
-        let mut callback_ids: Vec<usize> = self.reading.drain().map(|(id, _)| id).collect();
+        let mut callback_ids: Vec<CallbackId> = self.reading.drain().map(|(id, _)| id).collect();
         callback_ids.sort();
         callback_ids
     }

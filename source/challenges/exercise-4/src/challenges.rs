@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::{Js, Runtime};
+use crate::{CallbackId, Js, Runtime};
 
 impl Runtime {
     /// Sets a timer as `set_timeout_at` does, and returns its id (the id
@@ -12,7 +12,7 @@ impl Runtime {
         &mut self,
         deadline: Instant,
         callback: impl FnOnce(Js) + 'static,
-    ) -> usize {
+    ) -> CallbackId {
         let callback_id = self.add_callback(callback);
         self.timers.add(deadline, callback_id);
         callback_id
@@ -25,7 +25,7 @@ impl Runtime {
     /// The epoll thread is not told here: the main thread tells it the
     /// next deadline each time it goes to sleep, and wakes it if that is
     /// sooner than the one it waits for.
-    pub fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
+    pub fn move_timer(&mut self, timer: CallbackId, deadline: Instant) -> bool {
         self.timers.move_timer(timer, deadline)
     }
 }

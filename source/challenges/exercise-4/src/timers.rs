@@ -3,7 +3,7 @@
 impl Timers {
     /// Moves the timer of callback `timer` to `deadline`. Returns whether
     /// there was such a timer to move.
-    pub(crate) fn move_timer(&mut self, timer: usize, deadline: Instant) -> bool {
+    pub(crate) fn move_timer(&mut self, timer: CallbackId, deadline: Instant) -> bool {
         // The set is in deadline order: the timer's own pair has to be
         // looked for by its id.
         let Some(&old) = self.pending.iter().find(|&&(_, id)| id == timer) else {

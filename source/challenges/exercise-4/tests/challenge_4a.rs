@@ -130,8 +130,11 @@ fn a_timer_that_has_fired_is_not_moved() {
             !runtime.move_timer(early, soon),
             "the timer has already fired: move_timer should say false, and not set it again"
         );
+        // An id this runtime never handed out: another runtime's third.
+        let mut other = Runtime::new();
+        let never_here = (0..3).map(|_| other.add_callback(|_| {})).last();
         assert!(
-            !runtime.move_timer(early + 1000, soon),
+            !runtime.move_timer(never_here.expect("three ids"), soon),
             "no timer has this id: move_timer should say false"
         );
         runtime.set_timeout(100, record(&fired, "later"));

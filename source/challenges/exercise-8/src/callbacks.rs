@@ -2,7 +2,7 @@
 // fields above are private to this file, so what reaches them is here.)
 impl Callbacks {
     /// Takes callback `id` away, unrun: nothing is awaited for it any more.
-    pub(crate) fn remove(&mut self, id: usize) -> Option<Callback> {
+    pub(crate) fn remove(&mut self, id: CallbackId) -> Option<Callback> {
         self.waiting.remove(&id)
     }
 }

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::handle::with_runtime;
-use crate::{Js, Runtime};
+use crate::{CallbackId, Js, Runtime};
 
 /// An immediate that can be cleared: what [`set_clearable_immediate`]
 /// returns, as Node's `setImmediate` returns an `Immediate` object. A
@@ -13,7 +13,7 @@ use crate::{Js, Runtime};
 #[derive(Clone)]
 pub struct Immediate {
     /// The id its callback waits under, until the check phase.
-    callback_id: usize,
+    callback_id: CallbackId,
     /// Whether it has been cleared.
     cleared: Rc<Cell<bool>>,
 }

@@ -3,7 +3,7 @@
 impl Immediates {
     /// Takes the immediate of callback `callback_id` out, if it still
     /// waits for its check phase.
-    pub(crate) fn remove(&mut self, callback_id: usize) {
+    pub(crate) fn remove(&mut self, callback_id: CallbackId) {
         self.waiting.retain(|id| *id != callback_id);
     }
 }
