@@ -132,7 +132,7 @@ impl Sockets {
     /// Takes out every socket being read, and gives the ids of their
     /// callbacks, in the order the sockets were registered. Each `Reading`
     /// is dropped, and its stream with it, which closes the socket.
-    pub(crate) fn take_all(&mut self) -> Vec<usize> {
+    pub(crate) fn take_all(&mut self) -> Vec<CallbackId> {
         todo!(
             "challenge 3a: Take every socket out of reading, so that its stream is dropped, which closes it; give the ids of their callbacks in the order of the ids, which only grow: the order the sockets were registered. The book explains it in \"Challenges\" and \"Registering a socket\", on the page \"Stage 3: the epoll thread\" (book/src/chapter-3.md)."
         )
