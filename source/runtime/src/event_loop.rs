@@ -12,7 +12,7 @@ use std::time::Instant;
 use crate::callbacks::Callback;
 use crate::executor::{run_woken_tasks, spawn};
 use crate::handle::{Installed, with_runtime};
-use crate::timers::OnTime; //@ 13..
+use crate::timers::OnTime;
 use crate::{Js, Runtime, log, trace};
 
 // ANCHOR: run

@@ -1,4 +1,3 @@
-//@ 11..
 //! The executor: futures that the loop polls, on the main thread, beside the
 //! callbacks.
 //!
@@ -12,22 +11,18 @@
 //! runs a promise's reactions right after the callback that settled it.
 //! No task is polled for nothing, and none is forgotten.
 
-// use std::cell::RefCell; //@ ..=12
-use std::any::Any; //@ 13
-// use std::collections::{BTreeMap, VecDeque}; //@ ..=12
-use std::collections::VecDeque; //@ 13
+use std::any::Any;
+use std::collections::VecDeque;
 use std::future::Future;
-use std::marker::PhantomData; //@ 13
+use std::marker::PhantomData;
 use std::pin::Pin;
-// use std::rc::Rc; //@ ..=12
 use std::sync::atomic::{AtomicBool, Ordering};
-// use std::sync::mpsc::Sender; //@ ..=12
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
-use crate::epoll::EventSender; //@ 13
-use crate::handle::runtime_is_running; //@ 13
+use crate::epoll::EventSender;
+use crate::handle::runtime_is_running;
 use crate::handle::with_runtime;
 use crate::{PollEvent, trace};
 
@@ -44,12 +39,6 @@ pub(crate) struct AsyncTask {
     waker: Arc<TaskWaker>,
 }
 
-//@ ..=12
-// /// A task's id: a number of its own, apart from the callbacks' ids, so
-// /// that the two cannot be mixed up.
-// #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-// pub(crate) struct TaskId(usize);
-//@ or 13..
 /// A task's id: the slot it holds among the tasks, and which of the
 /// slot's tasks it is (see `Slot`). It is a type of its own, apart from
 /// the callbacks' ids, so that the two cannot be mixed up.
@@ -58,14 +47,7 @@ pub(crate) struct TaskId {
     slot: usize,
     generation: usize,
 }
-//@ end
 
-//@ ..=12
-// /// The ids of the tasks that were woken, in the order they were, waiting
-// /// to be polled. Shared with every `Waker`, which may be on another thread:
-// /// hence the `Arc` and the `Mutex`.
-// pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
-//@ or 13..
 // ANCHOR: woken
 /// What the wakers of all tasks share: the queue of the tasks that were
 /// woken, and how to wake the loop. It is made once, and each waker holds
@@ -79,7 +61,6 @@ pub(crate) struct Woken {
     events: EventSender,
 }
 // ANCHOR_END: woken
-//@ end
 // ANCHOR_END: task
 
 // ANCHOR: waker
@@ -95,13 +76,7 @@ pub(crate) struct TaskWaker {
     /// poll it. Looking through the queue instead would cost time in the
     /// length of the queue, for every wake.
     queued: AtomicBool,
-    //@ ..=12
-    // woken: Woken,
-    // loop_thread: ThreadId,
-    // events: Sender<PollEvent>,
-    //@ or 13..
     woken: Arc<Woken>,
-    //@ end
 }
 
 impl Wake for TaskWaker {
@@ -115,16 +90,6 @@ impl Wake for TaskWaker {
         // so that two threads that wake the task at once cannot both
         // queue it.
         let was_queued = self.queued.swap(true, Ordering::SeqCst);
-        //@ ..=12
-        // if !was_queued {
-        //     let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
-        //     woken.push_back(self.task_id);
-        // }
-        // if thread::current().id() != self.loop_thread {
-        //     // If the loop is gone, there is no task to wake either.
-        //     let _ = self.events.send(PollEvent::TaskWoken);
-        // }
-        //@ or 13..
         let woken = &self.woken;
         if !was_queued {
             let mut queue = woken.queue.lock().unwrap_or_else(PoisonError::into_inner);
@@ -134,7 +99,6 @@ impl Wake for TaskWaker {
             // If the loop is gone, there is no task to wake either.
             let _ = woken.events.send(PollEvent::TaskWoken);
         }
-        //@ end
     }
 }
 // ANCHOR_END: waker
@@ -145,30 +109,6 @@ impl Wake for TaskWaker {
 /// does in JavaScript. (tokio's `spawn` only queues the task.) The
 /// `JoinHandle` is a future of the task's output; dropping it does not
 /// stop the task.
-//@ ..=12
-// pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandle<T> {
-//     let output = Rc::new(RefCell::new(Output {
-//         value: None,
-//         waker: None,
-//     }));
-//     let handle = JoinHandle {
-//         output: Rc::clone(&output),
-//     };
-//     let task = async move {
-//         let value = future.await;
-//         let mut output = output.borrow_mut();
-//         output.value = Some(value);
-//         if let Some(waker) = output.waker.take() {
-//             waker.wake();
-//         }
-//     };
-//     let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
-//     let future = Box::pin(task);
-//     let _traced = trace::slice("task");
-//     poll_task(task_id, AsyncTask { future, waker });
-//     handle
-// }
-//@ or 13..
 pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandle<T> {
     let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
     let task = async move {
@@ -186,39 +126,9 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
         output: PhantomData,
     }
 }
-//@ end
 // ANCHOR_END: spawn
 
 // ANCHOR: join_handle
-//@ ..=12
-//
-// /// A task's output, once it is done, and who waits for it.
-// struct Output<T> {
-//     value: Option<T>,
-//     waker: Option<Waker>,
-// }
-//
-// /// The output of a spawned task, as a future: `spawn(f).await` is the
-// /// value `f` returns.
-// pub struct JoinHandle<T> {
-//     output: Rc<RefCell<Output<T>>>,
-// }
-//
-// impl<T> Future for JoinHandle<T> {
-//     type Output = T;
-//
-//     fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<T> {
-//         let mut output = self.output.borrow_mut();
-//         match output.value.take() {
-//             Some(value) => Poll::Ready(value),
-//             None => {
-//                 output.waker = Some(context.waker().clone());
-//                 Poll::Pending
-//             }
-//         }
-//     }
-// }
-//@ or 13..
 /// The output of a spawned task, as a future: `spawn(f).await` is the
 /// value `f` returns. The output waits in the task's slot (see `Join`),
 /// so a handle is only the task's id.
@@ -256,7 +166,6 @@ impl<T> Drop for JoinHandle<T> {
         }
     }
 }
-//@ end
 // ANCHOR_END: join_handle
 
 // ANCHOR: tasks
@@ -264,57 +173,30 @@ impl<T> Drop for JoinHandle<T> {
 /// The tasks stay on the main thread; only the queue is shared, with the
 /// wakers.
 pub(crate) struct Tasks {
-    //@ ..=12
-    // /// The tasks that are not done, in the order of their ids: futures the
-    // /// loop polls.
-    // waiting: BTreeMap<TaskId, AsyncTask>,
-    // /// The last id handed out to a task. Tasks have their own ids, apart
-    // /// from the callbacks': a program's callbacks get the same ids whether
-    // /// or not it also spawns tasks.
-    // last_id: usize,
-    //@ or 13..
     /// Every task that is not done, in a slot of its own, which its id
     /// names: the loop finds a woken task at once, without a search.
     slots: Vec<Slot>,
     /// The slots that no task holds, for the next tasks.
     free: Vec<usize>,
-    //@ end
-    //@ ..=12
-    // /// The ids of the tasks woken since they were last polled.
-    // woken: Woken,
-    // /// For the wakers of tasks woken on another thread, to wake the loop.
-    // events: Sender<PollEvent>,
-    //@ or 13..
     /// The ids of the tasks woken since they were last polled, in what
     /// their wakers share.
     woken: Arc<Woken>,
-    //@ end
 }
 
 impl Tasks {
     /// No task yet; `events` is the loop's channel, for the wakers.
-    // pub(crate) fn new(events: Sender<PollEvent>) -> Tasks //@ ..=12
-    pub(crate) fn new(events: EventSender) -> Tasks //@ 13
-    {
+    pub(crate) fn new(events: EventSender) -> Tasks {
         Tasks {
-            // waiting: BTreeMap::new(), //@ ..=12
-            // last_id: 0, //@ ..=12
-            slots: Vec::new(), //@ 13
-            free: Vec::new(),  //@ 13
-            //@ ..=12
-            // woken: Woken::default(),
-            // events,
-            //@ or 13..
+            slots: Vec::new(),
+            free: Vec::new(),
             woken: Arc::new(Woken {
                 queue: Mutex::default(),
                 loop_thread: thread::current().id(),
                 events,
             }),
-            //@ end
         }
     }
 }
-//@ 13..
 
 /// A slot for a task. A slot is empty while its task is polled (the task
 /// is out), and once the task is done, until another task takes it.
@@ -349,42 +231,10 @@ impl Default for Join {
     }
 }
 // ANCHOR_END: join
-//@ end
 // ANCHOR_END: tasks
 
 // ANCHOR: tasks_methods
 impl Tasks {
-    //@ ..=12
-    // /// An id for a new task, and its waker.
-    // pub(crate) fn new_task(&mut self) -> (TaskId, Arc<TaskWaker>) {
-    //     self.last_id += 1;
-    //     let task_id = TaskId(self.last_id);
-    //     (task_id, self.waker_for(task_id))
-    // }
-    //
-    // /// Takes out the next woken task that is still there, and lowers its
-    // /// flag: woken again from now on, while it is polled too, it goes back
-    // /// in the queue. A task that is done is gone, and its last wake-up is
-    // /// skipped.
-    // pub(crate) fn next_woken(&mut self) -> Option<(TaskId, AsyncTask)> {
-    //     loop {
-    //         let task_id = self
-    //             .woken
-    //             .lock()
-    //             .unwrap_or_else(PoisonError::into_inner)
-    //             .pop_front()?;
-    //         if let Some(task) = self.waiting.remove(&task_id) {
-    //             task.waker.queued.store(false, Ordering::SeqCst);
-    //             return Some((task_id, task));
-    //         }
-    //     }
-    // }
-    //
-    // /// Keeps a task that is not done, under its id, until it is woken.
-    // pub(crate) fn put_back(&mut self, task_id: TaskId, task: AsyncTask) {
-    //     self.waiting.insert(task_id, task);
-    // }
-    //@ or 13..
     // ANCHOR: new_task
     /// An id for a new task, and its waker: the task takes a free slot,
     /// or a new one.
@@ -493,7 +343,6 @@ impl Tasks {
         }
     }
     // ANCHOR_END: join_methods
-    //@ end
 
     /// The waker of task `task_id`, not yet woken.
     fn waker_for(&self, task_id: TaskId) -> Arc<TaskWaker> {
@@ -501,8 +350,6 @@ impl Tasks {
             task_id,
             queued: AtomicBool::new(false),
             woken: Arc::clone(&self.woken),
-            // loop_thread: thread::current().id(), //@ ..=12
-            // events: self.events.clone(), //@ ..=12
         })
     }
 }
@@ -512,17 +359,11 @@ impl Tasks {
 impl Tasks {
     /// Takes out every task that is not done: what is left at the end of a
     /// run.
-    //@ ..=12
-    // pub(crate) fn take_all(&mut self) -> BTreeMap<TaskId, AsyncTask> {
-    //     std::mem::take(&mut self.waiting)
-    // }
-    //@ or 13..
     /// Their slots go with them, and the outputs that wait there.
     pub(crate) fn take_all(&mut self) -> Vec<Slot> {
         self.free.clear();
         std::mem::take(&mut self.slots)
     }
-    //@ end
 }
 // ANCHOR_END: take_all
 
@@ -543,18 +384,11 @@ pub(crate) fn run_woken_tasks() {
 fn poll_task(task_id: TaskId, mut task: AsyncTask) {
     let waker = Waker::from(Arc::clone(&task.waker));
     let mut context = Context::from_waker(&waker);
-    //@ ..=12
-    // if task.future.as_mut().poll(&mut context).is_pending() {
-    //     with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
-    // }
-    //@ or 13..
     if task.future.as_mut().poll(&mut context).is_pending() {
         with_runtime(|runtime| runtime.tasks.put_back(task_id, task));
     } else {
         drop(task); // its drop may call the runtime: not inside the loan
         with_runtime(|runtime| runtime.tasks.finish(task_id));
     }
-    //@ end
 }
 // ANCHOR_END: run_woken_tasks
-//@ end

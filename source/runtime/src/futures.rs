@@ -14,15 +14,13 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-// use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
-//@ 12..
-use crate::TimerId; //@ 13..
+use crate::TimerId;
 use crate::handle::runtime_is_running;
-use crate::handle::with_runtime; //@ 13..
+use crate::handle::with_runtime;
 use crate::http::{cancel_request, start_get};
+// use crate::{Crypto, Fs, Http, Js, set_timeout}; //@ 11
 // use crate::{Crypto, Fs, Js, clear_timeout, log, set_timeout}; //@ 12
 use crate::{Crypto, Fs, Js, clear_timeout, log}; //@ 13..
-//@ end
 
 // ANCHOR: from_callback
 /// A callback, as the runtime's callback APIs take it.

@@ -7,7 +7,7 @@
 use minimio::TcpStream;
 
 use crate::handle::with_runtime;
-use crate::timers::TimerId; //@ 7..
+use crate::timers::TimerId;
 use crate::{Js, ThreadPoolTaskKind};
 
 // ANCHOR: functions

@@ -1,23 +1,19 @@
 //! The runtime: the parts it is made of, and what they do together.
-//@ 2..
 
 use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant}; //@ 13
-//@ end
+use std::time::{Duration, Instant};
 
 use crate::callbacks::{Callback, CallbackId, Callbacks};
 // use crate::epoll::EpollThread; //@ ..=12
 use crate::epoll::Epoll; //@ 13
 use crate::executor::Tasks;
-use crate::http::Requests; //@ 10..
+use crate::http::Requests;
 use crate::immediates::Immediates;
 use crate::sockets::Sockets;
 use crate::thread_pool::{self, Pool};
 use crate::timers::Timers;
-// use crate::trace; //@ ..=4
-use crate::trace; //@ 13
-// use crate::{Js, PollEvent}; //@ 1
-use crate::{Js, PollEvent, log}; //@ 2..
+use crate::trace;
+use crate::{Js, PollEvent, log};
 
 // ANCHOR: runtime
 /// The runtime's state.

@@ -2,13 +2,13 @@
 //! The thread pool: worker threads that run blocking tasks, so the main
 //! thread never has to.
 
-use std::any::Any; //@ 9..
+use std::any::Any;
 use std::collections::VecDeque;
-use std::panic::{self, AssertUnwindSafe}; //@ 9..
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 
-use crate::epoll::EventSender; //@ 13
+use crate::epoll::EventSender;
 use crate::{Js, PollEvent, Runtime, Task, ThreadPoolTaskKind, log, trace};
 
 //@ ..=8

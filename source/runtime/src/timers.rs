@@ -2,16 +2,16 @@
 //! Timers: deadlines kept in order, each with the callback to run once it
 //! has passed.
 
-use std::cell::RefCell; //@ 7..
-use std::cmp::Reverse; //@ 13..
+use std::cell::RefCell;
+use std::cmp::Reverse;
 // use std::collections::BTreeSet; //@ ..=6
-use std::collections::{BTreeMap, HashMap}; //@ 7..
-use std::rc::Rc; //@ 7..
-use std::task::Waker; //@ 13..
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
-use crate::callbacks::Callback; //@ 7..
-use crate::handle::with_runtime; //@ 7..
+use crate::callbacks::Callback;
+use crate::handle::with_runtime;
 // use crate::CallbackId; //@ ..=6
 use crate::{Js, Runtime, trace};
 //@ 7..

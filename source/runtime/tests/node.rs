@@ -25,7 +25,7 @@ use common::stage::{
 };
 //@ end
 use common::{assert_sooner_than, run_sharing, within};
-use slow_server::SlowServer; //@ 8..
+use slow_server::SlowServer;
 
 type Log = Rc<RefCell<Vec<String>>>;
 

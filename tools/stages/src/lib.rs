@@ -8,6 +8,9 @@
 //!
 //! - `source/runtime/` holds the runtime and its tests, every stage at
 //!   once. Its [`markers`] say which lines belong to which stages.
+//! - `source/until-M/` holds files that a later stage rewrote, as the
+//!   stages up to M have them; those stages take them instead of
+//!   `source/runtime/`'s.
 //! - `source/stage-N/` holds what belongs to stage N alone: its demo
 //!   program, `src/main.rs`.
 //! - `source/exercises/` holds the exercises' workspace files, and
@@ -23,6 +26,7 @@ pub mod backup;
 pub mod classroom;
 pub mod exercises;
 pub mod gaps;
+pub mod imports;
 pub mod markers;
 pub mod modules;
 pub mod whole;
@@ -96,41 +100,47 @@ pub fn stages(workspace: &Path) -> Result<Vec<usize>, String> {
 }
 
 /// The files of stage `stage`'s crate, by their path in it.
+///
+/// They come from `source/runtime`, but where a folder `source/until-M`
+/// has a file of the same path, the stages up to M take that file
+/// instead: it is the file as those stages have it, where a later stage
+/// rewrote it. Its lines are stage M's, and the lines that stage M lacks
+/// sit in comments, as in `source/runtime` they do for the last stage.
 pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
     let last_stage = *stages(workspace)?.last().expect("at least one stage");
     let mut files = Files::new();
     let mut problems = Vec::new();
-    for (path, text) in read_tree(&workspace.join("source/runtime"))? {
-        if path == "STAGE.md" {
-            // The source crate's own summary: a link to the last stage's.
-            // Each stage has its own, from `source/stage-N`.
+    let mut sources = vec![(last_stage, String::from("source/runtime"))];
+    // The nearest `until-M` last, so that it wins.
+    for until in earlier_versions(workspace, last_stage)?.into_iter().rev() {
+        sources.push((until, format!("source/until-{until}")));
+    }
+    for (until, folder) in sources {
+        if stage > until {
             continue;
         }
-        let marker = match path.rsplit_once('.').map(|(_, extension)| extension) {
-            Some("rs") => "//@",
-            Some("toml") => "#@",
-            // Anything else, such as the text file the demos read, is the
-            // same in every stage.
-            _ => {
-                files.insert(path, text);
+        for (path, text) in read_tree(&workspace.join(&folder))? {
+            if path == "STAGE.md" {
+                // The source crate's own summary: a link to the last stage's.
+                // Each stage has its own, from `source/stage-N`.
                 continue;
             }
-        };
-        let name = format!("source/runtime/{path}");
-        match Annotated::parse(&name, &text, marker, last_stage) {
-            Ok(annotated) => {
-                if let Some(text) = annotated.for_stage(stage) {
+            files.remove(&path);
+            match stage_of_file(&format!("{folder}/{path}"), &text, until, stage) {
+                Ok(Some(text)) => {
                     files.insert(path, text);
                 }
+                Ok(None) => {}
+                // Every file's mistakes at once, not only the first file's.
+                Err(problem) => problems.push(problem),
             }
-            // Every file's mistakes at once, not only the first file's.
-            Err(problem) => problems.push(problem),
         }
     }
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
     modules::leave_out_missing_modules(&mut files);
+    imports::drop_unused_imports(&mut files);
     for (path, text) in read_tree(&workspace.join(format!("source/stage-{stage}")))? {
         if files.contains_key(&path) {
             return Err(format!(
@@ -140,6 +150,50 @@ pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
         files.insert(path, text);
     }
     Ok(files)
+}
+
+/// The numbers M of the folders `source/until-M`, in order: each below
+/// the last stage.
+fn earlier_versions(workspace: &Path, last_stage: usize) -> Result<Vec<usize>, String> {
+    let source = workspace.join("source");
+    let entries =
+        fs::read_dir(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let mut untils = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(number) = name.strip_prefix("until-") else {
+            continue;
+        };
+        match number.parse::<usize>() {
+            Ok(until) if (1..last_stage).contains(&until) => untils.push(until),
+            _ => {
+                return Err(format!(
+                    "source/{name}: an earlier version's folder is `until-M`, M a stage \
+                     before the last, {last_stage}"
+                ));
+            }
+        }
+    }
+    untils.sort();
+    Ok(untils)
+}
+
+/// The file `name` of the source, whose last stage is `last_stage`, as
+/// stage `stage` has it; `None` if it has no line in that stage.
+fn stage_of_file(
+    name: &str,
+    text: &str,
+    last_stage: usize,
+    stage: usize,
+) -> Result<Option<String>, String> {
+    let marker = match name.rsplit_once('.').map(|(_, extension)| extension) {
+        Some("rs") => "//@",
+        Some("toml") => "#@",
+        // Anything else, such as the text file the demos read, is the
+        // same in every stage.
+        _ => return Ok(Some(text.to_string())),
+    };
+    Ok(Annotated::parse(name, text, marker, last_stage)?.for_stage(stage))
 }
 
 /// Which files on disk are not what the source makes: each one named, with
@@ -333,4 +387,68 @@ fn remove_empty_folders(workspace: &Path, mut folder: Option<&Path>) {
 /// The workspace's top folder, for a crate two folders below it.
 pub fn workspace_of(manifest_dir: &str) -> PathBuf {
     Path::new(manifest_dir).join("../..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace in a fresh temporary folder, with `files` in it.
+    fn workspace_with(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let top = std::env::temp_dir().join(format!("stages-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&top);
+        for (path, text) in files {
+            write(&top.join(path), text).expect("a temporary file can be written");
+        }
+        top
+    }
+
+    #[test]
+    fn the_stages_up_to_m_take_the_file_from_until_m() {
+        let top = workspace_with(
+            "until",
+            &[
+                ("source/stage-1/src/main.rs", "fn main() {}\n"),
+                ("source/stage-2/src/main.rs", "fn main() {}\n"),
+                ("source/stage-3/src/main.rs", "fn main() {}\n"),
+                ("source/runtime/src/lib.rs", "mod wait;\nmod work;\n"),
+                ("source/runtime/src/wait.rs", "fn in_the_loop() {}\n"),
+                (
+                    "source/until-2/src/wait.rs",
+                    "//@ 2\nfn on_a_thread() {}\n//@ end\n",
+                ),
+                ("source/runtime/src/work.rs", "fn last() {}\n"),
+                (
+                    "source/until-2/src/work.rs",
+                    "// fn first() {} //@ 1\nfn second() {} //@ 2\n",
+                ),
+            ],
+        );
+        let file = |stage| chapter(&top, stage).expect("the source is sound");
+        assert_eq!(file(3)["src/wait.rs"], "fn in_the_loop() {}\n");
+        assert_eq!(file(2)["src/wait.rs"], "fn on_a_thread() {}\n");
+        // Not in stage 1 at all: `until-2` says so, and `runtime/` does
+        // not fill in.
+        assert!(!file(1).contains_key("src/wait.rs"));
+        assert_eq!(file(1)["src/lib.rs"], "mod work;\n");
+        // Stage 2's lines are the live ones; stage 1's are in comments.
+        assert_eq!(file(1)["src/work.rs"], "fn first() {}\n");
+        assert_eq!(file(2)["src/work.rs"], "fn second() {}\n");
+        assert_eq!(file(3)["src/work.rs"], "fn last() {}\n");
+        let _ = fs::remove_dir_all(&top);
+    }
+
+    #[test]
+    fn an_until_folder_must_name_a_stage_before_the_last() {
+        let top = workspace_with(
+            "until-last",
+            &[
+                ("source/stage-1/src/main.rs", "fn main() {}\n"),
+                ("source/until-1/src/a.rs", "fn a() {}\n"),
+            ],
+        );
+        let problem = chapter(&top, 1).expect_err("until-1 is the last stage");
+        assert!(problem.contains("source/until-1"), "{problem}");
+        let _ = fs::remove_dir_all(&top);
+    }
 }
