@@ -10,26 +10,35 @@
 //! has its marked line (`// use std::collections::BTreeSet; //@ ..=6`).
 //!
 //! Only what reads plainly is touched: a private `use` at the start of a
-//! line, in a file that is no module's root (whose imports its modules
-//! below may use), one item on one line, with at most one level of braces and no
-//! `*`. Anything else is kept as it is, marked by hand where a stage
-//! needs it. A name counts as used when it appears as a whole word in the
-//! file's code, outside comments; a name that a comment mentions alone is
-//! not used. A trait that code uses only through its methods shows no
-//! name: those in [`METHOD_TRAITS`] are always kept.
+//! line, one item on one line, with at most one level of braces, no `*`,
+//! and no attribute on the line before it; and only in a file that is no
+//! module's root (`lib.rs`, `mod.rs`, or a file with a folder of its own),
+//! whose imports the modules below it may use. Anything else is kept as
+//! it is, marked by hand where a stage needs it.
+//!
+//! A name counts as used when it is a whole word of the file's code,
+//! outside comments and string literals, or the target of a doc link
+//! (``[`Waker`]``). A trait that code uses only through its methods shows
+//! no name: [`METHOD_TRAITS`] says which methods count for which trait,
+//! and a trait imported `as _` is always kept. When names are dropped, the
+//! `use` lines around them are sorted again as rustfmt sorts them: a list
+//! cut down to one name loses its braces, and moves with that.
 
 use crate::Files;
 
-/// Traits whose methods a file calls without naming them: never dropped.
-/// A trait missing here is dropped where a stage uses only its methods,
-/// and that stage fails to build, naming it.
-pub const METHOD_TRAITS: [&str; 6] = [
-    "Read",
-    "Write",
-    "BufRead",
-    "Seek",
-    "Future",
-    "ToSocketAddrs",
+/// Traits whose methods a file calls without naming the trait, with the
+/// methods that count as using it. A trait missing here is dropped where
+/// a stage only calls its methods, and that stage fails to build, naming
+/// the trait: add it here.
+pub const METHOD_TRAITS: &[(&str, &[&str])] = &[
+    (
+        "Read",
+        &["read", "read_exact", "read_to_end", "read_to_string"],
+    ),
+    ("Write", &["write", "writeln", "write_all", "flush"]),
+    ("BufRead", &["read_line", "lines", "fill_buf"]),
+    ("Seek", &["seek", "rewind"]),
+    ("ToSocketAddrs", &["to_socket_addrs"]),
 ];
 
 /// Drops the unused names of each top-level private `use` in the Rust
@@ -37,9 +46,7 @@ pub const METHOD_TRAITS: [&str; 6] = [
 pub fn drop_unused_imports(files: &mut Files) {
     let mut changed = Vec::new();
     for (path, text) in files.iter() {
-        // A private `use` in a module's root file (`lib.rs`, `mod.rs`)
-        // also serves the modules below it: not this file's alone.
-        if !path.ends_with(".rs") || path.ends_with("lib.rs") || path.ends_with("mod.rs") {
+        if !path.ends_with(".rs") || is_module_root(path, files) {
             continue;
         }
         let pruned = pruned(text);
@@ -50,23 +57,57 @@ pub fn drop_unused_imports(files: &mut Files) {
     files.extend(changed);
 }
 
+/// Whether the file at `path` is the root of other modules: a private
+/// `use` there also serves the modules below it, so it is not this file's
+/// alone to judge.
+fn is_module_root(path: &str, files: &Files) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if ["lib.rs", "main.rs", "mod.rs"].contains(&name) {
+        return true;
+    }
+    let folder = format!("{}/", path.trim_end_matches(".rs"));
+    files.keys().any(|other| other.starts_with(&folder))
+}
+
 /// `text` without the names its imports bring in and its code never uses.
 fn pruned(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let imports: Vec<Option<Import>> = lines.iter().map(|line| Import::parse(line)).collect();
-    let code: Vec<String> = lines
+    let imports: Vec<Option<Import>> = lines
         .iter()
-        .zip(&imports)
-        .filter(|(_, import)| import.is_none())
-        .map(|(line, _)| without_comment(line).to_string())
+        .enumerate()
+        .map(|(at, line)| {
+            let attribute_above = at > 0 && lines[at - 1].trim_start().starts_with("#[");
+            if attribute_above {
+                None
+            } else {
+                Import::parse(line)
+            }
+        })
         .collect();
-    let used =
-        |name: &str| METHOD_TRAITS.contains(&name) || code.iter().any(|line| has_word(line, name));
-    let mut out = String::new();
+    let mut code = String::new();
+    let mut doc_links = Vec::new();
+    for (line, import) in lines.iter().zip(&imports) {
+        if import.is_none() {
+            code.push_str(&only_code(line));
+            code.push('\n');
+            doc_links.extend(doc_link_targets(line));
+        }
+    }
+    let used = |import: &Name| {
+        import.binds == "_"
+            || has_word(&code, &import.binds)
+            || doc_links.contains(&import.binds.as_str())
+            || METHOD_TRAITS.iter().any(|(name, methods)| {
+                *name == import.last_segment() && methods.iter().any(|m| has_word(&code, m))
+            })
+    };
+    let mut out: Vec<String> = Vec::new();
     // Whether a line was dropped since the last line that is not blank:
-    // a group of imports that is gone leaves its blank line behind.
+    // a group of imports that is gone would leave its blank line behind.
     let mut dropped = false;
-    let mut after_blank = false;
+    let mut after_blank = true;
+    // Which lines of `out` are `use` lines that changed.
+    let mut changed = Vec::new();
     for (line, import) in lines.iter().zip(&imports) {
         let kept = match import {
             None => Some(line.to_string()),
@@ -84,10 +125,97 @@ fn pruned(text: &str) -> String {
             dropped = false;
         }
         after_blank = blank;
-        out.push_str(&kept);
-        out.push('\n');
+        if kept != *line {
+            changed.push(out.len());
+        }
+        out.push(kept);
     }
-    out
+    sort_changed_runs(&mut out, &changed);
+    out.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// Sorts again, as rustfmt does, each run of `use` lines in a row in which
+/// a line changed.
+fn sort_changed_runs(lines: &mut [String], changed: &[usize]) {
+    let is_use = |line: &String| line.starts_with("use ");
+    let mut at = 0;
+    while at < lines.len() {
+        if !is_use(&lines[at]) {
+            at += 1;
+            continue;
+        }
+        let end = (at..lines.len())
+            .find(|&end| !is_use(&lines[end]))
+            .unwrap_or(lines.len());
+        if changed.iter().any(|line| (at..end).contains(line)) {
+            lines[at..end].sort_by_key(|line| rustfmt_order(line));
+        }
+        at = end;
+    }
+}
+
+/// The key rustfmt sorts `use` lines by: their paths, segment by segment,
+/// with a braced list after every name.
+fn rustfmt_order(line: &str) -> Vec<String> {
+    let path = line.trim_start_matches("use ").trim_end_matches(';');
+    path.split("::")
+        .map(|segment| {
+            if segment.starts_with('{') {
+                format!("\u{10FFFF}{segment}")
+            } else {
+                segment.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The code of `line`: without a `//` comment, and with the insides of its
+/// string and character literals blanked, so that neither counts as a use.
+fn only_code(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut code = String::new();
+    let mut at = 0;
+    while at < chars.len() {
+        match chars[at] {
+            '/' if chars.get(at + 1) == Some(&'/') => break,
+            '"' => {
+                at += 1;
+                while at < chars.len() && chars[at] != '"' {
+                    at += if chars[at] == '\\' { 2 } else { 1 };
+                }
+                code.push_str("\"\"");
+            }
+            // A character literal ('x', '\n'); a lifetime ('a) goes on.
+            '\'' if chars.get(at + 2) == Some(&'\'') || chars.get(at + 1) == Some(&'\\') => {
+                // After the backslash's character, if there is one.
+                let from = if chars[at + 1] == '\\' {
+                    at + 3
+                } else {
+                    at + 2
+                };
+                let close = (from..chars.len()).find(|&c| chars[c] == '\'');
+                at = close.unwrap_or(chars.len());
+                code.push_str("' '");
+            }
+            c => code.push(c),
+        }
+        at += 1;
+    }
+    code
+}
+
+/// The names that the doc links of `line` point at: ``[`Name`]`` and
+/// ``[`path::Name`]``, by their last segment.
+fn doc_link_targets(line: &str) -> Vec<&str> {
+    let trimmed = line.trim_start();
+    if !(trimmed.starts_with("///") || trimmed.starts_with("//!")) {
+        return Vec::new();
+    }
+    line.split("[`")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("`]").map(|(target, _)| target))
+        .map(|target| target.rsplit("::").next().unwrap_or(target))
+        .collect()
 }
 
 /// One `use` line: `use PREFIX::NAME;` or `use PREFIX::{A, B as C, self};`.
@@ -95,9 +223,27 @@ fn pruned(text: &str) -> String {
 struct Import {
     /// What comes before the names, with its `::` (empty for `use name;`).
     prefix: String,
-    /// Each name as written, and the name it binds in the file.
-    names: Vec<(String, String)>,
+    names: Vec<Name>,
+    /// Whether the names are in braces, as a list.
     braced: bool,
+}
+
+/// One name that a `use` brings in.
+#[derive(Debug, PartialEq)]
+struct Name {
+    /// As the line writes it: `Waker`, `io::Read as _`, `self`.
+    written: String,
+    /// The name it binds in the file: `Waker`, `_`, `io`.
+    binds: String,
+}
+
+impl Name {
+    /// The item it names, without its path or alias: `Read` for
+    /// `io::Read as _`.
+    fn last_segment(&self) -> &str {
+        let item = self.written.split(" as ").next().unwrap_or(&self.written);
+        item.rsplit("::").next().unwrap_or(item).trim()
+    }
 }
 
 impl Import {
@@ -134,7 +280,10 @@ impl Import {
                     None if name == "self" => module.clone(),
                     None => name.rsplit("::").next().unwrap_or(name).to_string(),
                 };
-                (name.to_string(), binds)
+                Name {
+                    written: name.to_string(),
+                    binds,
+                }
             })
             .collect();
         Some(Import {
@@ -146,17 +295,21 @@ impl Import {
 
     /// The line with only the names `used` says are used, or `None` when
     /// none is. A single name left loses its braces, as rustfmt writes it.
-    fn keeping(&self, used: &dyn Fn(&str) -> bool) -> Option<String> {
+    fn keeping(&self, used: &dyn Fn(&Name) -> bool) -> Option<String> {
         let kept: Vec<&str> = self
             .names
             .iter()
-            .filter(|(_, binds)| used(binds))
-            .map(|(name, _)| name.as_str())
+            .filter(|name| used(name))
+            .map(|name| name.written.as_str())
             .collect();
         match kept.as_slice() {
             [] => None,
             _ if kept.len() == self.names.len() => Some(self.line(&kept, self.braced)),
-            ["self"] => Some(format!("use {};", self.prefix.trim_end_matches("::"))),
+            // `{self}` is the module itself, `{self as x}` the module as x.
+            [only] if *only == "self" || only.starts_with("self as ") => {
+                let module = self.prefix.trim_end_matches("::");
+                Some(format!("use {module}{};", &only["self".len()..]))
+            }
             [_] => Some(self.line(&kept, false)),
             _ => Some(self.line(&kept, true)),
         }
@@ -170,11 +323,6 @@ impl Import {
             format!("use {}{names};", self.prefix)
         }
     }
-}
-
-/// `line` up to a `//` comment, if it has one.
-fn without_comment(line: &str) -> &str {
-    line.find("//").map_or(line, |at| &line[..at])
 }
 
 /// Whether `word` is in `line` as a whole word: not part of a longer name.
@@ -196,6 +344,7 @@ mod tests {
         let text = "use std::collections::{BTreeMap, HashMap};\n\
                     use std::io::{self, ErrorKind};\n\
                     use std::rc::Rc;\n\
+                    \n\
                     use crate::{Js, log};\n\
                     \n\
                     // an Rc, in a comment, is no use\n\
@@ -206,6 +355,7 @@ mod tests {
             pruned(text),
             "use std::collections::BTreeMap;\n\
              use std::io;\n\
+             \n\
              use crate::{Js, log};\n\
              \n\
              // an Rc, in a comment, is no use\n\
@@ -242,6 +392,87 @@ mod tests {
             pruned(text),
             "use std::fmt::Display as Show;\nfn f(x: &dyn Show) {}\n"
         );
+    }
+
+    #[test]
+    fn strings_hide_names_and_do_not_hide_code() {
+        let text = "use std::io::ErrorKind;\nuse std::rc::Rc;\n\n\
+                    fn f() {\n\
+                    \x20   probe(\"http://x\", ErrorKind::NotFound, \"Rc\", '\"');\n\
+                    }\n";
+        assert_eq!(
+            pruned(text),
+            text.replace("use std::rc::Rc;\n", "").as_str()
+        );
+    }
+
+    #[test]
+    fn a_use_under_an_attribute_is_left_alone() {
+        let text = "#[cfg(test)]\nuse std::rc::Rc;\n\nfn f() {}\n";
+        assert_eq!(pruned(text), text);
+    }
+
+    #[test]
+    fn a_trait_counts_as_used_by_its_methods() {
+        let text = "use std::io::{Read, Write};\nuse std::fmt::Write as _;\n\n\
+                    fn f(s: &mut S) {\n\
+                    \x20   s.write_all(b\"x\");\n\
+                    }\n";
+        assert_eq!(
+            pruned(text),
+            "use std::fmt::Write as _;\nuse std::io::Write;\n\n\
+             fn f(s: &mut S) {\n\
+             \x20   s.write_all(b\"x\");\n\
+             }\n"
+        );
+    }
+
+    #[test]
+    fn the_module_itself_can_be_what_is_left() {
+        let text = "use std::io::{self as sio, Read};\nfn f() -> sio::Result<()> {}\n";
+        assert_eq!(
+            pruned(text),
+            "use std::io as sio;\nfn f() -> sio::Result<()> {}\n"
+        );
+    }
+
+    #[test]
+    fn a_file_does_not_begin_with_a_blank_line() {
+        assert_eq!(pruned("use std::rc::Rc;\n\nfn f() {}\n"), "fn f() {}\n");
+    }
+
+    #[test]
+    fn lines_that_changed_are_sorted_again_as_rustfmt_sorts_them() {
+        let text = "use std::sync::mpsc::Sender;\nuse std::sync::{Arc, Mutex};\n\n\
+                    fn f(a: Arc<u8>, s: Sender<u8>) {}\n";
+        assert_eq!(
+            pruned(text),
+            "use std::sync::Arc;\nuse std::sync::mpsc::Sender;\n\n\
+             fn f(a: Arc<u8>, s: Sender<u8>) {}\n"
+        );
+    }
+
+    #[test]
+    fn a_doc_link_is_a_use() {
+        let text = "use std::task::Waker;\n\n/// Holds a [`Waker`].\nstruct S;\n";
+        assert_eq!(pruned(text), text);
+    }
+
+    #[test]
+    fn a_module_root_is_left_alone() {
+        let files: Files = [
+            "src/lib.rs",
+            "src/http/mod.rs",
+            "src/net.rs",
+            "src/net/tcp.rs",
+        ]
+        .iter()
+        .map(|path| (path.to_string(), String::new()))
+        .collect();
+        for root in ["src/lib.rs", "src/http/mod.rs", "src/net.rs"] {
+            assert!(is_module_root(root, &files), "{root}");
+        }
+        assert!(!is_module_root("src/net/tcp.rs", &files));
     }
 
     #[test]

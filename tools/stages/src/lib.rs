@@ -106,6 +106,10 @@ pub fn stages(workspace: &Path) -> Result<Vec<usize>, String> {
 /// instead: it is the file as those stages have it, where a later stage
 /// rewrote it. Its lines are stage M's, and the lines that stage M lacks
 /// sit in comments, as in `source/runtime` they do for the last stage.
+/// A stage up to M that the `until-M` file has no line for has no such
+/// file: `source/runtime`'s does not fill in. Where two `until` folders
+/// have the file, a stage takes it from the nearest: `until-4` before
+/// `until-12` for stage 3.
 pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
     let last_stage = *stages(workspace)?.last().expect("at least one stage");
     let mut files = Files::new();
@@ -121,8 +125,9 @@ pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
         }
         for (path, text) in read_tree(&workspace.join(&folder))? {
             if path == "STAGE.md" {
-                // The source crate's own summary: a link to the last stage's.
-                // Each stage has its own, from `source/stage-N`.
+                // The source crate's own summary, a link to the last
+                // stage's, is no stage's: each has its own, from
+                // `source/stage-N`.
                 continue;
             }
             files.remove(&path);
@@ -144,7 +149,8 @@ pub fn chapter(workspace: &Path, stage: usize) -> Result<Files, String> {
     for (path, text) in read_tree(&workspace.join(format!("source/stage-{stage}")))? {
         if files.contains_key(&path) {
             return Err(format!(
-                "{path} is in both source/runtime and source/stage-{stage}: keep it in one"
+                "{path} is made from the runtime's source and is in source/stage-{stage} \
+                 too: keep it in one"
             ));
         }
         files.insert(path, text);
@@ -165,7 +171,10 @@ fn earlier_versions(workspace: &Path, last_stage: usize) -> Result<Vec<usize>, S
             continue;
         };
         match number.parse::<usize>() {
-            Ok(until) if (1..last_stage).contains(&until) => untils.push(until),
+            // `until-012` would be read as 12, and then not be found.
+            Ok(until) if (1..last_stage).contains(&until) && name == format!("until-{until}") => {
+                untils.push(until)
+            }
             _ => {
                 return Err(format!(
                     "source/{name}: an earlier version's folder is `until-M`, M a stage \

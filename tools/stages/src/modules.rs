@@ -1,12 +1,14 @@
 //! A module's stages are said once, by its file.
 //!
-//! A file of `source/runtime/src` that begins with a block and ends with
-//! its `end` exists only in that block's stages. The lines that name the
-//! module, `mod epoll;` in `lib.rs` or `use crate::epoll::EpollThread;` in
-//! another file, would only repeat that range in a marker of their own,
-//! and the two could drift apart. So a stage leaves out such a line,
-//! unmarked, when it lacks the module's file. What the line names in a
-//! module that the stage has is the line's own business: a `use` of an
+//! A file of `source/runtime/src` (or of `source/until-M/src`) that begins
+//! with a block and ends with its `end` exists only in that block's
+//! stages. The lines that name the module, `mod epoll;` in `lib.rs` or
+//! `use crate::epoll::EpollThread;` in another file, would only repeat
+//! that range in a marker of their own, and the two could drift apart. So
+//! a stage leaves out such a line, unmarked, when it lacks the module's
+//! file. What the line names in a module that the stage has is the line's
+//! own business: a private `use` drops the names its file does not use
+//! (see [`imports`](crate::imports)), but a re-export (`pub use`) of an
 //! item that comes later still needs its marker.
 
 use crate::Files;
