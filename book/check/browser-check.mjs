@@ -9,7 +9,12 @@
 // code block is empty; no `{{#...}}` include was left unresolved. On the replay
 // page (replay.html, required) it also drives the interactive replay with real
 // key presses and a real mouse click, over http and from a file:// URL, and
-// with --screenshot it saves a PNG of the replay at a middle step.
+// with --screenshot it saves a PNG of the replay at a middle step. With
+// --trace TRACE OUTPUT (any number of times), it also gives each trace to
+// the replay page's file input, as a reader picks one, and checks that the
+// page shows it, steps through it with the keys, and prints by its last
+// step what the run printed (OUTPUT), line for line; that a file that is
+// no trace is refused in words; and that "Back to the demo" works.
 //
 // The exercises' answers are folded away in the listings (tools/fold-answers
 // puts each body in a <details class="answer">). On every page that has such
@@ -47,10 +52,19 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const die = (message) => { console.error(message); process.exit(1); };
 const args = process.argv.slice(2);
+// --trace TRACE OUTPUT, any number of times: traces that programs wrote
+// with --trace, and what each run printed, to open in the replay page
+// through its file input, as a reader does.
+const ownTraces = [];
+for (let at = args.indexOf('--trace'); at >= 0; at = args.indexOf('--trace')) {
+  const [, trace, output] = args.splice(at, 3);
+  if (!trace || !output) die('--trace takes two files: a trace, and what its run printed');
+  ownTraces.push({ trace: path.resolve(trace), output: path.resolve(output) });
+}
 const shotIndex = args.indexOf('--screenshot');
 const screenshotPath = shotIndex >= 0 ? args.splice(shotIndex, 2)[1] : null;
 if (args.length !== 1 || (shotIndex >= 0 && !screenshotPath)) {
-  die('usage: node --experimental-websocket book/check/browser-check.mjs BUILD_DIR [--screenshot PATH]');
+  die('usage: node --experimental-websocket book/check/browser-check.mjs BUILD_DIR [--screenshot PATH] [--trace TRACE OUTPUT]...');
 }
 if (typeof WebSocket !== 'function') die('This script needs WebSocket: run it with node --experimental-websocket.');
 const root = path.resolve(args[0]);
@@ -342,6 +356,9 @@ async function checkPage(cdp, label, url, { replay = false, screenshot = null } 
     if (at >= 0) fail(label, `unresolved include in the HTML source: "${source.slice(at, at + 50).split('\n')[0]}"`);
     if (facts.answers) await withDeadline(checkAnswers(tab, label), ANSWERS_DEADLINE_MS, `${label}: the folded answers' checks`);
     if (replay) await withDeadline(checkReplay(tab, label, screenshot), REPLAY_DEADLINE_MS, `${label}: the replay checks`);
+    if (replay && ownTraces.length > 0 && url.startsWith('http')) {
+      await withDeadline(checkOwnTraces(tab, label), REPLAY_DEADLINE_MS, `${label}: the replay of the reader's own traces`);
+    }
   } catch (error) {
     fail(label, error.message);
   }
@@ -509,6 +526,79 @@ async function checkReplay(tab, label, screenshot) {
   fs.writeFileSync(screenshot, Buffer.from(data, 'base64'));
   screenshotTaken = true;
   console.log(`      screenshot of step index ${target} of ${steps} written to ${screenshot}`);
+}
+
+// A reader's own traces: each given to the page's file input, as a reader
+// picks one. The page must say it shows that file, step with the keys, and
+// print by its last step what the run printed, line for line. A file that
+// is no trace must be refused in words, the run shown left as it was; and
+// "Back to the demo" must bring the demo back.
+const READ_OWN = `(() => ({
+  step: Number(document.querySelector('#replay').dataset.step),
+  steps: Number(document.querySelector('#replay').dataset.steps),
+  source: document.getElementById('replay-source')?.textContent ?? '',
+  status: document.getElementById('replay-file-status')?.textContent ?? '',
+  output: [...document.querySelectorAll('#replay-output .replay-line:not(.replay-nothing-yet)')].map((line) => line.textContent),
+}))()`;
+
+async function giveFile(tab, file) {
+  const { root } = await tab.send('DOM.getDocument', {});
+  const { nodeId } = await tab.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#replay-file' });
+  if (!nodeId) throw new Error('the replay page has no #replay-file input');
+  await tab.send('DOM.setFileInputFiles', { files: [file], nodeId });
+}
+
+// Waits until `done(state)`, reading the page every 50 ms, for at most 5 s.
+async function waitFor(tab, done) {
+  let state;
+  for (let tries = 0; tries < 100; tries++) {
+    state = await tab.evaluate(READ_OWN);
+    if (done(state)) return state;
+    await sleep(50);
+  }
+  return state;
+}
+
+async function checkOwnTraces(tab, label) {
+  const where = `${label} own traces`;
+  const check = (ok, what) => { if (!ok) fail(where, what); return ok; };
+  const demo = await tab.evaluate(READ_OWN);
+  for (const { trace, output } of ownTraces) {
+    const name = path.basename(trace);
+    await giveFile(tab, trace);
+    const opened = await waitFor(tab, (state) => state.source === 'Your trace: ' + name || state.status !== '');
+    if (!check(opened.source === 'Your trace: ' + name, `${name}: the page did not show it (it says "${opened.status}")`)) continue;
+    check(opened.step === 0 && opened.steps >= 1, `${name}: shown at step ${opened.step} of ${opened.steps}`);
+    await tab.evaluate(FOCUS_REPLAY);
+    await tab.press('End');
+    const last = await tab.evaluate(READ_OWN);
+    check(last.step === opened.steps - 1, `${name}: End gave step ${last.step}, expected ${opened.steps - 1}`);
+    const lines = fs.readFileSync(output, 'utf8').split('\n'); // up to where the trace was written
+    const written = lines.findIndex((line) => line.startsWith('[main] wrote the trace to '));
+    const printed = lines.slice(0, written < 0 ? lines.length : written).filter((line) => line !== '');
+    const differs = printed.findIndex((line, at) => last.output[at] !== line);
+    check(differs < 0 && last.output.length === printed.length,
+      `${name}: the output at the last step differs from the run's at line ${(differs < 0 ? Math.min(printed.length, last.output.length) : differs) + 1}`);
+    await tab.press('Home');
+    if (opened.steps > 1) await tab.press('ArrowRight');
+    const second = await tab.evaluate(READ_OWN);
+    check(second.step === Math.min(1, opened.steps - 1), `${name}: Home then ArrowRight gave step ${second.step}`);
+    console.log(`      ${name}: ${opened.steps} steps, ${last.output.length} lines printed by the last`);
+  }
+  // A file that is no trace: refused in words, the run shown unchanged.
+  const before = await tab.evaluate(READ_OWN);
+  const notATrace = path.join(os.tmpdir(), `not-a-trace-${process.pid}.json`);
+  fs.writeFileSync(notATrace, 'this is not JSON');
+  await giveFile(tab, notATrace);
+  const refused = await waitFor(tab, (state) => state.status !== '');
+  fs.rmSync(notATrace, { force: true });
+  check(refused.status.startsWith('Cannot replay'), `a file that is no trace gave the status "${refused.status}"`);
+  check(refused.source === before.source && refused.steps === before.steps, 'a file that is no trace changed the run shown');
+  // And back to the demo.
+  await tab.evaluate(`document.getElementById('replay-demo').click()`);
+  const back = await tab.evaluate(READ_OWN);
+  check(back.source === demo.source && back.steps === demo.steps && back.step === 0,
+    `"Back to the demo" shows "${back.source}", ${back.steps} steps, at step ${back.step}`);
 }
 
 // ---- Chromium, and the run ----------------------------------------------------

@@ -9,6 +9,11 @@
 // what it does]], queues: [[queue, [items]]]}.
 // Threads, queues and the number of steps all come from the data.
 //
+// A reader's own trace: a file picked in #replay-file, or dropped on
+// #replay, becomes steps through window.ReplayEngine (engine.js), in the
+// page; nothing leaves the reader's machine. #replay-demo goes back to the
+// demo's recorded run, and #replay-source says which run is shown.
+//
 // Keys, while #replay (or a button in it) has the focus: ArrowRight or n,
 // the next step; ArrowLeft or p, the step before; Home, the first; End, the
 // last. They go no further than #replay, so mdBook does not turn the page.
@@ -35,13 +40,17 @@
     pending: byId('pending'),
     queues: byId('queues'),
     output: byId('output'),
+    source: byId('source'),
+    fileStatus: byId('file-status'),
   };
+  const fileInput = byId('file');
+  const demoButton = byId('demo');
 
   // The elements the replay cannot do without; #replay-phases and
   // #replay-output are extras.
   const REQUIRED = ['first', 'back', 'next', 'last', 'step', 'time', 'log', 'busy', 'phase', 'queues'];
 
-  const steps = window.DEMO_RUN;
+  let steps = window.DEMO_RUN;
   let phases = []; // the loop's phases, from loopPhases() once the data is checked
   let current = 0;
 
@@ -109,6 +118,8 @@
     if (shown.pending && typeof step.pending === 'number') {
       const callbacks = step.pending === 1 ? ' callback waits' : ' callbacks wait';
       shown.pending.textContent = step.pending + callbacks + ' for an event: the loop goes on while any do.';
+    } else if (shown.pending) {
+      shown.pending.textContent = ''; // a trace does not record it
     }
     if (!shown.phases) return;
     clear(shown.phases);
@@ -234,6 +245,64 @@
     root.dataset.steps = '0';
   }
 
+  // Shows another run's steps from its first, `label` saying which run.
+  function show(newSteps, label) {
+    steps = newSteps;
+    phases = loopPhases();
+    root.dataset.steps = String(steps.length);
+    if (shown.source) shown.source.textContent = label;
+    if (demoButton) demoButton.hidden = steps === window.DEMO_RUN;
+    go(0);
+  }
+
+  function say(message) {
+    if (shown.fileStatus) shown.fileStatus.textContent = message;
+  }
+
+  // Reads a trace file the reader gave, and shows its run; a file that is
+  // no trace leaves the run shown as it was, and says why.
+  function open(file) {
+    if (!file) return;
+    if (!window.ReplayEngine) {
+      say('The replay cannot read files: replay/engine.js did not load.');
+      return;
+    }
+    const reader = new FileReader();
+    reader.onload = () => {
+      try {
+        const run = window.ReplayEngine.steps(String(reader.result));
+        if (run.length === 0) throw new Error('This trace has no steps.');
+        show(run, 'Your trace: ' + file.name);
+        say('');
+        root.focus({ preventScroll: true });
+      } catch (error) {
+        say('Cannot replay ' + file.name + ': ' + error.message);
+      }
+    };
+    reader.onerror = () => say('Cannot read ' + file.name + '.');
+    reader.readAsText(file);
+  }
+
+  function acceptFiles() {
+    if (fileInput) fileInput.addEventListener('change', () => open(fileInput.files[0]));
+    root.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      root.classList.add('is-dropping');
+    });
+    root.addEventListener('dragleave', () => root.classList.remove('is-dropping'));
+    root.addEventListener('drop', (event) => {
+      event.preventDefault();
+      root.classList.remove('is-dropping');
+      open(event.dataTransfer && event.dataTransfer.files[0]);
+    });
+    if (demoButton) {
+      demoButton.addEventListener('click', () => {
+        show(window.DEMO_RUN, "The demo's recorded run");
+        say('');
+      });
+    }
+  }
+
   function start() {
     if (!Array.isArray(steps) || steps.length === 0) {
       failVisibly('The replay has no steps to show: replay/demo-run.js did not load, or is empty. ' +
@@ -245,14 +314,13 @@
       failVisibly('The replay cannot start: the page lacks ' + missing.join(', ') + '.');
       return;
     }
-    phases = loopPhases();
-    root.dataset.steps = String(steps.length);
     root.addEventListener('keydown', onKey);
     buttons.first.addEventListener('click', onClick(() => 0));
     buttons.back.addEventListener('click', onClick(() => current - 1));
     buttons.next.addEventListener('click', onClick(() => current + 1));
     buttons.last.addEventListener('click', onClick(() => steps.length - 1));
-    go(0);
+    acceptFiles();
+    show(steps, "The demo's recorded run");
   }
 
   start();

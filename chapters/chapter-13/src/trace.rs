@@ -35,6 +35,9 @@ struct Event {
     /// Microseconds since the trace began.
     start: u128,
     duration: Option<u128>,
+    /// Whether it is a line the program printed (see [`line`]), rather
+    /// than one of the runtime's own marks.
+    printed: bool,
 }
 
 /// Starts recording.
@@ -78,6 +81,15 @@ pub fn instant(name: impl Display) {
         record(name.to_string(), Instant::now(), None);
     }
 }
+
+/// Records a line that this thread prints, as an instant of the category
+/// `log`: so that a replay can tell the program's output from the
+/// runtime's marks, and show the output as it was printed.
+pub fn line(text: impl Display) {
+    if is_on() {
+        record_event(text.to_string(), Instant::now(), None, true);
+    }
+}
 // ANCHOR_END: slice
 
 // ANCHOR: record
@@ -94,6 +106,10 @@ pub fn timer_set(number: usize, deadline: Instant) {
 }
 
 fn record(name: String, began: Instant, duration: Option<u128>) {
+    record_event(name, began, duration, false);
+}
+
+fn record_event(name: String, began: Instant, duration: Option<u128>, printed: bool) {
     let started = *STARTED.get_or_init(Instant::now);
     let thread = std::thread::current()
         .name()
@@ -104,6 +120,7 @@ fn record(name: String, began: Instant, duration: Option<u128>) {
         thread,
         start: began.saturating_duration_since(started).as_micros(),
         duration,
+        printed,
     };
     lock_events().push(event);
 }
@@ -116,7 +133,8 @@ fn lock_events() -> std::sync::MutexGuard<'static, Vec<Event>> {
 // ANCHOR: writing
 /// The trace so far, as a JSON object with `traceEvents`: first one
 /// `thread_name` event per thread, in the order the threads first
-/// appear, then every slice and instant, in the order recorded.
+/// appear, then every slice and instant, in the order recorded. A printed
+/// line is an instant of the category (`cat`) `log`.
 pub fn to_json() -> String {
     let events = lock_events();
     let mut threads: Vec<&str> = Vec::new();
@@ -141,9 +159,10 @@ pub fn to_json() -> String {
             thread_id(&event.thread),
             event.start
         );
-        lines.push(match event.duration {
-            Some(duration) => format!(r#"{{{common},"ph":"X","dur":{duration}}}"#),
-            None => format!(r#"{{{common},"ph":"i","s":"t"}}"#),
+        lines.push(match (event.duration, event.printed) {
+            (Some(duration), _) => format!(r#"{{{common},"ph":"X","dur":{duration}}}"#),
+            (None, true) => format!(r#"{{{common},"cat":"log","ph":"i","s":"t"}}"#),
+            (None, false) => format!(r#"{{{common},"ph":"i","s":"t"}}"#),
         });
     }
     format!("{{\"traceEvents\":[\n{}\n]}}\n", lines.join(",\n"))
@@ -168,6 +187,12 @@ fn quoted(text: &str) -> String {
 // ANCHOR_END: quoted
 
 // ANCHOR: command_line
+/// Where to step through a trace, said after writing one: the book's
+/// replay page opens it from the reader's disk.
+const REPLAY_IT: &str = "to step through it, pick the file on the book's page \
+    \"Replay\": http://localhost:3000/replay.html under `mdbook serve book`, \
+    or book/book/replay.html after `mdbook build book`";
+
 /// Where a program writes its trace when it ends, if it was asked to.
 pub struct TraceFile {
     path: Option<String>,
@@ -195,7 +220,10 @@ impl Drop for TraceFile {
             return;
         };
         match fs::write(path, to_json()) {
-            Ok(()) => crate::log!("wrote the trace to {path}"),
+            Ok(()) => {
+                crate::log!("wrote the trace to {path}");
+                crate::log!("{REPLAY_IT}");
+            }
             Err(error) => crate::log!("cannot write the trace to {path}: {error}"),
         }
     }

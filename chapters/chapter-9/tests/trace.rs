@@ -86,6 +86,14 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         // And what the program printed, on the thread that printed it.
         let said = "the timer's callback hands the pool a task";
         assert!(on(looper, said), "no log line: {events:?}");
+        // A printed line is of the category `log`, so that a replay can
+        // tell the output from the runtime's own marks, which are not.
+        let line_of = |name: &str| {
+            let named = format!("\"name\":\"{name}");
+            json.lines().find(|line| line.contains(&named)).expect(name)
+        };
+        assert!(line_of(said).contains(r#""cat":"log""#), "{json}");
+        assert!(!line_of("timer 1 set").contains(r#""cat""#), "{json}");
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
         // Every pool thread has its track: each one records its end.

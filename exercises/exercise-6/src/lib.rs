@@ -112,16 +112,20 @@ pub fn set_logging(on: bool) {
 #[doc(hidden)]
 pub fn print_from_this_thread(message: std::fmt::Arguments) {
     use std::io::Write;
+    // The output is locked first, so that the lines of two threads reach
+    // the trace in the order they are printed.
+    let logging = LOGGING.load(Ordering::Relaxed);
+    let mut stdout = logging.then(|| std::io::stdout().lock());
     // A trace, when one is recorded, keeps the line too, on its thread.
-    trace::instant(message);
-    if !LOGGING.load(Ordering::Relaxed) {
+    trace::line(message);
+    let Some(stdout) = stdout.as_mut() else {
         return;
-    }
+    };
     let thread = std::thread::current();
     let name = thread.name().unwrap_or("unnamed");
     // Not `println!`, which panics when nobody reads the output any more
     // (`cargo run | head`): a log line is not worth a panic.
-    let _ = writeln!(std::io::stdout().lock(), "[{name}] {message}");
+    let _ = writeln!(stdout, "[{name}] {message}");
 }
 // ANCHOR_END: log
 

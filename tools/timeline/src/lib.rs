@@ -27,8 +27,8 @@ use std::fs;
 use std::process::Command;
 
 /// Runs the demo with `--trace`, through cargo, and returns its trace and
-/// what it printed. The line saying where the trace went is left out: a
-/// run without `--trace` does not print it.
+/// what it printed. The lines saying where the trace went and how to
+/// replay it are left out: a run without `--trace` does not print them.
 pub fn run_demo() -> Result<(String, String), String> {
     let file = std::env::temp_dir().join(format!("timeline-{}.json", std::process::id()));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
@@ -45,9 +45,11 @@ pub fn run_demo() -> Result<(String, String), String> {
     let json = fs::read_to_string(&file).map_err(|e| format!("no trace from the demo: {e}"))?;
     let _ = fs::remove_file(&file);
     let printed = String::from_utf8_lossy(&run.stdout);
+    // What it prints after writing the trace (where it went, how to
+    // replay it) is not in the trace, nor on the page.
     let output: Vec<&str> = printed
         .lines()
-        .filter(|line| !line.starts_with("[main] wrote the trace to "))
+        .take_while(|line| !line.starts_with("[main] wrote the trace to "))
         .collect();
     Ok((json, output.join("\n")))
 }

@@ -1,0 +1,196 @@
+// engine.js: makes the replay's steps from a trace that any stage's
+// program wrote with `--trace FILE`, in the browser, so that a reader can
+// replay their own run; nothing leaves their machine.
+//
+// It reads only what the trace records, and makes up nothing:
+// - each instant is a step: a line the program printed (category `log`),
+//   or a mark of the runtime's own (a timer set, a task sent to the pool);
+// - what each thread is doing comes from the slices that cover the
+//   step's moment on that thread (a callback, a phase, a pool task, a
+//   wait in epoll);
+// - the loop's tick and phase come from the tick lines and the phases'
+//   slices of the thread that runs the loop;
+// - the one queue shown is the pool's: the tasks sent to each pool thread
+//   (its marks) and the slices of the tasks it runs. Queues whose changes
+//   the trace does not record in full (timers can be cleared without a
+//   mark, callbacks get ready without one) are not shown.
+//
+// The steps have the shape that replay.js draws (see there), without
+// `pending`, which the trace does not record.
+//
+// In the browser: window.ReplayEngine.steps(text). In Node (the book's
+// checks): require('./engine.js').steps(text). Either throws an Error
+// whose message says what is wrong with the file.
+(function (exports) {
+  'use strict';
+
+  const PHASES = ['timers', 'pending', 'poll', 'check'];
+
+  // A duration in microseconds, as a reader would say it.
+  function duration(microseconds) {
+    if (microseconds >= 10000) return Math.floor(microseconds / 1000) + ' ms';
+    return (microseconds / 1000).toFixed(1) + ' ms';
+  }
+
+  // The trace's events, each with its thread's name, in the order they
+  // began (those that began in the same microsecond, in the file's order).
+  function read(text) {
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error('This file is not JSON: ' + error.message);
+    }
+    const list = Array.isArray(json) ? json : json && json.traceEvents;
+    if (!Array.isArray(list)) {
+      throw new Error('This file has no traceEvents list: it is not a trace that --trace wrote.');
+    }
+    const names = new Map();
+    for (const event of list) {
+      if (event.ph === 'M' && event.name === 'thread_name' && event.args) {
+        names.set(event.tid, String(event.args.name));
+      }
+    }
+    const events = [];
+    list.forEach((event, recorded) => {
+      if (event.ph !== 'X' && event.ph !== 'i') return;
+      if (!names.has(event.tid) || typeof event.ts !== 'number' || typeof event.name !== 'string') {
+        throw new Error('An event of this trace has no thread name, time or name: ' + JSON.stringify(event));
+      }
+      events.push({
+        name: event.name,
+        thread: names.get(event.tid),
+        start: event.ts,
+        end: event.ph === 'X' ? event.ts + (event.dur || 0) : null,
+        printed: event.cat === 'log',
+        recorded,
+      });
+    });
+    events.sort((a, b) => a.start - b.start || a.recorded - b.recorded);
+    if (!events.some((event) => event.printed)) {
+      throw new Error(
+        'This trace marks no printed line (category "log"): it was written by an older ' +
+          'version of the stages. Record it again with --trace.'
+      );
+    }
+    return { threads: orderedThreads([...names.values()]), events };
+  }
+
+  // The loop's thread first, then the epoll thread, then the pool's in the
+  // order of their numbers, then any other.
+  function orderedThreads(names) {
+    const rank = (name) => {
+      if (name === 'main') return [0, 0];
+      if (name === 'epoll') return [1, 0];
+      const pool = /^pool(\d+)$/.exec(name);
+      if (pool) return [2, Number(pool[1])];
+      return [3, 0];
+    };
+    return [...new Set(names)].sort((a, b) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x[0] - y[0] || x[1] - y[1] || a.localeCompare(b);
+    });
+  }
+
+  function covers(event, at) {
+    return event.end !== null && event.start <= at && at < event.end;
+  }
+
+  // The slices of `thread` that cover `at`, innermost last.
+  function slicesAt(run, thread, at) {
+    return run.events.filter((event) => event.thread === thread && covers(event, at));
+  }
+
+  function tickAt(run, at) {
+    let tick = 0;
+    for (const event of run.events) {
+      if (event.start > at) break;
+      const match = event.thread === run.main && /^===== tick (\d+) =====$/.exec(event.name);
+      if (match) tick = Number(match[1]);
+    }
+    return tick;
+  }
+
+  function phaseAt(run, at) {
+    const phases = slicesAt(run, run.main, at).filter((event) => PHASES.includes(event.name));
+    if (phases.length > 0) return phases[phases.length - 1].name + ' phase';
+    if (tickAt(run, at) === 0) return 'before the loop: the program runs';
+    const later = run.events.some(
+      (event) => event.thread === run.main && PHASES.includes(event.name) && event.start > at
+    );
+    return later ? 'between two phases' : 'after the last tick';
+  }
+
+  // What `thread` is doing at `at`, from the slices that cover it.
+  function doingAt(run, thread, at) {
+    const slices = slicesAt(run, thread, at);
+    const inner = slices.length > 0 ? slices[slices.length - 1].name : null;
+    const stopped = run.events.some(
+      (event) => event.thread === thread && event.name === 'stopped' && event.start <= at
+    );
+    if (inner === 'callback') return 'runs a callback';
+    if (inner === 'task') return 'polls a task';
+    if (inner === 'program') return 'runs the program';
+    if (inner === 'epoll wait') return 'asleep in epoll_wait';
+    if (PHASES.includes(inner)) return 'in the ' + inner + ' phase';
+    if (inner !== null) return 'works on its ' + inner + ' task';
+    if (stopped) return 'stopped';
+    if (/^pool\d+$/.test(thread)) return 'idle, waiting for a task';
+    if (thread === run.main) {
+      return tickAt(run, at) === 0 ? 'starts the runtime' : 'between two phases';
+    }
+    return 'awake';
+  }
+
+  // The pool's tasks: each "KIND task sent to poolN" mark, paired, in
+  // order, with the slices that poolN runs.
+  function poolTasks(run) {
+    const tasks = [];
+    for (const thread of run.threads.filter((name) => /^pool\d+$/.test(name))) {
+      const sent = run.events.filter((event) => event.name.endsWith(' task sent to ' + thread));
+      const ran = run.events.filter((event) => event.thread === thread && event.end !== null);
+      sent.forEach((mark, at) => {
+        const slice = ran[at];
+        tasks.push({
+          kind: mark.name.slice(0, mark.name.indexOf(' task sent to ')),
+          thread,
+          sent: mark.start,
+          began: slice ? slice.start : Infinity,
+          done: slice ? slice.end : Infinity,
+        });
+      });
+    }
+    return tasks;
+  }
+
+  function poolQueue(tasks, at) {
+    const items = [];
+    for (const task of tasks) {
+      if (task.sent <= at && at < task.began) items.push(task.kind + ', sent to ' + task.thread + ', not begun');
+      else if (task.began <= at && at < task.done) items.push(task.kind + ', on ' + task.thread);
+    }
+    return items;
+  }
+
+  // The steps of the run that `text`, a trace file, records.
+  function steps(text) {
+    const { threads, events } = read(text);
+    const main = events.some((event) => event.thread === 'main') ? 'main' : threads[0];
+    const run = { threads, events, main };
+    const tasks = poolTasks(run);
+    return events
+      .filter((event) => event.end === null)
+      .map((event) => ({
+        time: duration(event.start),
+        thread: event.thread,
+        what: event.name,
+        printed: event.printed ? '[' + event.thread + '] ' + event.name : null,
+        tick: tickAt(run, event.start),
+        phase: phaseAt(run, event.start),
+        doing: threads.map((thread) => [thread, doingAt(run, thread, event.start)]),
+        queues: [['tasks in the pool', poolQueue(tasks, event.start)]],
+      }));
+  }
+
+  exports.steps = steps;
+})(typeof module === 'object' && module.exports ? module.exports : (window.ReplayEngine = {}));
