@@ -14,7 +14,10 @@
 // the replay page's file input, as a reader picks one, and checks that the
 // page shows it, steps through it with the keys, and prints by its last
 // step what the run printed (OUTPUT), line for line; that a file that is
-// no trace is refused in words; and that "Back to the demo" works.
+// no trace is refused in words; and that "Back to the demo" works. The
+// last two traces given are then shown side by side, in the page's two
+// panes: each steps with its own keys, and the page says, as OUTPUTs
+// show, where the two runs' outputs part.
 //
 // The exercises' answers are folded away in the listings (tools/fold-answers
 // puts each body in a <details class="answer">). On every page that has such
@@ -541,11 +544,59 @@ const READ_OWN = `(() => ({
   output: [...document.querySelectorAll('#replay-output .replay-line:not(.replay-nothing-yet)')].map((line) => line.textContent),
 }))()`;
 
-async function giveFile(tab, file) {
+async function giveFile(tab, file, input = '#replay-file') {
   const { root } = await tab.send('DOM.getDocument', {});
-  const { nodeId } = await tab.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#replay-file' });
-  if (!nodeId) throw new Error('the replay page has no #replay-file input');
+  const { nodeId } = await tab.send('DOM.querySelector', { nodeId: root.nodeId, selector: input });
+  if (!nodeId) throw new Error(`the replay page has no ${input} input`);
   await tab.send('DOM.setFileInputFiles', { files: [file], nodeId });
+}
+
+// The lines a run printed before it wrote its trace.
+function printedBy(output) {
+  const lines = fs.readFileSync(output, 'utf8').split('\n');
+  const written = lines.findIndex((line) => line.startsWith('[main] wrote the trace to '));
+  return lines.slice(0, written < 0 ? lines.length : written).filter((line) => line !== '');
+}
+
+// Runs in the page: the side-by-side panes' state.
+const READ_PANES = `(() => Object.fromEntries(['a', 'b'].map((side) => {
+  const pane = document.getElementById('compare-' + side);
+  return [side, pane && {
+    step: Number(pane.dataset.step), steps: Number(pane.dataset.steps),
+    source: document.getElementById('compare-' + side + '-source')?.textContent ?? '',
+  }];
+}).concat([['verdict', document.getElementById('compare-verdict')?.textContent ?? '']])))()`;
+
+// Two traces side by side: each pane shows its own, steps with its own
+// keys, and the page says where the two outputs part.
+async function checkSideBySide(tab, label, [a, b]) {
+  const where = `${label} side by side`;
+  const check = (ok, what) => { if (!ok) fail(where, what); return ok; };
+  await giveFile(tab, a.trace, '#compare-a-file');
+  await giveFile(tab, b.trace, '#compare-b-file');
+  let panes;
+  for (let tries = 0; tries < 100; tries++) {
+    panes = await tab.evaluate(READ_PANES);
+    if (panes.verdict) break;
+    await sleep(50);
+  }
+  if (!check(panes.a && panes.b, 'the page has no #compare-a and #compare-b')) return;
+  check(panes.a.source === 'Your trace: ' + path.basename(a.trace), `pane A says "${panes.a.source}"`);
+  check(panes.b.source === 'Your trace: ' + path.basename(b.trace), `pane B says "${panes.b.source}"`);
+  const [left, right] = [printedBy(a.output), printedBy(b.output)];
+  const at = left.findIndex((line, index) => line !== right[index]);
+  const same = at < 0 && left.length === right.length;
+  const index = at < 0 ? left.length : at;
+  const expected = same ? `the same ${left.length} lines` : `the same first ${index} lines`;
+  check(panes.verdict.includes(expected), `the verdict "${panes.verdict}" does not say ${expected}`);
+  await tab.evaluate(`document.getElementById('compare-a').focus()`);
+  await tab.press('End');
+  await tab.evaluate(`document.getElementById('compare-b').focus()`);
+  await tab.press('ArrowRight');
+  const stepped = await tab.evaluate(READ_PANES);
+  check(stepped.a.step === stepped.a.steps - 1, `End in pane A gave step ${stepped.a.step} of ${stepped.a.steps}`);
+  check(stepped.b.step === Math.min(1, stepped.b.steps - 1), `ArrowRight in pane B gave step ${stepped.b.step}`);
+  console.log(`      side by side: ${path.basename(a.trace)} and ${path.basename(b.trace)}: ${panes.verdict}`);
 }
 
 // Waits until `done(state)`, reading the page every 50 ms, for at most 5 s.
@@ -573,9 +624,7 @@ async function checkOwnTraces(tab, label) {
     await tab.press('End');
     const last = await tab.evaluate(READ_OWN);
     check(last.step === opened.steps - 1, `${name}: End gave step ${last.step}, expected ${opened.steps - 1}`);
-    const lines = fs.readFileSync(output, 'utf8').split('\n'); // up to where the trace was written
-    const written = lines.findIndex((line) => line.startsWith('[main] wrote the trace to '));
-    const printed = lines.slice(0, written < 0 ? lines.length : written).filter((line) => line !== '');
+    const printed = printedBy(output);
     const differs = printed.findIndex((line, at) => last.output[at] !== line);
     check(differs < 0 && last.output.length === printed.length,
       `${name}: the output at the last step differs from the run's at line ${(differs < 0 ? Math.min(printed.length, last.output.length) : differs) + 1}`);
@@ -599,6 +648,8 @@ async function checkOwnTraces(tab, label) {
   const back = await tab.evaluate(READ_OWN);
   check(back.source === demo.source && back.steps === demo.steps && back.step === 0,
     `"Back to the demo" shows "${back.source}", ${back.steps} steps, at step ${back.step}`);
+  // The last two traces given, side by side.
+  if (ownTraces.length >= 2) await checkSideBySide(tab, label, ownTraces.slice(-2));
 }
 
 // ---- Chromium, and the run ----------------------------------------------------
