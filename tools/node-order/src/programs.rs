@@ -141,8 +141,11 @@ pub const PROGRAMS: &[(&str, Program)] = &[
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/programs/hello.txt");
 const MISSING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/programs/missing.txt");
 
-/// `console.log(line)`.
+/// `console.log(line)`. The line is the runtime's log line too, so that a
+/// trace of the run keeps it (`cargo run -p node-order -- NAME --trace
+/// FILE`), and the run prints it when logging is on.
 fn print(out: &Out, line: &str) {
+    runtime::log!("{line}");
     out.borrow_mut().push(line.to_string());
 }
 
