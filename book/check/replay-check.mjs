@@ -5,7 +5,8 @@
 // the trace, with what it does), a phase and its queues, and that the
 // lines printed by the last step are the lines the run printed, in order,
 // line for line (up to the line saying where the trace went: what comes
-// after it is printed once the trace is written).
+// after it is printed once the trace is written); and that when the loop
+// ends, every queue is empty, as it is in the runtime.
 //
 //   node book/check/replay-check.mjs TRACE OUTPUT [TRACE OUTPUT ...]
 //
@@ -51,6 +52,14 @@ function check(tracePath, outputPath) {
     if (typeof step.phase !== 'string' || step.phase === '') fail(`step ${at + 1} has no phase`);
     if (!Array.isArray(step.queues) || step.queues.length === 0) fail(`step ${at + 1} has no queues`);
   });
+  // When the loop ends, nothing waits: a queue that still holds something
+  // there lacks a mark that takes it out.
+  const end = steps.find((step) => step.printed === '[main] nothing is pending: the loop ends');
+  for (const [queue, items] of end ? end.queues : []) {
+    if (items.length > 0) fail(`when the loop ends, "${queue}" still holds ${items.join('; ')}`);
+  }
+  const used = new Set();
+  for (const step of steps) for (const [queue, items] of step.queues || []) if (items.length > 0) used.add(queue);
   const printed = steps.filter((step) => step.printed).map((step) => step.printed);
   const lines = fs.readFileSync(outputPath, 'utf8').split('\n');
   const written = lines.findIndex((line) => line.startsWith('[main] wrote the trace to '));
@@ -64,7 +73,11 @@ function check(tracePath, outputPath) {
     );
   }
   if (failures.length === before) {
-    console.log(`ok    ${tracePath}: ${steps.length} steps, ${printed.length} lines, as the run printed them`);
+    const queues = used.size > 0 ? [...used].join(', ') : 'none';
+    console.log(
+      `ok    ${tracePath}: ${steps.length} steps, ${printed.length} lines, as the run printed them; ` +
+        `queues that held something: ${queues}`
+    );
   } else {
     console.log(`FAIL  ${tracePath}`);
   }

@@ -4,16 +4,21 @@
 //
 // It reads only what the trace records, and makes up nothing:
 // - each instant is a step: a line the program printed (category `log`),
-//   or a mark of the runtime's own (a timer set, a task sent to the pool);
+//   or a mark of the runtime's own (a timer set, a callback ready, a task
+//   sent to the pool);
 // - what each thread is doing comes from the slices that cover the
-//   step's moment on that thread (a callback, a phase, a pool task, a
-//   wait in epoll);
+//   step's moment on that thread (a callback, a task, a phase, a pool
+//   task, a wait in epoll);
 // - the loop's tick and phase come from the tick lines and the phases'
 //   slices of the thread that runs the loop;
-// - the one queue shown is the pool's: the tasks sent to each pool thread
-//   (its marks) and the slices of the tasks it runs. Queues whose changes
-//   the trace does not record in full (timers can be cleared without a
-//   mark, callbacks get ready without one) are not shown.
+// - the queues come from the marks that change them, applied in order up
+//   to the step: timers set, armed again, fired and cleared; immediates
+//   set; sockets watched, until their callback is ready or taken away;
+//   callbacks ready or deferred, until they run; tasks woken, until they
+//   are polled (a slice `task N` begins); and the pool's tasks, from the
+//   "sent to poolN" marks and the slices of the tasks each pool thread
+//   runs, each done at its thread's line "finished running a task". A
+//   queue whose marks the trace never has is not shown.
 //
 // The steps have the shape that replay.js draws (see there), without
 // `pending`, which the trace does not record.
@@ -129,7 +134,7 @@
       (event) => event.thread === thread && event.name === 'stopped' && event.start <= at
     );
     if (inner === 'callback') return 'runs a callback';
-    if (inner === 'task') return 'polls a task';
+    if (inner !== null && /^task /.test(inner)) return 'polls ' + inner;
     if (inner === 'program') return 'runs the program';
     if (inner === 'epoll wait') return 'asleep in epoll_wait';
     if (PHASES.includes(inner)) return 'in the ' + inner + ' phase';
@@ -151,12 +156,23 @@
       const ran = run.events.filter((event) => event.thread === thread && event.end !== null);
       sent.forEach((mark, at) => {
         const slice = ran[at];
+        // Done when its thread says so, just before it sends the result,
+        // which the loop may take and answer before the slice ends.
+        const finished = slice
+          ? run.events.find(
+              (event) =>
+                event.thread === thread &&
+                event.printed &&
+                event.name.startsWith('finished running a task') &&
+                covers(slice, event.start)
+            )
+          : undefined;
         tasks.push({
           kind: mark.name.slice(0, mark.name.indexOf(' task sent to ')),
           thread,
           sent: mark.start,
           began: slice ? slice.start : Infinity,
-          done: slice ? slice.end : Infinity,
+          done: finished ? finished.start : slice ? slice.end : Infinity,
         });
       });
     }
@@ -172,15 +188,111 @@
     return items;
   }
 
+  // The queues that the runtime's marks describe, as they stand after
+  // each mark: `apply` takes the events in order, `items` says what waits.
+  function markedQueues() {
+    const timers = new Map(); // number -> { due, interval }
+    const immediates = [];
+    const sockets = [];
+    const ready = []; // { id, deferred }
+    const woken = [];
+    const seen = new Set();
+    const drop = (list, item) => {
+      const at = list.indexOf(item);
+      if (at >= 0) list.splice(at, 1);
+    };
+    const rules = [
+      [/^timer (\d+) set, due at (\d+) us$/, 'timers', (m) => timers.set(m[1], { due: Number(m[2]), interval: null })],
+      [
+        /^interval (\d+) armed again as timer (\d+), due at (\d+) us$/,
+        'timers',
+        (m) => timers.set(m[2], { due: Number(m[3]), interval: m[1] }),
+      ],
+      [/^timer (\d+) fired$/, 'timers', (m) => timers.delete(m[1])],
+      [
+        /^timer (\d+) cleared$/,
+        'timers',
+        (m) => {
+          for (const [number, timer] of [...timers]) {
+            if (number === m[1] || timer.interval === m[1]) timers.delete(number);
+          }
+        },
+      ],
+      [/^immediate (\d+) set$/, 'immediates', (m) => immediates.push(m[1])],
+      [/^watching socket (\d+)$/, 'sockets', (m) => sockets.includes(m[1]) || sockets.push(m[1])],
+      [
+        /^callback (\d+) (ready|deferred)$/,
+        'ready',
+        (m) => {
+          drop(immediates, m[1]);
+          drop(sockets, m[1]);
+          ready.push({ id: m[1], deferred: m[2] === 'deferred' });
+        },
+      ],
+      [/^callback (\d+) ready, first in line$/, 'ready', (m) => ready.unshift({ id: m[1], deferred: false })],
+      [/^callback (\d+) runs$/, 'ready', (m) => drop(ready, ready.find((callback) => callback.id === m[1]))],
+      [/^callback (\d+) taken away$/, 'sockets', (m) => drop(sockets, m[1])],
+      [/^task (\S+) woken$/, 'tasks', (m) => woken.includes(m[1]) || woken.push(m[1])],
+    ];
+    return {
+      apply(event) {
+        if (event.printed) return;
+        if (event.end !== null) {
+          const polled = /^task (\S+)$/.exec(event.name);
+          if (polled) drop(woken, polled[1]);
+          return;
+        }
+        for (const [pattern, queue, change] of rules) {
+          const match = pattern.exec(event.name);
+          if (match) {
+            seen.add(queue);
+            change(match);
+            return;
+          }
+        }
+      },
+      items() {
+        const shown = [];
+        if (seen.has('timers')) {
+          const list = [...timers].sort((a, b) => a[1].due - b[1].due || Number(a[0]) - Number(b[0]));
+          shown.push([
+            'timers',
+            list.map(([number, timer]) => {
+              const of = timer.interval ? ' (interval ' + timer.interval + ')' : '';
+              return 'timer ' + number + of + ', due at ' + duration(timer.due);
+            }),
+          ]);
+        }
+        if (seen.has('immediates')) {
+          shown.push(['immediates, for the check phase', immediates.map((id) => 'callback ' + id)]);
+        }
+        if (seen.has('sockets')) {
+          shown.push(['sockets watched', sockets.map((id) => 'the socket of callback ' + id)]);
+        }
+        shown.push([
+          'callbacks ready to run',
+          ready.map((callback) =>
+            callback.deferred ? 'callback ' + callback.id + ', deferred to a pending phase' : 'callback ' + callback.id
+          ),
+        ]);
+        if (seen.has('tasks')) shown.push(['tasks woken, to be polled', woken.map((id) => 'task ' + id)]);
+        return shown;
+      },
+    };
+  }
+
   // The steps of the run that `text`, a trace file, records.
   function steps(text) {
     const { threads, events } = read(text);
     const main = events.some((event) => event.thread === 'main') ? 'main' : threads[0];
     const run = { threads, events, main };
     const tasks = poolTasks(run);
-    return events
-      .filter((event) => event.end === null)
-      .map((event) => ({
+    const queues = markedQueues();
+    const result = [];
+    for (const event of events) {
+      queues.apply(event);
+      if (event.end !== null) continue;
+      result.push({
         time: duration(event.start),
         thread: event.thread,
         what: event.name,
@@ -188,8 +300,10 @@
         tick: tickAt(run, event.start),
         phase: phaseAt(run, event.start),
         doing: threads.map((thread) => [thread, doingAt(run, thread, event.start)]),
-        queues: [['tasks in the pool', poolQueue(tasks, event.start)]],
-      }));
+        queues: [...queues.items(), ['tasks in the pool', poolQueue(tasks, event.start)]],
+      });
+    }
+    return result;
   }
 
   exports.steps = steps;

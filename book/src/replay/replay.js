@@ -296,7 +296,14 @@
     }
 
     function acceptFiles() {
-      if (fileInput) fileInput.addEventListener('change', () => open(fileInput.files[0]));
+      if (fileInput) {
+        fileInput.addEventListener('change', () => {
+          open(fileInput.files[0]);
+          // Emptied, so that picking the same file again, once it is
+          // mended or after another, reads it again.
+          fileInput.value = '';
+        });
+      }
       root.addEventListener('dragover', (event) => {
         event.preventDefault();
         root.classList.add('is-dropping');

@@ -189,6 +189,7 @@ impl Runtime {
             next: id,
             callback: Rc::new(RefCell::new(callback)),
         });
+        trace::timer_set(id.number, id.deadline);
         id
     }
 
@@ -198,9 +199,31 @@ impl Runtime {
     fn arm_interval_again(&mut self, number: usize) {
         let new_number = self.callbacks.new_id();
         self.timers.arm_again(number, new_number);
+        self.timers.trace_armed_again(number);
+    }
+
+    /// Clears timer `id` (see `Timers::clear`). A trace, when one is
+    /// recorded, marks it.
+    pub(crate) fn clear_timer(&mut self, id: TimerId) {
+        trace::instant(format_args!("timer {} cleared", id.number));
+        self.timers.clear(id);
     }
 }
 // ANCHOR_END: set_interval
+
+impl Timers {
+    /// Marks in the trace, when one is recorded, the next firing of
+    /// interval `number`, if it was armed again: under which number, and
+    /// when it is due.
+    fn trace_armed_again(&self, number: usize) {
+        if !trace::is_on() {
+            return;
+        }
+        if let Some(interval) = self.intervals.get(&number) {
+            trace::interval_armed(number, interval.next.number, interval.next.deadline);
+        }
+    }
+}
 
 // ANCHOR: expired
 impl Timers {

@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -49,6 +50,13 @@ pub(crate) struct TaskId(usize);
 pub(crate) type Woken = Arc<Mutex<VecDeque<TaskId>>>;
 // ANCHOR_END: task
 
+/// How a trace names a task: by its number.
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 // ANCHOR: waker
 /// What a task's `Waker` does when it is woken: it puts the task's id in
 /// the queue of woken tasks, unless it is there already. On the main
@@ -81,6 +89,7 @@ impl Wake for TaskWaker {
         if !was_queued {
             let mut woken = self.woken.lock().unwrap_or_else(PoisonError::into_inner);
             woken.push_back(self.task_id);
+            trace::instant(format_args!("task {} woken", self.task_id));
         }
         if thread::current().id() != self.loop_thread {
             // If the loop is gone, there is no task to wake either.
@@ -114,7 +123,7 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
     };
     let (task_id, waker) = with_runtime(|runtime| runtime.tasks.new_task());
     let future = Box::pin(task);
-    let _traced = trace::slice("task");
+    let _traced = trace::slice(format_args!("task {task_id}"));
     poll_task(task_id, AsyncTask { future, waker });
     handle
 }
@@ -242,7 +251,7 @@ impl Tasks {
 /// and at the end of the poll phase.
 pub(crate) fn run_woken_tasks() {
     while let Some((task_id, task)) = with_runtime(|runtime| runtime.tasks.next_woken()) {
-        let _traced = trace::slice("task");
+        let _traced = trace::slice(format_args!("task {task_id}"));
         poll_task(task_id, task);
     }
 }

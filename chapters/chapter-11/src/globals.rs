@@ -24,7 +24,7 @@ pub fn set_timeout(ms: u64, callback: impl FnOnce(Js) + 'static) -> TimerId {
 /// Cancels a timeout: its callback will not run. An id that has fired
 /// already, or was never issued, is ignored.
 pub fn clear_timeout(id: TimerId) {
-    with_runtime(|runtime| runtime.timers.clear(id));
+    with_runtime(|runtime| runtime.clear_timer(id));
 }
 
 /// Runs `callback` every `ms` milliseconds (at least 1), each time `ms`
@@ -35,7 +35,7 @@ pub fn set_interval(ms: u64, callback: impl FnMut(Js) + 'static) -> TimerId {
 
 /// Stops an interval, even from inside its own callback.
 pub fn clear_interval(id: TimerId) {
-    with_runtime(|runtime| runtime.timers.clear(id));
+    with_runtime(|runtime| runtime.clear_timer(id));
 }
 
 /// Runs `callback` in the next check phase, right after a poll phase: from

@@ -4,7 +4,9 @@
 
 mod common;
 
+use common::stage::clear_timeout;
 use common::stage::{Js, Runtime, ThreadPoolTaskKind, log, register_pool_task, set_timeout, trace};
+use common::stage::{futures, spawn};
 use common::within;
 
 /// The events of the trace, one a line as `to_json` writes them: the
@@ -62,6 +64,11 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
                 let work = || Js::Int(1 + 1);
                 register_pool_task(ThreadPoolTaskKind::Encrypt, work, |_| {});
             });
+            spawn(async {
+                futures::encrypt(3).await;
+            });
+            let cleared = set_timeout(50, |_| {});
+            clear_timeout(cleared);
         });
         let json = trace::to_json();
         assert!(json.starts_with(r#"{"traceEvents":["#), "{json:.40}");
@@ -94,6 +101,30 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         };
         assert!(line_of(said).contains(r#""cat":"log""#), "{json}");
         assert!(!line_of("timer 1 set").contains(r#""cat""#), "{json}");
+        // Which callback each event gets ready, and when each runs: the
+        // marks a replay shows the queue of ready callbacks with.
+        let is_ready =
+            |(_, n): &&(String, String)| n.starts_with("callback ") && n.ends_with(" ready");
+        let ready = events.iter().filter(is_ready).count();
+        assert!(ready > 0, "no callback made ready: {events:?}");
+        for (at, (_, name)) in events.iter().enumerate().filter(|(_, e)| is_ready(e)) {
+            let runs = name.replace(" ready", " runs");
+            let ran = events[at..].iter().any(|(t, n)| t == looper && *n == runs);
+            assert!(ran, "{name:?}, but no {runs:?} after it: {events:?}");
+        }
+        let cleared = |(t, n): &(String, String)| t == looper && n.ends_with(" cleared");
+        assert!(events.iter().any(cleared), "no timer cleared: {events:?}");
+
+        // A task woken, and then polled: a slice named as the task.
+        let (_, woken) = events
+            .iter()
+            .find(|(_, n)| n.starts_with("task ") && n.ends_with(" woken"))
+            .unwrap_or_else(|| panic!("no task woken: {events:?}"));
+        let polled = woken.trim_end_matches(" woken");
+        assert!(
+            events.iter().any(|(t, n)| t == looper && n == polled),
+            "{events:?}"
+        );
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
         // Every pool thread has its track: each one records its end.

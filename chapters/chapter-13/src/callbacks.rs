@@ -9,7 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use crate::Js;
+use crate::{Js, trace};
 
 // ANCHOR: callbacks
 /// A callback waiting for its event.
@@ -40,12 +40,12 @@ pub(crate) struct Callbacks {
     /// the check phase.
     waiting: HashMap<CallbackId, Callback>,
     /// Those whose event has arrived, with the value each receives, in
-    /// the order the events arrived.
-    ready: VecDeque<(Callback, Js)>,
+    /// the order the events arrived; each with its id, for the trace.
+    ready: VecDeque<(CallbackId, Callback, Js)>,
     /// Those that are ready, but wait for the next tick's pending phase:
     /// those left over when a phase used up its budget, and errors found
     /// before any work began.
-    deferred: VecDeque<(Callback, Js)>,
+    deferred: VecDeque<(CallbackId, Callback, Js)>,
     /// The last id handed out, to a callback or a timer: they share it.
     last_id: usize,
 }
@@ -83,15 +83,22 @@ impl Callbacks {
     }
 
     /// Takes callback `id` away, unrun: nothing is awaited for it any more.
+    /// A trace, when one is recorded, marks it.
     pub(crate) fn remove(&mut self, id: CallbackId) -> Option<Callback> {
-        self.waiting.remove(&id)
+        let callback = self.waiting.remove(&id);
+        if callback.is_some() {
+            trace::instant(format_args!("callback {id} taken away"));
+        }
+        callback
     }
 
     /// The event of callback `id` has arrived: the callback stops waiting,
-    /// and stands in line with `value` for its turn to run.
+    /// and stands in line with `value` for its turn to run. A trace, when
+    /// one is recorded, marks it.
     pub(crate) fn make_ready(&mut self, id: CallbackId, value: Js) {
         let callback = self.take(id);
-        self.ready.push_back((callback, value));
+        trace::instant(format_args!("callback {id} ready"));
+        self.ready.push_back((id, callback, value));
     }
 
     /// Takes callback `id` from those waiting.
@@ -104,9 +111,12 @@ impl Callbacks {
         })
     }
 
-    /// Takes the next callback that is ready, with the value it receives.
+    /// Takes the next callback that is ready, with the value it receives,
+    /// to run it. A trace, when one is recorded, marks it.
     pub(crate) fn next_ready(&mut self) -> Option<(Callback, Js)> {
-        self.ready.pop_front()
+        let (id, callback, value) = self.ready.pop_front()?;
+        trace::instant(format_args!("callback {id} runs"));
+        Some((callback, value))
     }
 
     /// Whether any callback is ready to run.
@@ -122,7 +132,8 @@ impl Callbacks {
     /// rather than for the phase that is running now.
     pub(crate) fn defer(&mut self, id: CallbackId, value: Js) {
         let callback = self.take(id);
-        self.deferred.push_back((callback, value));
+        trace::instant(format_args!("callback {id} deferred"));
+        self.deferred.push_back((id, callback, value));
     }
 
     /// The end of a phase that used up its budget: the callbacks still

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use crate::Js;
+use crate::{Js, trace};
 
 // ANCHOR: callbacks
 /// A callback waiting for its event.
@@ -36,8 +36,8 @@ pub(crate) struct Callbacks {
     /// Those still waiting for their event, by id.
     waiting: HashMap<CallbackId, Callback>,
     /// Those whose event has arrived, with the value each receives, in
-    /// the order the events arrived.
-    ready: VecDeque<(Callback, Js)>,
+    /// the order the events arrived; each with its id, for the trace.
+    ready: VecDeque<(CallbackId, Callback, Js)>,
     /// The last id handed out.
     last_id: usize,
 }
@@ -65,10 +65,12 @@ impl Callbacks {
     }
 
     /// The event of callback `id` has arrived: the callback stops waiting,
-    /// and stands in line with `value` for its turn to run.
+    /// and stands in line with `value` for its turn to run. A trace, when
+    /// one is recorded, marks it.
     pub(crate) fn make_ready(&mut self, id: CallbackId, value: Js) {
         let callback = self.take(id);
-        self.ready.push_back((callback, value));
+        trace::instant(format_args!("callback {id} ready"));
+        self.ready.push_back((id, callback, value));
     }
 
     /// Takes callback `id` from those waiting.
@@ -81,9 +83,12 @@ impl Callbacks {
         })
     }
 
-    /// Takes the next callback that is ready, with the value it receives.
+    /// Takes the next callback that is ready, with the value it receives,
+    /// to run it. A trace, when one is recorded, marks it.
     pub(crate) fn next_ready(&mut self) -> Option<(Callback, Js)> {
-        self.ready.pop_front()
+        let (id, callback, value) = self.ready.pop_front()?;
+        trace::instant(format_args!("callback {id} runs"));
+        Some((callback, value))
     }
 }
 // ANCHOR_END: waiting

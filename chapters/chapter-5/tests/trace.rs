@@ -94,6 +94,18 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         };
         assert!(line_of(said).contains(r#""cat":"log""#), "{json}");
         assert!(!line_of("timer 1 set").contains(r#""cat""#), "{json}");
+        // Which callback each event gets ready, and when each runs: the
+        // marks a replay shows the queue of ready callbacks with.
+        let is_ready =
+            |(_, n): &&(String, String)| n.starts_with("callback ") && n.ends_with(" ready");
+        let ready = events.iter().filter(is_ready).count();
+        assert!(ready > 0, "no callback made ready: {events:?}");
+        for (at, (_, name)) in events.iter().enumerate().filter(|(_, e)| is_ready(e)) {
+            let runs = name.replace(" ready", " runs");
+            let ran = events[at..].iter().any(|(t, n)| t == looper && *n == runs);
+            assert!(ran, "{name:?}, but no {runs:?} after it: {events:?}");
+        }
+
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
         // Every pool thread has its track: each one records its end.

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::stage::clear_timeout;
 use common::stage::{Js, Runtime, ThreadPoolTaskKind, log, register_pool_task, set_timeout, trace};
 use common::within;
 
@@ -62,6 +63,8 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
                 let work = || Js::Int(1 + 1);
                 register_pool_task(ThreadPoolTaskKind::Encrypt, work, |_| {});
             });
+            let cleared = set_timeout(50, |_| {});
+            clear_timeout(cleared);
         });
         let json = trace::to_json();
         assert!(json.starts_with(r#"{"traceEvents":["#), "{json:.40}");
@@ -94,6 +97,20 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         };
         assert!(line_of(said).contains(r#""cat":"log""#), "{json}");
         assert!(!line_of("timer 1 set").contains(r#""cat""#), "{json}");
+        // Which callback each event gets ready, and when each runs: the
+        // marks a replay shows the queue of ready callbacks with.
+        let is_ready =
+            |(_, n): &&(String, String)| n.starts_with("callback ") && n.ends_with(" ready");
+        let ready = events.iter().filter(is_ready).count();
+        assert!(ready > 0, "no callback made ready: {events:?}");
+        for (at, (_, name)) in events.iter().enumerate().filter(|(_, e)| is_ready(e)) {
+            let runs = name.replace(" ready", " runs");
+            let ran = events[at..].iter().any(|(t, n)| t == looper && *n == runs);
+            assert!(ran, "{name:?}, but no {runs:?} after it: {events:?}");
+        }
+        let cleared = |(t, n): &(String, String)| t == looper && n.ends_with(" cleared");
+        assert!(events.iter().any(cleared), "no timer cleared: {events:?}");
+
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
         // Every pool thread has its track: each one records its end.

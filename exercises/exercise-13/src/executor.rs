@@ -13,6 +13,7 @@
 
 use std::any::Any;
 use std::collections::VecDeque;
+use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -63,6 +64,13 @@ pub(crate) struct Woken {
 // ANCHOR_END: woken
 // ANCHOR_END: task
 
+/// How a trace names a task: its slot, a dot, and its generation.
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}.{}", self.slot, self.generation)
+    }
+}
+
 // ANCHOR: waker
 /// What a task's `Waker` does when it is woken: it puts the task's id in
 /// the queue of woken tasks, unless it is there already. On the main
@@ -94,6 +102,7 @@ impl Wake for TaskWaker {
         if !was_queued {
             let mut queue = woken.queue.lock().unwrap_or_else(PoisonError::into_inner);
             queue.push_back(self.task_id);
+            trace::instant(format_args!("task {} woken", self.task_id));
         }
         if thread::current().id() != woken.loop_thread {
             // If the loop is gone, there is no task to wake either.
@@ -119,7 +128,7 @@ pub fn spawn<T: 'static>(future: impl Future<Output = T> + 'static) -> JoinHandl
         }
     };
     let future = Box::pin(task);
-    let _traced = trace::slice("task");
+    let _traced = trace::slice(format_args!("task {task_id}"));
     poll_task(task_id, AsyncTask { future, waker });
     JoinHandle {
         task_id,
@@ -373,7 +382,7 @@ impl Tasks {
 /// and at the end of the poll phase.
 pub(crate) fn run_woken_tasks() {
     while let Some((task_id, task)) = with_runtime(|runtime| runtime.tasks.next_woken()) {
-        let _traced = trace::slice("task");
+        let _traced = trace::slice(format_args!("task {task_id}"));
         poll_task(task_id, task);
     }
 }

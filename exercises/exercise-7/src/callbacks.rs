@@ -7,7 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use crate::Js;
+use crate::{Js, trace};
 
 // ANCHOR: callbacks
 /// A callback waiting for its event.
@@ -37,8 +37,8 @@ pub(crate) struct Callbacks {
     /// Timers keep their own, in `timers`.
     waiting: HashMap<CallbackId, Callback>,
     /// Those whose event has arrived, with the value each receives, in
-    /// the order the events arrived.
-    ready: VecDeque<(Callback, Js)>,
+    /// the order the events arrived; each with its id, for the trace.
+    ready: VecDeque<(CallbackId, Callback, Js)>,
     /// The last id handed out, to a callback or a timer: they share it.
     last_id: usize,
 }
@@ -71,10 +71,12 @@ impl Callbacks {
     }
 
     /// The event of callback `id` has arrived: the callback stops waiting,
-    /// and stands in line with `value` for its turn to run.
+    /// and stands in line with `value` for its turn to run. A trace, when
+    /// one is recorded, marks it.
     pub(crate) fn make_ready(&mut self, id: CallbackId, value: Js) {
         let callback = self.take(id);
-        self.ready.push_back((callback, value));
+        trace::instant(format_args!("callback {id} ready"));
+        self.ready.push_back((id, callback, value));
     }
 
     /// Takes callback `id` from those waiting.
@@ -87,9 +89,12 @@ impl Callbacks {
         })
     }
 
-    /// Takes the next callback that is ready, with the value it receives.
+    /// Takes the next callback that is ready, with the value it receives,
+    /// to run it. A trace, when one is recorded, marks it.
     pub(crate) fn next_ready(&mut self) -> Option<(Callback, Js)> {
-        self.ready.pop_front()
+        let (id, callback, value) = self.ready.pop_front()?;
+        trace::instant(format_args!("callback {id} runs"));
+        Some((callback, value))
     }
 
     /// Whether any callback is ready to run.

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use crate::{CallbackId, Js, Runtime};
+use crate::{CallbackId, Js, Runtime, trace};
 
 // ANCHOR: immediates
 /// The immediates: the ids of the callbacks given to `set_immediate`, in
@@ -36,9 +36,11 @@ impl Immediates {
 impl Runtime {
     /// Runs `callback` in the next check phase, right after a poll phase:
     /// from an I/O or pool callback, that is this tick's, before any timer.
-    /// An immediate set by an immediate waits for the next tick's.
+    /// An immediate set by an immediate waits for the next tick's. A
+    /// trace, when one is recorded, marks it.
     pub(crate) fn set_immediate(&mut self, callback: impl FnOnce(Js) + 'static) {
         let callback_id = self.add_callback(callback);
+        trace::instant(format_args!("immediate {callback_id} set"));
         self.immediates.add(callback_id);
     }
 

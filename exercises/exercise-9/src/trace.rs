@@ -4,12 +4,15 @@
 //!
 //! A program turns it on with `--trace FILE` (see [`from_command_line`]).
 //! The runtime then records a *slice*, a stretch of time on one thread, for
-//! each callback it runs, each phase of each tick, each pool task and each
-//! wait for epoll; and an *instant* for each timer set and fired, and for
-//! each line it logs (the ticks' among them). Each thread is one track,
-//! named as its log lines are: `main`, `pool0`, and in stages 3 to 12
-//! `epoll`. When tracing is off, each of those places costs one load of a
-//! flag, and nothing else.
+//! each callback it runs, each task it polls, each phase of each tick,
+//! each pool task and each wait for epoll; and an *instant* for each line
+//! it logs (the ticks' among them), and for each change to its queues that
+//! a replay shows: a timer set, fired or cleared, a callback made ready,
+//! deferred, run or taken away, a task woken, and so on (the book's page
+//! on traces lists them). Each thread is one track, named as its log
+//! lines are: `main`, `pool0`, and in stages 3 to 12 `epoll`. When tracing
+//! is off, each of those places looks at one flag and does nothing more
+//! (the book's page on traces measures what that costs).
 
 use std::fmt::Display;
 use std::fs;
@@ -47,6 +50,7 @@ pub fn start() {
 }
 
 /// Whether the runtime is recording a trace.
+#[inline]
 pub fn is_on() -> bool {
     ON.load(Ordering::Relaxed)
 }
@@ -55,6 +59,7 @@ pub fn is_on() -> bool {
 // ANCHOR: slice
 /// Starts a slice on this thread, called `name`: it lasts until the value
 /// returned is dropped. The name is only written out when tracing is on.
+#[inline]
 pub fn slice(name: impl Display) -> Slice {
     Slice {
         began: is_on().then(|| (name.to_string(), Instant::now())),
@@ -68,6 +73,7 @@ pub struct Slice {
 }
 
 impl Drop for Slice {
+    #[inline]
     fn drop(&mut self) {
         if let Some((name, began)) = self.began.take() {
             record(name, began, Some(began.elapsed().as_micros()));
@@ -76,6 +82,7 @@ impl Drop for Slice {
 }
 
 /// Records an instant on this thread, called `name`.
+#[inline]
 pub fn instant(name: impl Display) {
     if is_on() {
         record(name.to_string(), Instant::now(), None);
@@ -85,6 +92,7 @@ pub fn instant(name: impl Display) {
 /// Records a line that this thread prints, as an instant of the category
 /// `log`: so that a replay can tell the program's output from the
 /// runtime's marks, and show the output as it was printed.
+#[inline]
 pub fn line(text: impl Display) {
     if is_on() {
         record_event(text.to_string(), Instant::now(), None, true);
@@ -96,13 +104,31 @@ pub fn line(text: impl Display) {
 /// Records that timer `number` was set, and when it is due, counted as
 /// the trace counts: so a replay of the run can show what waits in the
 /// timers' queue.
+#[inline]
 pub fn timer_set(number: usize, deadline: Instant) {
     if is_on() {
-        let started = *STARTED.get_or_init(Instant::now);
-        let due = deadline.saturating_duration_since(started).as_micros();
+        let due = since_start(deadline);
         let name = format!("timer {number} set, due at {due} us");
         record(name, Instant::now(), None);
     }
+}
+
+/// Records that interval `interval` was armed again, as timer `number`,
+/// due at `deadline`: so that a replay knows which timer clearing the
+/// interval takes away.
+#[inline]
+pub fn interval_armed(interval: usize, number: usize, deadline: Instant) {
+    if is_on() {
+        let due = since_start(deadline);
+        let name = format!("interval {interval} armed again as timer {number}, due at {due} us");
+        record(name, Instant::now(), None);
+    }
+}
+
+/// Microseconds from the start of the trace to `moment`.
+fn since_start(moment: Instant) -> u128 {
+    let started = *STARTED.get_or_init(Instant::now);
+    moment.saturating_duration_since(started).as_micros()
 }
 
 fn record(name: String, began: Instant, duration: Option<u128>) {
@@ -110,7 +136,6 @@ fn record(name: String, began: Instant, duration: Option<u128>) {
 }
 
 fn record_event(name: String, began: Instant, duration: Option<u128>, printed: bool) {
-    let started = *STARTED.get_or_init(Instant::now);
     let thread = std::thread::current()
         .name()
         .unwrap_or("unnamed")
@@ -118,7 +143,7 @@ fn record_event(name: String, began: Instant, duration: Option<u128>, printed: b
     let event = Event {
         name,
         thread,
-        start: began.saturating_duration_since(started).as_micros(),
+        start: since_start(began),
         duration,
         printed,
     };

@@ -28,7 +28,7 @@ use crate::callbacks::Callback;
 use crate::handle::with_runtime;
 use crate::sockets::Reading;
 use crate::timers::{TIMEOUT_MAX, TimerId};
-use crate::{CallbackId, Js, Runtime, ThreadPoolTaskKind, log};
+use crate::{CallbackId, Js, Runtime, ThreadPoolTaskKind, log, trace};
 
 // ANCHOR: request
 /// A GET the program asked for: where it goes, what it sends, and the
@@ -216,6 +216,7 @@ impl Runtime {
     fn keep_if_watched(&mut self, request: HttpRequest, watched: io::Result<()>) {
         match watched {
             Ok(()) => {
+                trace::instant(format_args!("watching socket {}", request.get.callback_id));
                 self.requests.keep(request);
             }
             Err(error) => {
@@ -243,7 +244,7 @@ impl Runtime {
     /// that owned it has been dropped.
     fn finish(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.timers.clear(timer);
+            self.clear_timer(timer);
         }
         self.callback_ready(get.callback_id, value);
     }
@@ -252,7 +253,7 @@ impl Runtime {
     /// callback waits for the next pending phase, as stage 8 has it.
     fn finish_early(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.timers.clear(timer);
+            self.clear_timer(timer);
         }
         self.defer_callback(get.callback_id, value);
     }

@@ -28,7 +28,7 @@ use crate::callbacks::Callback;
 use crate::handle::with_runtime;
 use crate::sockets::Reading;
 use crate::timers::{TIMEOUT_MAX, TimerId};
-use crate::{CallbackId, Js, Runtime, ThreadPoolTaskKind, log};
+use crate::{CallbackId, Js, Runtime, ThreadPoolTaskKind, log, trace};
 
 // ANCHOR: request
 /// A GET the program asked for: where it goes, what it sends, and the
@@ -229,6 +229,7 @@ impl Runtime {
     fn keep_if_watched(&mut self, request: HttpRequest, watched: io::Result<()>) {
         match watched {
             Ok(()) => {
+                trace::instant(format_args!("watching socket {}", request.get.callback_id));
                 self.requests.keep(request);
             }
             Err(error) => {
@@ -256,7 +257,7 @@ impl Runtime {
     /// that owned it has been dropped.
     fn finish(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.timers.clear(timer);
+            self.clear_timer(timer);
         }
         self.callback_ready(get.callback_id, value);
     }
@@ -265,7 +266,7 @@ impl Runtime {
     /// callback waits for the next pending phase, as stage 8 has it.
     fn finish_early(&mut self, get: Get, value: Js) {
         if let Some(timer) = get.timer {
-            self.timers.clear(timer);
+            self.clear_timer(timer);
         }
         self.defer_callback(get.callback_id, value);
     }
@@ -371,7 +372,7 @@ impl Runtime {
 pub(crate) fn cancel_request(callback_id: CallbackId) -> bool {
     let callback = with_runtime(|runtime| {
         if let Some(timer) = runtime.requests.timer_of(callback_id) {
-            runtime.timers.clear(timer);
+            runtime.clear_timer(timer);
         }
         runtime.give_up_on(callback_id)
     });
