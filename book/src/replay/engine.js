@@ -13,12 +13,14 @@
 //   slices of the thread that runs the loop;
 // - the queues come from the marks that change them, applied in order up
 //   to the step: timers set, armed again, fired and cleared; immediates
-//   set; sockets watched, until their callback is ready or taken away;
-//   callbacks ready or deferred, until they run; tasks woken, until they
-//   are polled (a slice `task N` begins); and the pool's tasks, from the
-//   "sent to poolN" marks and the slices of the tasks each pool thread
-//   runs, each done at its thread's line "finished running a task". A
-//   queue whose marks the trace never has is not shown.
+//   set; sockets watched, until their callback is ready, deferred or
+//   taken away; callbacks ready (in the order they run) or deferred to
+//   the next pending phase, until they run; tasks woken, until they are
+//   polled (a slice `task N` begins) or passed over, being done; and the
+//   pool's tasks, from the "sent to poolN" marks and the slices of the
+//   tasks each pool thread runs, each done at its thread's line "finished
+//   running a task". The callbacks ready and the pool's tasks are always
+//   shown; the other queues only in a run that uses them.
 //
 // The steps have the shape that replay.js draws (see there), without
 // `pending`, which the trace does not record.
@@ -190,16 +192,24 @@
 
   // The queues that the runtime's marks describe, as they stand after
   // each mark: `apply` takes the events in order, `items` says what waits.
+  // Each rule names the queue it shows the run uses, if any.
   function markedQueues() {
     const timers = new Map(); // number -> { due, interval }
     const immediates = [];
     const sockets = [];
-    const ready = []; // { id, deferred }
-    const woken = [];
+    const ready = []; // callback ids, in the order they run
+    const deferred = []; // callback ids, for a pending phase
+    const woken = []; // task ids, in the order they are polled
     const seen = new Set();
     const drop = (list, item) => {
       const at = list.indexOf(item);
       if (at >= 0) list.splice(at, 1);
+    };
+    // A callback's event has come: it no longer waits as an immediate or
+    // for its socket.
+    const answered = (id) => {
+      drop(immediates, id);
+      drop(sockets, id);
     };
     const rules = [
       [/^timer (\d+) set, due at (\d+) us$/, 'timers', (m) => timers.set(m[1], { due: Number(m[2]), interval: null })],
@@ -210,6 +220,7 @@
       ],
       [/^timer (\d+) fired$/, 'timers', (m) => timers.delete(m[1])],
       [
+        // Clearing an interval names its first number.
         /^timer (\d+) cleared$/,
         'timers',
         (m) => {
@@ -221,23 +232,49 @@
       [/^immediate (\d+) set$/, 'immediates', (m) => immediates.push(m[1])],
       [/^watching socket (\d+)$/, 'sockets', (m) => sockets.includes(m[1]) || sockets.push(m[1])],
       [
-        /^callback (\d+) (ready|deferred)$/,
-        'ready',
+        /^callback (\d+) ready$/,
+        null,
         (m) => {
-          drop(immediates, m[1]);
-          drop(sockets, m[1]);
-          ready.push({ id: m[1], deferred: m[2] === 'deferred' });
+          answered(m[1]);
+          ready.push(m[1]);
         },
       ],
-      [/^callback (\d+) ready, first in line$/, 'ready', (m) => ready.unshift({ id: m[1], deferred: false })],
-      [/^callback (\d+) runs$/, 'ready', (m) => drop(ready, ready.find((callback) => callback.id === m[1]))],
-      [/^callback (\d+) taken away$/, 'sockets', (m) => drop(sockets, m[1])],
-      [/^task (\S+) woken$/, 'tasks', (m) => woken.includes(m[1]) || woken.push(m[1])],
+      [
+        /^callback (\d+) ready, first in line$/,
+        null,
+        (m) => {
+          answered(m[1]);
+          ready.unshift(m[1]);
+        },
+      ],
+      [
+        // An error found before any work began, or, at the end of a phase
+        // that used up its budget, a callback that was ready.
+        /^callback (\d+) deferred$/,
+        null,
+        (m) => {
+          answered(m[1]);
+          drop(ready, m[1]);
+          deferred.push(m[1]);
+        },
+      ],
+      [
+        /^callback (\d+) runs$/,
+        null,
+        (m) => {
+          if (ready.includes(m[1])) drop(ready, m[1]);
+          else drop(deferred, m[1]);
+        },
+      ],
+      [/^callback (\d+) taken away$/, null, (m) => answered(m[1])],
+      [/^task (\S+) woken$/, 'tasks', (m) => woken.push(m[1])],
+      [/^task (\S+) passed over: it is done$/, 'tasks', (m) => drop(woken, m[1])],
     ];
     return {
       apply(event) {
         if (event.printed) return;
         if (event.end !== null) {
+          // A task's poll: it leaves the queue of woken tasks.
           const polled = /^task (\S+)$/.exec(event.name);
           if (polled) drop(woken, polled[1]);
           return;
@@ -245,7 +282,7 @@
         for (const [pattern, queue, change] of rules) {
           const match = pattern.exec(event.name);
           if (match) {
-            seen.add(queue);
+            if (queue) seen.add(queue);
             change(match);
             return;
           }
@@ -271,9 +308,9 @@
         }
         shown.push([
           'callbacks ready to run',
-          ready.map((callback) =>
-            callback.deferred ? 'callback ' + callback.id + ', deferred to a pending phase' : 'callback ' + callback.id
-          ),
+          ready
+            .map((id) => 'callback ' + id)
+            .concat(deferred.map((id) => 'callback ' + id + ', deferred to the next pending phase')),
         ]);
         if (seen.has('tasks')) shown.push(['tasks woken, to be polled', woken.map((id) => 'task ' + id)]);
         return shown;

@@ -106,7 +106,10 @@ fn run_ready_callbacks() {
         };
         run_callback(callback, value);
     }
-    with_runtime(|runtime| runtime.callbacks.defer_ready());
+    with_runtime(|runtime| {
+        runtime.callbacks.trace_deferring_ready();
+        runtime.callbacks.defer_ready();
+    });
 }
 
 /// Runs one callback, with the value it receives. A trace, when one is

@@ -156,6 +156,18 @@ impl Callbacks {
 }
 // ANCHOR_END: pending
 
+impl Callbacks {
+    /// Marks in the trace, when one is recorded, each callback still
+    /// ready, as deferred: what `defer_ready` is about to do to them.
+    pub(crate) fn trace_deferring_ready(&self) {
+        if trace::is_on() {
+            for (id, ..) in &self.ready {
+                trace::instant(format_args!("callback {id} deferred"));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 impl Callbacks {
     /// How many callbacks are ready, and how many deferred: what the tests

@@ -115,16 +115,12 @@ fn a_traced_run_records_threads_phases_callbacks_tasks_waits_and_timers() {
         let cleared = |(t, n): &(String, String)| t == looper && n.ends_with(" cleared");
         assert!(events.iter().any(cleared), "no timer cleared: {events:?}");
 
-        // A task woken, and then polled: a slice named as the task.
-        let (_, woken) = events
-            .iter()
-            .find(|(_, n)| n.starts_with("task ") && n.ends_with(" woken"))
-            .unwrap_or_else(|| panic!("no task woken: {events:?}"));
-        let polled = woken.trim_end_matches(" woken");
-        assert!(
-            events.iter().any(|(t, n)| t == looper && n == polled),
-            "{events:?}"
-        );
+        // A task polled: a slice named after the task ("task 1").
+        let is_task = |n: &str| n.strip_prefix("task ").is_some_and(|id| !id.contains(' '));
+        let polled = events.iter().find(|(t, n)| t == looper && is_task(n));
+        // Stages 11 and 12 mark a task woken in `wake_by_ref`, which a
+        // student writes in exercise 11: their tests do not ask for it.
+        assert!(polled.is_some(), "no task polled: {events:?}");
         let no_wait = format!("no wait on the epoll thread: {events:?}");
         assert!(on("epoll", "epoll wait"), "{no_wait}");
         // Every pool thread has its track: each one records its end.

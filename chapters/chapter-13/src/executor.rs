@@ -273,6 +273,7 @@ impl Tasks {
             // ANCHOR: generation_check
             let slot = &mut self.slots[task_id.slot];
             if slot.generation != task_id.generation {
+                trace::instant(format_args!("task {task_id} passed over: it is done"));
                 continue; // that task is done; another holds its slot
             }
             // ANCHOR_END: generation_check
@@ -280,6 +281,7 @@ impl Tasks {
                 task.waker.queued.store(false, Ordering::SeqCst);
                 return Some((task_id, task));
             }
+            trace::instant(format_args!("task {task_id} passed over: it is done"));
         }
     }
 

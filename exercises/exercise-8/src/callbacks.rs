@@ -144,6 +144,18 @@ impl Callbacks {
 }
 // ANCHOR_END: pending
 
+impl Callbacks {
+    /// Marks in the trace, when one is recorded, each callback still
+    /// ready, as deferred: what `defer_ready` is about to do to them.
+    pub(crate) fn trace_deferring_ready(&self) {
+        if trace::is_on() {
+            for (id, ..) in &self.ready {
+                trace::instant(format_args!("callback {id} deferred"));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 impl Callbacks {
     /// How many callbacks are ready, and how many deferred: what the tests
@@ -157,7 +169,12 @@ impl Callbacks {
 // fields above are private to this file, so what reaches them is here.)
 impl Callbacks {
     /// Takes callback `id` away, unrun: nothing is awaited for it any more.
+    /// A trace, when one is recorded, marks it.
     pub(crate) fn remove(&mut self, id: CallbackId) -> Option<Callback> {
-        self.waiting.remove(&id)
+        let callback = self.waiting.remove(&id);
+        if callback.is_some() {
+            trace::instant(format_args!("callback {id} taken away"));
+        }
+        callback
     }
 }

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::handle::with_runtime;
-use crate::{CallbackId, Js, Runtime};
+use crate::{CallbackId, Js, Runtime, trace};
 
 /// An immediate that can be cleared: what [`set_clearable_immediate`]
 /// returns, as Node's `setImmediate` returns an `Immediate` object. A

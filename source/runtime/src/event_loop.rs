@@ -178,7 +178,10 @@ fn run_ready_callbacks() {
         run_callback(callback, value);
         run_woken_tasks(); //@ 11..
     }
-    with_runtime(|runtime| runtime.callbacks.defer_ready());
+    with_runtime(|runtime| {
+        runtime.callbacks.trace_deferring_ready();
+        runtime.callbacks.defer_ready();
+    });
 }
 //@ end
 

@@ -215,6 +215,7 @@ impl Tasks {
                 task.waker.queued.store(false, Ordering::SeqCst);
                 return Some((task_id, task));
             }
+            trace::instant(format_args!("task {task_id} passed over: it is done"));
         }
     }
 

@@ -371,7 +371,7 @@ impl Runtime {
 /// Returns whether there was a request to give up.
 pub(crate) fn cancel_request(callback_id: CallbackId) -> bool {
     todo!(
-        "exercise 12: Give the request up as its timeout would, but call nobody back: clear its timeout if it has one, forget it, and drop its callback, once the runtime is no longer lent out; return whether there was a request to give up. The book explains it in \"Cancelled by drop\", on the page \"Stage 12: what futures add\" (book/src/chapter-12.md)."
+        "exercise 12: Give the request up as its timeout would, but call nobody back: clear its timeout if it has one (with clear_timer, which a trace marks), forget it, and drop its callback, once the runtime is no longer lent out; return whether there was a request to give up. The book explains it in \"Cancelled by drop\", on the page \"Stage 12: what futures add\" (book/src/chapter-12.md)."
     )
 }
 // ANCHOR_END: cancel
